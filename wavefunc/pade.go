@@ -209,8 +209,8 @@ func (s *padeState) ProposedGradI(dst []float64) {
 }
 
 // Derivs sums over pairs: each pair adds ±a u'(r) r̂ to the two particles'
-// gradients and 2 a (u'' + (d−1) u'/r) to the Laplacian, with
-// u'' = −2β/(1+βr)³.
+// gradients and 2 a (u” + (d−1) u'/r) to the Laplacian, with
+// u” = −2β/(1+βr)³.
 func (s *padeState) Derivs(grad []float64) float64 {
 	p := s.p
 	n, d := p.n, p.d
