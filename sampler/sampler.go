@@ -1,0 +1,287 @@
+package sampler
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+// Kind selects the proposal of a Walker.
+type Kind int
+
+const (
+	// Metropolis moves a particle uniformly within a cube of side Step.
+	Metropolis Kind = iota
+	// Importance moves a particle by Langevin drift and diffusion with time
+	// step Step, with the Green's-function acceptance ratio.
+	Importance
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Metropolis:
+		return "metropolis"
+	case Importance:
+		return "importance"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// ParseKind turns "metropolis" or "importance" into a Kind.
+func ParseKind(s string) (Kind, error) {
+	switch s {
+	case "metropolis":
+		return Metropolis, nil
+	case "importance":
+		return Importance, nil
+	}
+	return 0, fmt.Errorf("unknown sampler kind %q (want \"metropolis\" or \"importance\")", s)
+}
+
+// Settings are a Walker's fixed parameters.
+type Settings struct {
+	Kind Kind
+	// Step is the step length L (Metropolis) or the time step Δt
+	// (importance sampling); it must be positive.
+	Step float64
+	// BurnIn is the number of sweeps Thermalize discards.
+	BurnIn int
+	// Thin is the number of sweeps between two samples; 0 means 1.
+	Thin int
+}
+
+// Validate reports a setting that cannot work.
+func (s Settings) Validate() error {
+	if s.Kind != Metropolis && s.Kind != Importance {
+		return fmt.Errorf("sampler: unknown kind %v", s.Kind)
+	}
+	if !(s.Step > 0) || math.IsInf(s.Step, 1) {
+		return fmt.Errorf("sampler: step %g must be positive and finite", s.Step)
+	}
+	if s.BurnIn < 0 {
+		return fmt.Errorf("sampler: burn-in %d must not be negative", s.BurnIn)
+	}
+	if s.Thin < 0 {
+		return fmt.Errorf("sampler: thin %d must not be negative", s.Thin)
+	}
+	return nil
+}
+
+// Seed derives the two PCG seed words of one walker from the run's seed,
+// the rank and the walker's index on that rank. Each input passes through
+// the SplitMix64 finaliser before it is folded in, so neighbouring ranks or
+// walkers give unrelated streams.
+func Seed(seed uint64, rank, walker int) (hi, lo uint64) {
+	// SplitMix64's increment 2^64/φ, and twice and three times it (mod 2^64),
+	// keep the three inputs in different regions before mixing.
+	const golden, g2, g3 uint64 = 0x9e3779b97f4a7c15, 0x3c6ef372fe94f82a, 0xdaa66d2c7ddf743f
+	x := mix64(seed + golden)
+	x = mix64(x ^ mix64(uint64(rank)+g2))
+	x = mix64(x ^ mix64(uint64(walker)+g3))
+	return x, mix64(x + golden)
+}
+
+// mix64 is the SplitMix64 output function (Steele, Lea, Flood 2014).
+func mix64(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// NewSource returns the PCG stream of walker index on rank.
+func NewSource(seed uint64, rank, walker int) *rand.PCG {
+	return rand.NewPCG(Seed(seed, rank, walker))
+}
+
+// Walker is one Markov chain. It is used by one goroutine at a time.
+type Walker struct {
+	model wavefunc.Model
+	state wavefunc.State
+	set   Settings
+	src   *rand.PCG
+	rng   *rand.Rand
+	n, d  int
+
+	pos, fOld, fNew []float64
+
+	accepted, proposed uint64
+}
+
+// New returns a Walker at configuration x (N·d values, copied) drawing its
+// random numbers from src. ln|Ψ(x)| must be finite.
+func New(m wavefunc.Model, x []float64, set Settings, src *rand.PCG) (*Walker, error) {
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	n, d := m.Particles(), m.Dims()
+	if len(x) != n*d {
+		return nil, fmt.Errorf("sampler: configuration has %d values, want N·d = %d", len(x), n*d)
+	}
+	s := m.NewState(x)
+	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
+		return nil, fmt.Errorf("sampler: ln|Ψ| = %g at the initial configuration", lp)
+	}
+	return &Walker{
+		model: m, state: s, set: set, src: src, rng: rand.New(src), n: n, d: d,
+		pos: make([]float64, d), fOld: make([]float64, d), fNew: make([]float64, d),
+	}, nil
+}
+
+// State is the walker's wave-function state at its current configuration.
+func (w *Walker) State() wavefunc.State { return w.state }
+
+// Settings returns the walker's settings.
+func (w *Walker) Settings() Settings { return w.set }
+
+// Rand is the walker's random number generator, for callers that need
+// extra random numbers in the same reproducible stream.
+func (w *Walker) Rand() *rand.Rand { return w.rng }
+
+// Counts returns the accepted and proposed moves since the last ResetCounts.
+func (w *Walker) Counts() (accepted, proposed uint64) { return w.accepted, w.proposed }
+
+// ResetCounts zeroes the move counters.
+func (w *Walker) ResetCounts() { w.accepted, w.proposed = 0, 0 }
+
+// Move proposes one move of particle i and reports whether it was accepted.
+func (w *Walker) Move(i int) bool {
+	d := w.d
+	x := w.state.Positions()[i*d : i*d+d]
+	pos := w.pos
+	var logAcc float64
+	switch w.set.Kind {
+	case Metropolis:
+		for k := range d {
+			pos[k] = x[k] + w.set.Step*(w.rng.Float64()-0.5)
+		}
+		logAcc = 2 * w.state.Propose(i, pos)
+	default:
+		// D = ½: drift DΔtF = Δt∇ln|Ψ|, diffusion √(2DΔt) = √Δt.
+		dt := w.set.Step
+		sq := math.Sqrt(dt)
+		w.state.GradI(i, w.fOld)
+		for k := range d {
+			pos[k] = x[k] + dt*w.fOld[k] + sq*w.rng.NormFloat64()
+		}
+		r := w.state.Propose(i, pos)
+		if math.IsInf(r, -1) {
+			logAcc = r
+			break
+		}
+		w.state.ProposedGradI(w.fNew)
+		// ln G(y→x) − ln G(x→y) with G(x→y) = exp(−|y−x−DΔtF(x)|²/(4DΔt)).
+		var fwd, bwd float64
+		for k := range d {
+			a := pos[k] - x[k] - dt*w.fOld[k]
+			b := x[k] - pos[k] - dt*w.fNew[k]
+			fwd += a * a
+			bwd += b * b
+		}
+		logAcc = 2*r + (fwd-bwd)/(2*dt)
+	}
+	w.proposed++
+	// Uphill moves need no random number; NaN ratios are rejected.
+	if logAcc >= 0 || (logAcc > math.Inf(-1) && w.rng.Float64() < math.Exp(logAcc)) {
+		w.state.Accept()
+		w.accepted++
+		return true
+	}
+	w.state.Reject()
+	return false
+}
+
+// Sweep proposes one move per particle, in particle order, and returns the
+// number accepted.
+func (w *Walker) Sweep() int {
+	acc := 0
+	for i := range w.n {
+		if w.Move(i) {
+			acc++
+		}
+	}
+	return acc
+}
+
+// Sample advances the chain by Thin sweeps (at least one), to the next
+// configuration to measure.
+func (w *Walker) Sample() {
+	t := max(w.set.Thin, 1)
+	for range t {
+		w.Sweep()
+	}
+}
+
+// Thermalize runs BurnIn sweeps and then resets the move counters.
+func (w *Walker) Thermalize() {
+	for range w.set.BurnIn {
+		w.Sweep()
+	}
+	w.ResetCounts()
+}
+
+// Refresh recomputes the state's caches, after the model's parameters
+// changed.
+func (w *Walker) Refresh() { w.state.Refresh() }
+
+const (
+	magic   = "VMCW"
+	version = 1
+)
+
+// MarshalBinary encodes the configuration, the PCG state and the move
+// counters (little-endian), so a checkpoint can continue the chain exactly.
+func (w *Walker) MarshalBinary() ([]byte, error) {
+	x := w.state.Positions()
+	b := make([]byte, 0, 4+4+8+8+8+8*len(x)+24)
+	b = append(b, magic...)
+	b = binary.LittleEndian.AppendUint32(b, version)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(x)))
+	b = binary.LittleEndian.AppendUint64(b, w.accepted)
+	b = binary.LittleEndian.AppendUint64(b, w.proposed)
+	for _, v := range x {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return w.src.AppendBinary(b)
+}
+
+// UnmarshalBinary restores a walker marshalled by MarshalBinary of a walker
+// of the same model shape; the state is rebuilt from the model's current
+// parameters.
+func (w *Walker) UnmarshalBinary(b []byte) error {
+	if len(b) < 32 || string(b[:4]) != magic {
+		return errors.New("sampler: not a walker record")
+	}
+	if v := binary.LittleEndian.Uint32(b[4:]); v != version {
+		return fmt.Errorf("sampler: walker record version %d, want %d", v, version)
+	}
+	nx := binary.LittleEndian.Uint64(b[8:])
+	if nx != uint64(w.n*w.d) {
+		return fmt.Errorf("sampler: walker record has %d coordinates, want %d", nx, w.n*w.d)
+	}
+	acc := binary.LittleEndian.Uint64(b[16:])
+	prop := binary.LittleEndian.Uint64(b[24:])
+	b = b[32:]
+	if uint64(len(b)) < 8*nx {
+		return errors.New("sampler: walker record cut short")
+	}
+	x := make([]float64, nx)
+	for i := range x {
+		x[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+	src := new(rand.PCG)
+	if err := src.UnmarshalBinary(b[8*nx:]); err != nil {
+		return fmt.Errorf("sampler: walker RNG state: %w", err)
+	}
+	s := w.model.NewState(x)
+	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
+		return fmt.Errorf("sampler: restored configuration has ln|Ψ| = %g", lp)
+	}
+	*w.src = *src
+	w.state = s
+	w.accepted, w.proposed = acc, prop
+	return nil
+}
