@@ -40,7 +40,7 @@ type FFNN struct {
 
 var _ Model = (*FFNN)(nil)
 
-// activation returns f(z), f'(z) and f''(z).
+// activation returns f(z), f'(z) and f”(z).
 type activation func(z float64) (f, f1, f2 float64)
 
 func actTanh(z float64) (float64, float64, float64) {
@@ -55,7 +55,7 @@ func actSoftplus(z float64) (float64, float64, float64) {
 }
 
 // actGELU is the exact GELU z·Φ(z) (standard normal CDF Φ, density φ):
-// f' = Φ + zφ, f'' = φ(2 − z²).
+// f' = Φ + zφ, f” = φ(2 − z²).
 func actGELU(z float64) (float64, float64, float64) {
 	cdf := 0.5 * math.Erfc(-z/math.Sqrt2)
 	pdf := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
