@@ -1,0 +1,60 @@
+package wavefunc_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+// benchMoves runs b.N single-particle Propose + Accept/Reject cycles with
+// uniform steps (a Metropolis walk without the acceptance test, which
+// belongs to the sampler) and reports moves/s.
+func benchMoves(b *testing.B, m wavefunc.Model, rmin, step float64) {
+	n, d := m.Particles(), m.Dims()
+	rng := rand.New(rand.NewPCG(11, 12))
+	// Spread so that N spheres fit comfortably: width grows as N^{1/3}.
+	x := randomConfig(rng, n, d, math.Cbrt(float64(n)), rmin)
+	s := m.NewState(x)
+	pos := make([]float64, d)
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		cur := s.Positions()[i*d : i*d+d]
+		for k := range d {
+			pos[k] = cur[k] + step*(rng.Float64()-0.5)
+		}
+		if math.IsInf(s.Propose(i, pos), -1) {
+			s.Reject()
+		} else {
+			s.Accept()
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "moves/s")
+}
+
+func BenchmarkGaussian3D(b *testing.B) {
+	for _, n := range []int{10, 100, 500} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			benchMoves(b, wavefunc.NewGaussian(n, 3, 0.5, 1), 0, 0.5)
+		})
+	}
+}
+
+// The hard-sphere radius of the ⁸⁷Rb condensate benchmark in trap units.
+const benchRadius = 0.0043
+
+func BenchmarkGaussianHardSphere3D(b *testing.B) {
+	for _, n := range []int{10, 100, 500} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			m := wavefunc.NewProduct(wavefunc.NewGaussian(n, 3, 0.5, 2.82843), wavefunc.NewHardSphereJastrow(n, 3, benchRadius))
+			benchMoves(b, m, 2*benchRadius, 0.5)
+		})
+	}
+}

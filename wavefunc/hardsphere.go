@@ -1,0 +1,225 @@
+package wavefunc
+
+import (
+	"fmt"
+	"math"
+)
+
+// HardSphereJastrow is the hard-core pair factor
+//
+//	Ψ(x) = Π_{i<j} f(r_ij),  f(r) = 1 − a/r for r > a, 0 for r ≤ a,
+//
+// which vanishes whenever two particles of radius a overlap. It has no
+// parameters. Its State caches all pair distances, so a single-particle
+// move costs O(N·d) and one logarithm.
+type HardSphereJastrow struct {
+	n, d int
+	a    float64
+}
+
+var _ Model = (*HardSphereJastrow)(nil)
+
+// NewHardSphereJastrow returns the hard-sphere factor of n particles of
+// radius a in d dimensions.
+func NewHardSphereJastrow(n, d int, a float64) *HardSphereJastrow {
+	if n < 1 || d < 1 || !(a >= 0) {
+		panic(fmt.Sprintf("wavefunc: NewHardSphereJastrow(n=%d, d=%d, a=%g): need n, d ≥ 1 and a ≥ 0", n, d, a))
+	}
+	return &HardSphereJastrow{n: n, d: d, a: a}
+}
+
+func (h *HardSphereJastrow) Particles() int { return h.n }
+func (h *HardSphereJastrow) Dims() int      { return h.d }
+func (h *HardSphereJastrow) NumParams() int { return 0 }
+
+func (h *HardSphereJastrow) Params(dst []float64) []float64 {
+	if dst == nil {
+		dst = []float64{}
+	}
+	return dst[:0]
+}
+
+func (h *HardSphereJastrow) SetParams(p []float64) {
+	if len(p) != 0 {
+		panic(fmt.Sprintf("wavefunc: HardSphereJastrow.SetParams with %d values, want 0", len(p)))
+	}
+}
+
+// f is the pair factor at distance r.
+func (h *HardSphereJastrow) f(r float64) float64 {
+	if r <= h.a {
+		return 0
+	}
+	return 1 - h.a/r
+}
+
+// du is u'(r) for u = ln f: a / (r(r − a)).
+func (h *HardSphereJastrow) du(r float64) float64 { return h.a / (r * (r - h.a)) }
+
+// d2u is u”(r): −a(2r − a) / (r(r − a))².
+func (h *HardSphereJastrow) d2u(r float64) float64 {
+	t := r * (r - h.a)
+	return -h.a * (2*r - h.a) / (t * t)
+}
+
+func (h *HardSphereJastrow) NewState(x []float64) State {
+	n, d := h.n, h.d
+	if len(x) != n*d {
+		panic(fmt.Sprintf("wavefunc: HardSphereJastrow.NewState with %d coordinates, want %d", len(x), n*d))
+	}
+	s := &hardSphereState{
+		m:    h,
+		x:    append([]float64(nil), x...),
+		r:    make([]float64, n*n),
+		f:    make([]float64, n*n),
+		pos:  make([]float64, d),
+		newR: make([]float64, n),
+		newF: make([]float64, n),
+	}
+	s.Refresh()
+	return s
+}
+
+// hardSphereState keeps r_ij and f(r_ij) as symmetric N×N matrices (zero
+// diagonal) and ln Ψ; a proposal fills one new row.
+type hardSphereState struct {
+	m      *HardSphereJastrow
+	x      []float64
+	r, f   []float64
+	logPsi float64
+	// pending proposal
+	i          int
+	pos        []float64
+	newR, newF []float64
+	dlog       float64
+}
+
+func (s *hardSphereState) Positions() []float64 { return s.x }
+func (s *hardSphereState) LogPsi() float64      { return s.logPsi }
+
+func dist(a, b []float64) float64 {
+	s := 0.0
+	for k := range a {
+		t := a[k] - b[k]
+		s += t * t
+	}
+	return math.Sqrt(s)
+}
+
+func (s *hardSphereState) Propose(i int, pos []float64) float64 {
+	n, d := s.m.n, s.m.d
+	s.i = i
+	copy(s.pos, pos)
+	// The ratio Π_j f'_ij/f_ij is accumulated as a product with one log at
+	// the end; the product is folded into a log sum before it can leave
+	// the floating-point range.
+	p, acc := 1.0, 0.0
+	dead := false
+	for j := 0; j < n; j++ {
+		if j == i {
+			s.newR[j], s.newF[j] = 0, 0
+			continue
+		}
+		r := dist(pos, s.x[j*d:j*d+d])
+		f := s.m.f(r)
+		s.newR[j], s.newF[j] = r, f
+		if f == 0 {
+			dead = true
+			continue
+		}
+		p *= f / s.f[i*n+j]
+		if p > 1e150 || p < 1e-150 {
+			acc += math.Log(p)
+			p = 1
+		}
+	}
+	if dead {
+		s.dlog = math.Inf(-1)
+	} else {
+		s.dlog = acc + math.Log(p)
+	}
+	return s.dlog
+}
+
+func (s *hardSphereState) Accept() {
+	n, d, i := s.m.n, s.m.d, s.i
+	copy(s.x[i*d:i*d+d], s.pos)
+	for j := 0; j < n; j++ {
+		s.r[i*n+j], s.r[j*n+i] = s.newR[j], s.newR[j]
+		s.f[i*n+j], s.f[j*n+i] = s.newF[j], s.newF[j]
+	}
+	s.logPsi += s.dlog
+}
+
+func (s *hardSphereState) Reject() {}
+
+// gradAt writes Σ_j u'(r_ij)(r_i − r_j)/r_ij for particle i at position
+// ri with distances rs to the others.
+func (s *hardSphereState) gradAt(i int, ri, rs, dst []float64) {
+	n, d := s.m.n, s.m.d
+	for k := range dst {
+		dst[k] = 0
+	}
+	for j := 0; j < n; j++ {
+		if j == i {
+			continue
+		}
+		r := rs[j]
+		c := s.m.du(r) / r
+		xj := s.x[j*d : j*d+d]
+		for k := range dst {
+			dst[k] += c * (ri[k] - xj[k])
+		}
+	}
+}
+
+func (s *hardSphereState) GradI(i int, dst []float64) {
+	n, d := s.m.n, s.m.d
+	s.gradAt(i, s.x[i*d:i*d+d], s.r[i*n:i*n+n], dst)
+}
+
+func (s *hardSphereState) ProposedGradI(dst []float64) {
+	s.gradAt(s.i, s.pos, s.newR, dst)
+}
+
+// Derivs sums pair terms: ∇²u(r) = u” + (d−1)u'/r for each ordered pair.
+func (s *hardSphereState) Derivs(grad []float64) float64 {
+	n, d := s.m.n, s.m.d
+	for k := range grad {
+		grad[k] = 0
+	}
+	lap := 0.0
+	for i := 0; i < n; i++ {
+		xi := s.x[i*d : i*d+d]
+		for j := i + 1; j < n; j++ {
+			xj := s.x[j*d : j*d+d]
+			r := s.r[i*n+j]
+			du := s.m.du(r)
+			c := du / r
+			for k := range d {
+				t := c * (xi[k] - xj[k])
+				grad[i*d+k] += t
+				grad[j*d+k] -= t
+			}
+			lap += 2 * (s.m.d2u(r) + float64(d-1)*du/r)
+		}
+	}
+	return lap
+}
+
+func (s *hardSphereState) ParamGrad(dst []float64) {}
+
+func (s *hardSphereState) Refresh() {
+	n, d := s.m.n, s.m.d
+	s.logPsi = 0
+	for i := 0; i < n; i++ {
+		s.r[i*n+i], s.f[i*n+i] = 0, 0
+		for j := i + 1; j < n; j++ {
+			r := dist(s.x[i*d:i*d+d], s.x[j*d:j*d+d])
+			f := s.m.f(r)
+			s.r[i*n+j], s.r[j*n+i] = r, r
+			s.f[i*n+j], s.f[j*n+i] = f, f
+			s.logPsi += math.Log(f) // −Inf when two spheres overlap
+		}
+	}
+}
