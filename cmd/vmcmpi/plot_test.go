@@ -38,8 +38,6 @@ func writeRun(t *testing.T, dir string, sites bool) energySeries {
 
 func fmtF(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
-
-
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
