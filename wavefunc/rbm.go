@@ -1,6 +1,7 @@
 package wavefunc
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -111,6 +112,15 @@ func softplusSigmoid(t float64) (sp, sig float64) {
 		return t + math.Log1p(e), 1 / (1 + e)
 	}
 	return math.Log1p(e), e / (1 + e)
+}
+
+// GibbsValid reports whether |Ψ|² equals the RBM's visible marginal F,
+// which Gibbs sampling draws from: only in the Ψ = √F variant.
+func (r *RBM) GibbsValid() error {
+	if !r.Sqrt {
+		return errors.New("the RBM's Gibbs chain samples F(x), which is |Ψ|² only for Ψ = √F (set Sqrt)")
+	}
+	return nil
 }
 
 // GibbsHidden draws h_j ∈ {0, 1} from the conditional P(h_j = 1 | x) =
