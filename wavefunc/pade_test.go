@@ -77,3 +77,29 @@ func TestPadeBadArgumentsPanic(t *testing.T) {
 		}()
 	}
 }
+
+// Products of the network states with the Padé–Jastrow factor: the
+// configurations of the quantum-dot runs, checked as a whole.
+func TestNQSProductsDerivsAndMoves(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	r := wavefunc.NewRBM(3, 2, 4, 1)
+	r.Randomize(0.4, rng)
+	nn, err := wavefunc.NewFFNN(3, 2, []int{6, 5, 1}, "gelu", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nn.Randomize(1, rng)
+	for name, m := range map[string]wavefunc.Model{
+		"rbm×pade":  wavefunc.NewProduct(r, wavefunc.NewPade(3, 2, 0.5)),
+		"ffnn×pade": wavefunc.NewProduct(nn, wavefunc.NewPade(3, 2, 0.5)),
+	} {
+		x := randConfig(rng, 6, 1)
+		// h = 3e-4, tol 1e-6: the tolerances of the factors' own checks.
+		if err := wavetest.CheckDerivs(m, x, 3e-4, 1e-6); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := wavetest.CheckMoves(m, x, 60, 1e-10, gaussMove(rng, m.NewState(x), 2, 0.5)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+}
