@@ -1,0 +1,288 @@
+package wavefunc
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// SpinRBM is the restricted Boltzmann machine of Carleo and Troyer for N
+// spins s_i = ±1 with H hidden units summed out,
+//
+//	Ψ(s) = exp(Σ_i a_i s_i) Π_j 2cosh(θ_j),  θ_j = b_j + Σ_i W_ij s_i,
+//
+// with real parameters, so Ψ > 0. The hidden-unit density is α = H/N.
+// It is a lattice model, not a Model: configurations are spins, and
+// States answer amplitude ratios for one or two flipped spins.
+//
+// Parameters, flat: a (N values), b (H values), W (N×H, row i holds W_i·).
+type SpinRBM struct {
+	n, h int
+	p    []float64
+	// e^{2W_ij} and e^{−2W_ij}, refreshed by SetParams. A flip of s_i
+	// multiplies 2cosh(θ_j) by
+	//   cosh(θ_j − 2s_iW_ij)/cosh θ_j = P_j e^{−2s_iW_ij} + M_j e^{2s_iW_ij},
+	// P_j = 1/(1+e^{−2θ_j}), M_j = 1/(1+e^{2θ_j}) = 1 − P_j, so a
+	// single-flip ratio needs no transcendental function per hidden unit.
+	// Unlike cosh 2W − tanh θ sinh 2W, every term is positive: no
+	// cancellation when θ or W is large.
+	ep, em []float64
+}
+
+// NewSpinRBM returns an RBM over n spins with the given number of hidden
+// units, all parameters zero. It panics on non-positive sizes; callers
+// that take them from input validate them first.
+func NewSpinRBM(n, hidden int) *SpinRBM {
+	if n <= 0 || hidden <= 0 {
+		panic(fmt.Sprintf("wavefunc: NewSpinRBM(n=%d, hidden=%d): sizes must be positive", n, hidden))
+	}
+	m := &SpinRBM{n: n, h: hidden, p: make([]float64, n+hidden+n*hidden),
+		ep: make([]float64, n*hidden), em: make([]float64, n*hidden)}
+	m.SetParams(m.p)
+	return m
+}
+
+// Sites is N.
+func (m *SpinRBM) Sites() int { return m.n }
+
+// Hidden is H.
+func (m *SpinRBM) Hidden() int { return m.h }
+
+// NumParams is N + H + N·H.
+func (m *SpinRBM) NumParams() int { return len(m.p) }
+
+// Params copies the parameters into dst (allocated when nil).
+func (m *SpinRBM) Params(dst []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(m.p))
+	}
+	if len(dst) != len(m.p) {
+		panic(fmt.Sprintf("wavefunc: SpinRBM.Params: len(dst) = %d, want %d", len(dst), len(m.p)))
+	}
+	copy(dst, m.p)
+	return dst
+}
+
+// SetParams replaces the parameters; States must be Refreshed after it.
+func (m *SpinRBM) SetParams(p []float64) {
+	if len(p) != len(m.p) {
+		panic(fmt.Sprintf("wavefunc: SpinRBM.SetParams: %d values, want %d", len(p), len(m.p)))
+	}
+	copy(m.p, p)
+	for k, w := range m.w() {
+		m.ep[k] = math.Exp(2 * w)
+		m.em[k] = math.Exp(-2 * w)
+	}
+}
+
+// Randomize draws every parameter from a normal distribution of standard
+// deviation scale (Carleo and Troyer start from scale ≈ 0.01).
+func (m *SpinRBM) Randomize(scale float64, rng *rand.Rand) {
+	p := make([]float64, len(m.p))
+	for k := range p {
+		p[k] = scale * rng.NormFloat64()
+	}
+	m.SetParams(p)
+}
+
+func (m *SpinRBM) a() []float64 { return m.p[:m.n] }
+func (m *SpinRBM) b() []float64 { return m.p[m.n : m.n+m.h] }
+func (m *SpinRBM) w() []float64 { return m.p[m.n+m.h:] }
+
+// logCosh2 is ln(2cosh x) without overflow.
+func logCosh2(x float64) float64 {
+	x = math.Abs(x)
+	return x + math.Log1p(math.Exp(-2*x))
+}
+
+// LogPsi evaluates ln Ψ(s) from scratch, in O(N·H).
+func (m *SpinRBM) LogPsi(s []int8) float64 {
+	if len(s) != m.n {
+		panic(fmt.Sprintf("wavefunc: SpinRBM.LogPsi: %d spins, want %d", len(s), m.n))
+	}
+	a, b, w := m.a(), m.b(), m.w()
+	l := 0.0
+	for i, si := range s {
+		l += a[i] * float64(si)
+	}
+	for j := range m.h {
+		t := b[j]
+		for i, si := range s {
+			t += w[i*m.h+j] * float64(si)
+		}
+		l += logCosh2(t)
+	}
+	return l
+}
+
+// SpinState is one walker's spin configuration with the cached angles θ_j
+// and the logistic weights P_j, M_j of ±θ_j, so that a ratio for one flip costs O(H) multiply-adds and
+// an accepted flip O(H) updates. A SpinState is used by one goroutine and
+// only reads its model.
+type SpinState struct {
+	m     *SpinRBM
+	s     []int8
+	theta []float64
+	pp    []float64 // P_j = 1/(1+e^{−2θ_j})
+	pm    []float64 // M_j = 1/(1+e^{2θ_j}); tanh θ_j = P_j − M_j
+}
+
+// NewState returns a state at configuration s (N values ±1, copied).
+func (m *SpinRBM) NewState(s []int8) *SpinState {
+	if len(s) != m.n {
+		panic(fmt.Sprintf("wavefunc: SpinRBM.NewState: %d spins, want %d", len(s), m.n))
+	}
+	st := &SpinState{m: m, s: append([]int8(nil), s...),
+		theta: make([]float64, m.h), pp: make([]float64, m.h), pm: make([]float64, m.h)}
+	st.Refresh()
+	return st
+}
+
+// Spins is the current configuration (read-only view; change it with Flip
+// or SetSpins).
+func (st *SpinState) Spins() []int8 { return st.s }
+
+// SetSpins replaces the configuration and refreshes the cache.
+func (st *SpinState) SetSpins(s []int8) {
+	copy(st.s, s)
+	st.Refresh()
+}
+
+// Refresh recomputes θ from the configuration and the model's current
+// parameters (after SetParams, and now and then to bound round-off).
+func (st *SpinState) Refresh() {
+	m := st.m
+	b, w := m.b(), m.w()
+	copy(st.theta, b)
+	for i, si := range st.s {
+		row := w[i*m.h : (i+1)*m.h]
+		fs := float64(si)
+		for j, wij := range row {
+			st.theta[j] += wij * fs
+		}
+	}
+	st.weights()
+}
+
+// weights recomputes P and M from θ, each without cancellation.
+func (st *SpinState) weights() {
+	for j, t := range st.theta {
+		e := math.Exp(-2 * math.Abs(t))
+		big, small := 1/(1+e), e/(1+e)
+		if t >= 0 {
+			st.pp[j], st.pm[j] = big, small
+		} else {
+			st.pp[j], st.pm[j] = small, big
+		}
+	}
+}
+
+// LogPsi is ln Ψ at the current configuration, from the cached angles.
+func (st *SpinState) LogPsi() float64 {
+	l := 0.0
+	for i, si := range st.s {
+		l += st.m.p[i] * float64(si)
+	}
+	for _, t := range st.theta {
+		l += logCosh2(t)
+	}
+	return l
+}
+
+// LogRatio returns ln(Ψ(s')/Ψ(s)) for s' = s with spin i flipped and,
+// when j ≥ 0, spin j as well. One flip costs O(H) multiply-adds and one
+// logarithm; two flips O(H) exponentials.
+func (st *SpinState) LogRatio(i, j int) float64 {
+	m := st.m
+	if j < 0 {
+		lo, hi := i*m.h, (i+1)*m.h
+		// For s_i = +1 the angle drops by 2W: factor P e^{−2W} + M e^{2W}.
+		down, up := m.em[lo:hi], m.ep[lo:hi]
+		if st.s[i] < 0 {
+			down, up = up, down
+		}
+		pp, pm := st.pp[:len(down)], st.pm[:len(down)]
+		up = up[:len(down)]
+		prod := 1.0
+		for k, dk := range down {
+			prod *= pp[k]*dk + pm[k]*up[k]
+		}
+		lr := -2 * m.p[i] * float64(st.s[i])
+		if prod > 0 && !math.IsInf(prod, 0) {
+			return lr + math.Log(prod)
+		}
+		// The product left the float64 range: add logarithms instead.
+		for k, dk := range down {
+			lr += math.Log(pp[k]*dk + pm[k]*up[k])
+		}
+		return lr
+	}
+	si, sj := float64(st.s[i]), float64(st.s[j])
+	wi := m.w()[i*m.h : (i+1)*m.h]
+	wj := m.w()[j*m.h : (j+1)*m.h]
+	wj = wj[:len(wi)]
+	pp, pm := st.pp[:len(wi)], st.pm[:len(wi)]
+	lr := -2 * (m.p[i]*si + m.p[j]*sj)
+	prod := 1.0
+	for k := range wi {
+		// cosh(θ−d)/cosh θ = P e^{−d} + M e^{d}.
+		e := math.Exp(2 * (si*wi[k] + sj*wj[k]))
+		prod *= pp[k]/e + pm[k]*e
+	}
+	if prod > 0 && !math.IsInf(prod, 0) {
+		return lr + math.Log(prod)
+	}
+	for k := range wi {
+		d := 2 * (si*wi[k] + sj*wj[k])
+		lr += logCosh2(st.theta[k]-d) - logCosh2(st.theta[k])
+	}
+	return lr
+}
+
+// Flip flips spin i and, when j ≥ 0, spin j, updating θ in O(H).
+func (st *SpinState) Flip(i, j int) {
+	m := st.m
+	w := m.w()
+	st.flipTheta(w[i*m.h:(i+1)*m.h], st.s[i])
+	st.s[i] = -st.s[i]
+	if j >= 0 {
+		st.flipTheta(w[j*m.h:(j+1)*m.h], st.s[j])
+		st.s[j] = -st.s[j]
+	}
+	st.weights()
+}
+
+func (st *SpinState) flipTheta(row []float64, s int8) {
+	f := 2 * float64(s)
+	theta := st.theta[:len(row)]
+	for k, w := range row {
+		theta[k] -= f * w
+	}
+}
+
+// ParamGrad writes O_k = ∂ln Ψ/∂θ_k: s_i for a_i, tanh θ_j for b_j and
+// s_i tanh θ_j for W_ij.
+func (st *SpinState) ParamGrad(dst []float64) {
+	m := st.m
+	if len(dst) != len(m.p) {
+		panic(fmt.Sprintf("wavefunc: SpinState.ParamGrad: len(dst) = %d, want %d", len(dst), len(m.p)))
+	}
+	for i, si := range st.s {
+		dst[i] = float64(si)
+	}
+	th := dst[m.n : m.n+m.h]
+	for k, p := range st.pp {
+		th[k] = p - st.pm[k]
+	}
+	ow := dst[m.n+m.h:]
+	for i, si := range st.s {
+		row := ow[i*m.h : (i+1)*m.h]
+		if si > 0 {
+			copy(row, th)
+		} else {
+			for k, t := range th {
+				row[k] = -t
+			}
+		}
+	}
+}
