@@ -1,0 +1,87 @@
+package vmc
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/sampler"
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+// Continuous is the System of particles in continuous space: a Hamiltonian
+// that supplies the potential, a trial wave function and the sampler
+// settings. Walkers start from the Hamiltonian's InitialPositions drawn
+// from their own stream, then continue that stream in the sampler.
+type Continuous struct {
+	H       *hamiltonian.Continuous
+	Model   wavefunc.Model
+	Sampler sampler.Settings
+}
+
+var _ System = (*Continuous)(nil)
+
+// NewContinuous checks that the pieces fit together.
+func NewContinuous(h *hamiltonian.Continuous, m wavefunc.Model, set sampler.Settings) (*Continuous, error) {
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	if m.Particles() != h.N || m.Dims() != h.D {
+		return nil, fmt.Errorf("vmc: wave function of %d particles in %d dimensions for a system of %d in %d",
+			m.Particles(), m.Dims(), h.N, h.D)
+	}
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	return &Continuous{H: h, Model: m, Sampler: set}, nil
+}
+
+func (s *Continuous) NumParams() int                 { return s.Model.NumParams() }
+func (s *Continuous) Params(dst []float64) []float64 { return s.Model.Params(dst) }
+func (s *Continuous) SetParams(p []float64)          { s.Model.SetParams(p) }
+func (s *Continuous) Exact() (float64, bool)         { return s.H.Exact() }
+
+// NewWalker draws a starting configuration (non-overlapping hard spheres,
+// finite ln Ψ) from the walker's own stream.
+func (s *Continuous) NewWalker(rank, index int, seed uint64) (Walker, error) {
+	src := sampler.NewSource(seed, rank, index)
+	rng := rand.New(src)
+	x := make([]float64, s.H.N*s.H.D)
+	if err := s.H.InitialPositions(x, rng); err != nil {
+		return nil, err
+	}
+	w, err := sampler.New(s.Model, x, s.Sampler, src)
+	if err != nil {
+		return nil, err
+	}
+	return &ContinuousWalker{W: w, h: s.H, grad: make([]float64, len(x))}, nil
+}
+
+// ContinuousWalker adapts a sampler.Walker to the driver: a Sweep is one
+// sample interval (Thin sweeps of N single-particle moves), Measure the
+// local energy from ∇ln Ψ and ∇²ln Ψ.
+type ContinuousWalker struct {
+	W    *sampler.Walker
+	h    *hamiltonian.Continuous
+	grad []float64
+}
+
+func (c *ContinuousWalker) Sweep() (accepted, proposed int) {
+	a0, p0 := c.W.Counts()
+	c.W.Sample()
+	a1, p1 := c.W.Counts()
+	return int(a1 - a0), int(p1 - p0)
+}
+
+func (c *ContinuousWalker) Measure(o []float64) float64 {
+	st := c.W.State()
+	lap := st.Derivs(c.grad)
+	if o != nil {
+		st.ParamGrad(o)
+	}
+	return c.h.LocalEnergy(st.Positions(), c.grad, lap)
+}
+
+func (c *ContinuousWalker) Refresh()                       { c.W.Refresh() }
+func (c *ContinuousWalker) MarshalBinary() ([]byte, error) { return c.W.MarshalBinary() }
+func (c *ContinuousWalker) UnmarshalBinary(b []byte) error { return c.W.UnmarshalBinary(b) }

@@ -1,0 +1,35 @@
+// Package vmc is the variational Monte Carlo driver. It is generic over a
+// Walker (one Markov chain that can measure the local energy and the
+// logarithmic parameter derivatives O_k) and a System (the parameters and a
+// walker factory), so continuous-space particles and spin lattices share it.
+//
+// One optimisation iteration on every rank:
+//
+//  1. the rank's walkers run on goroutines (at most Workers at a time); each
+//     draws Samples samples (Walker.Sweep then Walker.Measure) and keeps its
+//     own sums: E_L moments (Welford), a streaming blocking accumulator,
+//     Σ O_k, Σ (E_L−K) O_k and, for stochastic reconfiguration, Σ O_k O_l;
+//  2. the walkers' sums are merged in walker order into one reduce.Buffer
+//     (the energy moments about the shift K = previous iteration's mean,
+//     identical on all ranks) together with the acceptance counts, a
+//     NaN flag per rank and the stop flag, and summed with ONE all-reduce;
+//  3. every rank computes the same energy, error bar, variance and gradient
+//     G_k = 2(⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩) and takes the same update step
+//     (SR first solves (S + ε)δ = G/2), so parameters stay identical without
+//     communication; a broadcast from rank 0 every SyncEvery iterations
+//     guards against drift.
+//
+// After the iterations, a production run with frozen parameters measures
+// the energy; each walker's chain gets a blocking error bar, and the
+// chains of all walkers and ranks are combined through the reduce buffer
+// (Σ n, Σ n·mean, Σ n²·var(mean)).
+//
+// Burn-in: BurnIn Sweep calls per walker before the first iteration and
+// again before production (the last updates may have moved the
+// distribution).
+//
+// Stopping: cancelling the context or a true Options.Stop on any rank sets
+// a flag that travels in the iteration's reduce buffer, so all ranks stop
+// after the same iteration and return ErrStopped; Snapshot then captures
+// everything a checkpoint needs and Restore continues bit for bit.
+package vmc

@@ -1,0 +1,86 @@
+package vmc
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/sampler"
+)
+
+// GibbsContinuous is the System of particles in continuous space whose
+// trial function is an RBM sampled by Gibbs chains (sampler.GibbsWalker):
+// the RBM's Ψ = √F variant, alternately drawing the hidden and the
+// visible units. Thin is the number of Gibbs sweeps per sample (0 means 1).
+type GibbsContinuous struct {
+	H     *hamiltonian.Continuous
+	Model sampler.GibbsModel
+	Thin  int
+}
+
+var _ System = (*GibbsContinuous)(nil)
+
+// NewGibbsContinuous checks that the pieces fit together.
+func NewGibbsContinuous(h *hamiltonian.Continuous, m sampler.GibbsModel, thin int) (*GibbsContinuous, error) {
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	if m.Particles() != h.N || m.Dims() != h.D {
+		return nil, fmt.Errorf("vmc: wave function of %d particles in %d dimensions for a system of %d in %d",
+			m.Particles(), m.Dims(), h.N, h.D)
+	}
+	if err := m.GibbsValid(); err != nil {
+		return nil, fmt.Errorf("vmc: gibbs sampling: %w", err)
+	}
+	if thin < 0 {
+		return nil, fmt.Errorf("vmc: gibbs sampling: thin %d must not be negative", thin)
+	}
+	return &GibbsContinuous{H: h, Model: m, Thin: thin}, nil
+}
+
+func (s *GibbsContinuous) NumParams() int                 { return s.Model.NumParams() }
+func (s *GibbsContinuous) Params(dst []float64) []float64 { return s.Model.Params(dst) }
+func (s *GibbsContinuous) SetParams(p []float64)          { s.Model.SetParams(p) }
+func (s *GibbsContinuous) Exact() (float64, bool)         { return s.H.Exact() }
+
+// NewWalker draws a starting configuration from the walker's own stream;
+// the driver's burn-in (Sweep calls) thermalises it.
+func (s *GibbsContinuous) NewWalker(rank, index int, seed uint64) (Walker, error) {
+	src := sampler.NewSource(seed, rank, index)
+	x := make([]float64, s.H.N*s.H.D)
+	if err := s.H.InitialPositions(x, rand.New(src)); err != nil {
+		return nil, err
+	}
+	w, err := sampler.NewGibbs(s.Model, x, 0, s.Thin, src)
+	if err != nil {
+		return nil, err
+	}
+	return &GibbsWalker{W: w, h: s.H, grad: make([]float64, len(x))}, nil
+}
+
+// GibbsWalker adapts a sampler.GibbsWalker to the driver.
+type GibbsWalker struct {
+	W    *sampler.GibbsWalker
+	h    *hamiltonian.Continuous
+	grad []float64
+}
+
+func (g *GibbsWalker) Sweep() (accepted, proposed int) {
+	a0, p0 := g.W.Counts()
+	g.W.Sample()
+	a1, p1 := g.W.Counts()
+	return int(a1 - a0), int(p1 - p0)
+}
+
+func (g *GibbsWalker) Measure(o []float64) float64 {
+	st := g.W.State()
+	lap := st.Derivs(g.grad)
+	if o != nil {
+		st.ParamGrad(o)
+	}
+	return g.h.LocalEnergy(st.Positions(), g.grad, lap)
+}
+
+func (g *GibbsWalker) Refresh()                       { g.W.Refresh() }
+func (g *GibbsWalker) MarshalBinary() ([]byte, error) { return g.W.MarshalBinary() }
+func (g *GibbsWalker) UnmarshalBinary(b []byte) error { return g.W.UnmarshalBinary(b) }
