@@ -58,3 +58,46 @@ func BenchmarkGaussianHardSphere3D(b *testing.B) {
 		})
 	}
 }
+
+// benchMetropolis runs b.N Metropolis moves (Propose, then Accept with
+// probability |Ψ'/Ψ|²) so that the walk stays where |Ψ|² lives, and
+// reports moves/s and the acceptance rate.
+func benchMetropolis(b *testing.B, m wavefunc.Model, step float64) {
+	n, d := m.Particles(), m.Dims()
+	rng := rand.New(rand.NewPCG(21, 22))
+	s := m.NewState(randomConfig(rng, n, d, 1, 0))
+	pos := make([]float64, d)
+	acc := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		cur := s.Positions()[i*d : i*d+d]
+		for k := range d {
+			pos[k] = cur[k] + step*(rng.Float64()-0.5)
+		}
+		if 2*s.Propose(i, pos) > math.Log(rng.Float64()) {
+			s.Accept()
+			acc++
+		} else {
+			s.Reject()
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "moves/s")
+	b.ReportMetric(float64(acc)/float64(b.N), "acceptance")
+}
+
+func BenchmarkSlater(b *testing.B) {
+	for _, c := range []struct{ n, d int }{{2, 2}, {6, 2}, {12, 2}, {20, 2}, {30, 2}, {42, 2}, {8, 3}, {20, 3}} {
+		b.Run(fmt.Sprintf("d=%d/N=%d", c.d, c.n), func(b *testing.B) {
+			m, err := wavefunc.NewSlater(c.n, c.d, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchMetropolis(b, m, 1.5)
+		})
+	}
+}
