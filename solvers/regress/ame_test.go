@@ -1,0 +1,101 @@
+package regress_test
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/vmcmpi/vmcmpi/dataset"
+	"github.com/vmcmpi/vmcmpi/solvers/regress"
+)
+
+// ameFile finds a file of ../shared/data/ame next to the module root, or
+// skips the test when it is absent.
+func ameFile(t *testing.T, name string) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Skip("AME data: module root (go.mod) not found")
+		}
+		dir = up
+	}
+	p := filepath.Join(dir, "..", "shared", "data", "ame", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("AME data absent: %s not found (download the AME mass tables there to run this test)", p)
+	}
+	return p
+}
+
+// The liquid-drop fit of AME2016 (experimental, A ≥ 16) from sufficient
+// statistics equals gonum's QR solve on the full design matrix.
+func TestAMELiquidDropMatchesQR(t *testing.T) {
+	ns, err := dataset.ReadAMEFile(ameFile(t, "mass16.txt"), dataset.AME2016, dataset.AMEOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep dataset.Nuclides
+	for _, n := range ns {
+		if n.A >= 16 {
+			keep = append(keep, n)
+		}
+	}
+	d, err := dataset.Build(keep, dataset.LiquidDrop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, _ := keep.Column("binding")
+	p := d.Cols()
+	s := regress.NewStats(p)
+	for i := range d.Rows {
+		s.Add(d.Row(i), y[i])
+	}
+	for _, lam := range []float64{0, 1e-4} {
+		f, err := regress.Ridge(s, lam, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := d.Rows
+		extra := 0
+		if lam > 0 {
+			extra = p
+		}
+		a := mat.NewDense(n+extra, p, nil)
+		b := mat.NewDense(n+extra, 1, nil)
+		for i := range n {
+			a.SetRow(i, d.Row(i))
+			b.Set(i, 0, y[i])
+		}
+		for j := range extra {
+			a.Set(n+j, j, math.Sqrt(float64(n)*lam))
+		}
+		var qr mat.QR
+		qr.Factorize(a)
+		var sol mat.Dense
+		if err := qr.SolveTo(&sol, false, b); err != nil {
+			t.Fatal(err)
+		}
+		for j := range p {
+			want := sol.At(j, 0)
+			// 1e-8 relative: the acceptance bound for normal equations vs QR.
+			if math.Abs(f.Coef[j]-want) > 1e-8*math.Abs(want) {
+				t.Errorf("λ=%g %s: %.12g, QR %.12g", lam, d.Names[j], f.Coef[j], want)
+			}
+		}
+		if lam == 0 {
+			// Textbook liquid-drop values (MeV): a_v ≈ 15.5, a_s ≈ 17,
+			// a_c ≈ 0.7, a_a ≈ 23, a_p ≈ 11; rms ≈ 3 MeV.
+			t.Logf("coefficients %v, rms %.3f MeV over %d nuclides", f.Coef, f.RMS(), n)
+			if f.Coef[0] < 14 || f.Coef[0] > 17 || f.RMS() > 4 {
+				t.Errorf("liquid-drop fit off: %v rms %g", f.Coef, f.RMS())
+			}
+		}
+	}
+}
