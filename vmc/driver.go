@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/reduce"
+	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/stats"
 )
 
@@ -473,7 +474,7 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		copy(d.lastGood, d.params)
 		step := d.grad
 		if sr {
-			covariance(d.cov, soo, so, n)
+			optim.Covariance(d.cov, soo, so, n)
 			if err := d.opt.SR.Solve(d.delta, d.cov, d.f); err != nil {
 				return rec, fmt.Errorf("vmc: iteration %d: stochastic reconfiguration: %w", d.iter, err)
 			}
@@ -505,16 +506,6 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		return rec, fmt.Errorf("after iteration %d: %w", d.iter, ErrStopped)
 	}
 	return rec, nil
-}
-
-// covariance writes S = Σ O O^T/n − (ΣO/n)(ΣO/n)^T.
-func covariance(dst, soo, so []float64, n float64) {
-	np := len(so)
-	for k := range np {
-		for l := range np {
-			dst[k*np+l] = soo[k*np+l]/n - (so[k]/n)*(so[l]/n)
-		}
-	}
 }
 
 func (d *Driver) mergeEnergy(a *accum) {

@@ -1,0 +1,327 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/sampler"
+	"github.com/vmcmpi/vmcmpi/solvers/optim"
+	"github.com/vmcmpi/vmcmpi/vmc"
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+func init() {
+	register("run", command{summary: "optimise a trial wave function, then measure its energy", run: runRun})
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, " ") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR]
+
+Optimises the trial wave function of the configuration, then runs a
+production with frozen parameters and prints
+
+    energy = E ± error (exact E0)
+
+Without -config it runs the embedded default (2 bosons in a 2D trap);
+configs/*.toml document every key. Rank 0 writes DIR/result.json and
+DIR/history.csv (DIR defaults to output.dir, "out").
+
+flags:
+`
+
+func runRun(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, runUsage); fs.PrintDefaults() }
+	cfgPath := fs.String("config", "", "TOML configuration `file` (default: the embedded default)")
+	var sets stringList
+	fs.Var(&sets, "set", "override one key, `key=value` (e.g. system.omega=0.5); repeatable")
+	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags come as -config FILE, -set key=value, -out DIR)", fs.Arg(0))
+	}
+	cfg, err := LoadConfig(*cfgPath, sets)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		cfg.Output.Dir = *out
+	}
+	c, err := comm.World()
+	if err != nil {
+		return err
+	}
+	defer c.Finalize()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	job, err := prepareRun(c, cfg)
+	if err != nil {
+		return err
+	}
+	res, err := job.driver.Run(ctx)
+	return job.finish(res, err, stdout)
+}
+
+// runJob is one configured run on one rank.
+type runJob struct {
+	cfg    *Config
+	c      comm.Comm
+	sys    vmc.System
+	opt    vmc.Options
+	driver *vmc.Driver
+}
+
+// continuousSampler builds the System of a continuous model for one
+// sampler.kind; "metropolis" and "importance" are the default walkers,
+// other kinds (e.g. "gibbs") register here.
+type continuousSampler func(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) (vmc.System, error)
+
+var continuousSamplers = map[string]continuousSampler{}
+
+func registerContinuousSampler(kind string, b continuousSampler) {
+	if _, dup := continuousSamplers[kind]; dup {
+		panic("vmcmpi: sampler registered twice: " + kind)
+	}
+	continuousSamplers[kind] = b
+}
+
+func init() {
+	for _, k := range []string{"metropolis", "importance"} {
+		registerContinuousSampler(k, func(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) (vmc.System, error) {
+			kind, err := sampler.ParseKind(cfg.Sampler.Kind)
+			if err != nil {
+				return nil, err
+			}
+			set := sampler.Settings{Kind: kind, Step: cfg.Sampler.Step, Thin: cfg.Sampler.Thin}
+			return vmc.NewContinuous(h, m, set)
+		})
+	}
+}
+
+// buildSystem makes the System of a configuration: a registered lattice
+// model, or particles in a trap with a registered wave function.
+func buildSystem(cfg *Config) (vmc.System, error) {
+	if cfg.System.Model != "continuous" {
+		b, ok := latticeBuilders[cfg.System.Model]
+		if !ok {
+			return nil, cfg.keyError("system.model", quote(cfg.System.Model), "no such model in this binary")
+		}
+		return b(cfg)
+	}
+	h, err := cfg.Hamiltonian()
+	if err != nil {
+		return nil, err
+	}
+	mb, ok := modelBuilders[cfg.Wavefunction.Kind]
+	if !ok {
+		return nil, cfg.keyError("wavefunction.kind", quote(cfg.Wavefunction.Kind), "want one of "+quoteAll(modelNames()))
+	}
+	// Initial random parameters come from a stream of the seed alone, so
+	// every rank builds the same model.
+	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x6d6f64656c)) // "model"
+	m, err := mb(cfg, h, rng)
+	if err != nil {
+		return nil, err
+	}
+	sb, ok := continuousSamplers[cfg.Sampler.Kind]
+	if !ok {
+		return nil, cfg.keyError("sampler.kind", quote(cfg.Sampler.Kind), "want one of "+quoteAll(sortedKeys(continuousSamplers))+" for particles in a trap")
+	}
+	return sb(cfg, h, m)
+}
+
+// buildOptimizer returns the update rule and, for "sr", the preconditioner.
+func buildOptimizer(cfg *Config, np int) (vmc.Rule, vmc.Preconditioner) {
+	o := cfg.Optimizer
+	rule := func(kind string) vmc.Rule {
+		switch kind {
+		case "momentum":
+			return optim.NewMomentum(o.LearningRate, o.Momentum, np)
+		case "adam":
+			return optim.NewAdam(o.LearningRate, np)
+		}
+		return optim.NewGD(o.LearningRate)
+	}
+	if o.Kind == "sr" {
+		return rule(o.Rule), &optim.SR{Shift: o.Shift}
+	}
+	return rule(o.Kind), nil
+}
+
+// prepareRun builds the system, the optimiser and the driver of this rank.
+func prepareRun(c comm.Comm, cfg *Config) (*runJob, error) {
+	sys, err := buildSystem(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rule, sr := buildOptimizer(cfg, sys.NumParams())
+	s := cfg.Sampler
+	opt := vmc.Options{
+		Walkers: s.Walkers,
+		Samples: s.Samples,
+		// burnin counts sweeps; a driver Sweep is thin sweeps.
+		BurnIn:       (s.BurnIn + s.Thin - 1) / s.Thin,
+		Iterations:   cfg.Optimizer.Iterations,
+		Production:   cfg.Production.Samples,
+		Seed:         uint64(cfg.Seed),
+		Rule:         rule,
+		SR:           sr,
+		LearningRate: cfg.Optimizer.LearningRate,
+	}
+	d, err := vmc.New(c, sys, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &runJob{cfg: cfg, c: c, sys: sys, opt: opt, driver: d}, nil
+}
+
+// finish writes what the run produced (rank 0 only), prints the energy and
+// returns runErr (the driver's error) or a write error. History is written
+// even when the run failed, so a NaN or a divergence keeps what was done.
+func (j *runJob) finish(res *vmc.Result, runErr error, stdout io.Writer) error {
+	if j.c.Rank() != 0 {
+		return runErr
+	}
+	dir := j.cfg.Output.Dir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errors.Join(runErr, fmt.Errorf("output: %w", err))
+	}
+	if err := writeHistory(filepath.Join(dir, "history.csv"), j.driver.History()); err != nil {
+		return errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		return fmt.Errorf("%w (history so far in %s)", runErr, filepath.Join(dir, "history.csv"))
+	}
+	if err := writeResult(filepath.Join(dir, "result.json"), j.cfg, j.sys, res); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "energy = %s", formatEnergy(res.Energy, res.Error))
+	if res.HasExact {
+		fmt.Fprintf(stdout, " (exact %s)", strconv.FormatFloat(res.Exact, 'g', 10, 64))
+	}
+	fmt.Fprintf(stdout, "\nvariance = %.6g, acceptance = %.4f, %d samples on %d rank(s) × %d walkers, %d iterations\nwrote %s\n",
+		res.Variance, res.Acceptance, res.Samples, res.Ranks, res.Walkers, res.Iterations, dir)
+	return nil
+}
+
+func formatEnergy(e, err float64) string {
+	return fmt.Sprintf("%.6f ± %.6f", e, err)
+}
+
+// resultFile is the schema of result.json.
+type resultFile struct {
+	Energy     *float64  `json:"energy"`
+	Error      *float64  `json:"error"`
+	Variance   *float64  `json:"variance"`
+	Acceptance *float64  `json:"acceptance"`
+	Samples    int64     `json:"samples"`
+	Ranks      int       `json:"ranks"`
+	Walkers    int       `json:"walkers"`
+	Iterations int       `json:"iterations"`
+	Exact      *float64  `json:"exact"`
+	Parameters []float64 `json:"parameters"`
+	Seed       int64     `json:"seed"`
+	Config     string    `json:"config"`
+	Sites      int       `json:"sites,omitempty"`
+}
+
+// num is x, or nil (JSON null) when x is not finite.
+func num(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func writeResult(path string, cfg *Config, sys vmc.System, res *vmc.Result) error {
+	r := resultFile{
+		Energy: num(res.Energy), Error: num(res.Error), Variance: num(res.Variance), Acceptance: num(res.Acceptance),
+		Samples: res.Samples, Ranks: res.Ranks, Walkers: res.Walkers, Iterations: res.Iterations,
+		Parameters: res.Params, Seed: cfg.Seed, Config: cfg.Source,
+	}
+	if res.HasExact {
+		r.Exact = num(res.Exact)
+	}
+	if s, ok := sys.(interface{ Sites() int }); ok {
+		r.Sites = s.Sites()
+	}
+	for _, p := range r.Parameters {
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			return fmt.Errorf("result: non-finite parameter %g", p)
+		}
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("result: %w", err)
+	}
+	return writeAtomic(path, append(b, '\n'))
+}
+
+func writeHistory(path string, hist []vmc.Record) error {
+	var b strings.Builder
+	b.WriteString(strings.Join(vmc.HistoryColumns, ","))
+	b.WriteByte('\n')
+	for _, r := range hist {
+		for i, v := range r.Row() {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+		}
+		b.WriteByte('\n')
+	}
+	return writeAtomic(path, []byte(b.String()))
+}
+
+// writeAtomic writes data to a temporary file in the same directory,
+// syncs it and renames it over path, so readers never see half a file.
+func writeAtomic(path string, data []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	if err = os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	return nil
+}
