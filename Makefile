@@ -59,8 +59,10 @@ test-slurm: build-mpi
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Every rank must run the same iterations, so the counts are fixed (Nx).
 bench-mpi:
-	$(MPIENV) $(GO) test -tags mpi -run '^$$' -bench . -benchmem -exec "$(MPIRUN) -np 2" ./comm/
+	$(MPIENV) $(GO) test -tags mpi -run '^$$' -bench 'MPIAllReduce8' -benchtime 20000x -count 5 -benchmem -exec "$(MPIRUN) -np 2" ./comm/
+	$(MPIENV) $(GO) test -tags mpi -run '^$$' -bench 'MPIAllReduce1e6' -benchtime 300x -count 5 -benchmem -exec "$(MPIRUN) -np 2" ./comm/
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzConfig -fuzztime 30s ./cmd/vmcmpi/

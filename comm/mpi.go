@@ -262,6 +262,12 @@ func (c *mpiComm) AllReduce(buf []float64, op Op) error {
 	if err := checkOp(c, op); err != nil {
 		return err
 	}
+	return c.allReduce(buf, op)
+}
+
+// allReduce is AllReduce without the checks, in chunks of at most maxCount
+// values.
+func (c *mpiComm) allReduce(buf []float64, op Op) error {
 	for off := 0; off < len(buf); off += maxCount {
 		k := min(maxCount, len(buf)-off)
 		if rc := C.vmc_allreduce(ptr(buf[off:]), C.int(k), C.int(op)); rc != C.MPI_SUCCESS {

@@ -18,3 +18,11 @@ func RawBcast(c Comm, buf []float64, root int) error {
 	defer m.mu.Unlock()
 	return m.bcast(buf, root)
 }
+
+// RawAllReduce is AllReduce without the agreement step, to measure its cost.
+func RawAllReduce(c Comm, buf []float64, op Op) error {
+	m := c.(*mpiComm)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.allReduce(buf, op)
+}
