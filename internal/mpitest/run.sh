@@ -19,6 +19,13 @@ go test -tags mpi -count=1 -timeout 2m $PKGS
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -tags mpi -o "$tmp/aborttest" ./internal/mpitest/aborttest
+echo "== a binary built with -tags mpi, started without mpirun"
+out=$("$tmp/aborttest" world)
+echo "$out"
+if [ "$out" != "rank 0 of 1 (*comm.Serial)" ]; then
+	echo "FAIL: want one serial rank"
+	exit 1
+fi
 limit=20000 # ms; an abort takes ~1 s, a hang is stopped by timeout at 60 s
 fail=0
 for run in "2 abort" "3 abort" "2 panic"; do

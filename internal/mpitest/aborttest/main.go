@@ -6,8 +6,13 @@
 //	mpirun -np 2 aborttest panic   # rank 1 panics
 //
 // Either way mpirun must exit non-zero within seconds. If the all-reduce
-// ever returns, the program prints UNEXPECTED. Built with -tags mpi; run by
-// internal/mpitest/run.sh.
+// ever returns, the program prints UNEXPECTED. A third mode prints the world
+// the program sees, to show that a binary built with MPI but started
+// without mpirun runs as one serial rank:
+//
+//	aborttest world                # prints "rank 0 of 1 (*comm.Serial)"
+//
+// Built with -tags mpi; run by internal/mpitest/run.sh.
 package main
 
 import (
@@ -38,6 +43,10 @@ func main() {
 }
 
 func run(c comm.Comm, mode string) error {
+	if mode == "world" {
+		fmt.Printf("rank %d of %d (%T)\n", c.Rank(), c.Size(), c)
+		return nil
+	}
 	if c.Size() < 2 {
 		return errors.New("needs at least 2 ranks (build with -tags mpi, start with mpirun -np 2)")
 	}
