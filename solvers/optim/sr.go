@@ -45,14 +45,11 @@ type SR struct {
 	// CGMaxIter bounds the conjugate-gradient iterations; 0 means 2P + 100.
 	CGMaxIter int
 
-	iters        int
-	a            []float64 // Cholesky: S + shift
-	chol         mat.Cholesky
-	diag         []float64
-	r, z, p, q   []float64
-	denseS       []float64 // S of the current dense CG solve
-	denseP       int
-	denseApplyFn func(dst, v []float64)
+	iters      int
+	a          []float64 // Cholesky: S + shift
+	chol       mat.Cholesky
+	diag       []float64
+	r, z, p, q []float64
 }
 
 // Iterations returns the conjugate-gradient iterations of the last solve
@@ -92,9 +89,10 @@ func (sr *SR) checkDiag(k int, skk float64) error {
 // symmetric, already centred P×P matrix in row-major order
 // (S_kl = ⟨O_k O_l⟩ − ⟨O_k⟩⟨O_l⟩, see Covariance); P = len(f) = len(dst).
 // Cholesky reads the upper triangle of S, conjugate gradient all of it.
-// Solve does not modify S; dst may be f itself (solved in place). Errors wrap ErrNotPositiveDefinite when the
-// shift is too small, ErrNotConverged when conjugate gradient runs out of
-// iterations, or report non-finite input or a condition number beyond 10¹⁶.
+// Solve does not modify S; dst may be f itself (solved in place). Errors
+// wrap ErrNotPositiveDefinite when the shift is too small, ErrNotConverged
+// when conjugate gradient runs out of iterations, or report non-finite input
+// or a condition number beyond 10¹⁶.
 func (sr *SR) Solve(dst, S, f []float64) error {
 	P := len(f)
 	if len(dst) != P || len(S) != P*P {
@@ -112,13 +110,7 @@ func (sr *SR) Solve(dst, S, f []float64) error {
 		for k := range P {
 			sr.diag[k] = S[k*P+k]
 		}
-		sr.denseS, sr.denseP = S, P
-		if sr.denseApplyFn == nil {
-			sr.denseApplyFn = sr.denseApply // one closure, reused: no allocation per solve
-		}
-		err := sr.SolveOp(dst, sr.diag, f, sr.denseApplyFn)
-		sr.denseS = nil
-		return err
+		return sr.cg(dst, sr.diag, f, nil, S)
 	}
 	for i, v := range f {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -151,8 +143,9 @@ func (sr *SR) Solve(dst, S, f []float64) error {
 	return nil
 }
 
-func (sr *SR) denseApply(dst, v []float64) {
-	P, S := sr.denseP, sr.denseS
+// denseApply writes S·v for a dense row-major S.
+func denseApply(dst, S, v []float64) {
+	P := len(v)
 	for k := range P {
 		row := S[k*P : (k+1)*P]
 		s := 0.0
@@ -174,6 +167,13 @@ func (sr *SR) SolveOp(dst, diag, f []float64, apply func(dst, v []float64)) erro
 	if len(dst) != P || len(diag) != P {
 		panic(fmt.Sprintf("optim: SR.SolveOp: len(dst) = %d, len(diag) = %d, len(f) = %d; want equal", len(dst), len(diag), P))
 	}
+	return sr.cg(dst, diag, f, apply, nil)
+}
+
+// cg runs the preconditioned conjugate gradient with S·v from apply, or
+// from the dense S when apply is nil.
+func (sr *SR) cg(dst, diag, f []float64, apply func(dst, v []float64), S []float64) error {
+	P := len(f)
 	sr.iters = 0
 	if err := sr.checkShift(); err != nil {
 		return err
@@ -216,7 +216,11 @@ func (sr *SR) SolveOp(dst, diag, f []float64, apply func(dst, v []float64)) erro
 	rr := fn
 	for it := 1; it <= maxIter; it++ {
 		sr.iters = it
-		apply(q, p)
+		if apply != nil {
+			apply(q, p)
+		} else {
+			denseApply(q, S, p)
+		}
 		pq := 0.0
 		for k := range P {
 			q[k] += (sr.shifted(diag[k]) - diag[k]) * p[k] // the shift term
