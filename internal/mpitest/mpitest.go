@@ -64,5 +64,15 @@ func Main(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "mpitest:", err)
 		worst[0] = max(worst[0], 1)
 	}
+	// What only can be checked here: Finalize is idempotent, and a
+	// collective after it is an error rather than a crash inside MPI.
+	if err := c.Finalize(); err != nil {
+		fmt.Fprintln(os.Stderr, "mpitest: second Finalize:", err)
+		worst[0] = max(worst[0], 1)
+	}
+	if err := c.AllReduce([]float64{1}, comm.Sum); err == nil {
+		fmt.Fprintln(os.Stderr, "mpitest: AllReduce after Finalize returned no error")
+		worst[0] = max(worst[0], 1)
+	}
 	os.Exit(int(worst[0]))
 }

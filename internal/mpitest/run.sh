@@ -28,7 +28,7 @@ if [ "$out" != "rank 0 of 1 (*comm.Serial)" ]; then
 fi
 limit=20000 # ms; an abort takes ~1 s, a hang is stopped by timeout at 60 s
 fail=0
-for run in "2 abort" "3 abort" "2 panic"; do
+for run in "2 abort" "3 abort" "2 panic" "2 busy"; do
 	set -- $run
 	np=$1 mode=$2
 	start=$(date +%s%N)

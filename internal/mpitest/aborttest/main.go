@@ -4,8 +4,10 @@
 //
 //	mpirun -np 2 aborttest abort   # rank 1 returns an error; main calls Abort(3)
 //	mpirun -np 2 aborttest panic   # rank 1 panics
+//	mpirun -np 2 aborttest busy    # rank 1 aborts while another of its
+//	                               # goroutines is blocked in an all-reduce
 //
-// Either way mpirun must exit non-zero within seconds. If the all-reduce
+// Each way mpirun must exit non-zero within seconds. If the all-reduce
 // ever returns, the program prints UNEXPECTED. A third mode prints the world
 // the program sees, to show that a binary built with MPI but started
 // without mpirun runs as one serial rank:
@@ -49,6 +51,14 @@ func run(c comm.Comm, mode string) error {
 	}
 	if c.Size() < 2 {
 		return errors.New("needs at least 2 ranks (build with -tags mpi, start with mpirun -np 2)")
+	}
+	if mode == "busy" {
+		if c.Rank() == 1 {
+			go c.AllReduce(make([]float64, 8), comm.Sum) // never completes: rank 0 does not join
+			time.Sleep(300 * time.Millisecond)
+			return errors.New("deliberate failure on rank 1 while a collective is pending")
+		}
+		time.Sleep(time.Hour) // outside MPI: Abort must still end this rank
 	}
 	if c.Rank() == 1 {
 		time.Sleep(300 * time.Millisecond) // let the others block in the all-reduce
