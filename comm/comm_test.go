@@ -209,10 +209,8 @@ func TestLocalFailingRank(t *testing.T) {
 				if err == nil {
 					return errors.New("AllReduce succeeded without rank 1")
 				}
-				if lc := c.(*comm.LocalComm); lc != nil {
-					if ab, code := lc.Aborted(); !ab || code == 0 {
-						return fmt.Errorf("group not marked aborted (%v, %d)", ab, code)
-					}
+				if ab, code := c.(*comm.LocalComm).Aborted(); !ab || code == 0 {
+					return fmt.Errorf("group not marked aborted (%v, %d)", ab, code)
 				}
 				return nil
 			})
