@@ -3,6 +3,8 @@
 package comm_test
 
 import (
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
@@ -34,6 +36,11 @@ func TestMPIWorld(t *testing.T) {
 	if w.Size() < 1 || w.Rank() < 0 || w.Rank() >= w.Size() {
 		t.Errorf("rank %d of size %d", w.Rank(), w.Size())
 	}
+	// N singletons instead of one job of N ranks would pass every other
+	// test; Open MPI's launcher says how many ranks it started.
+	if s, ok := os.LookupEnv("OMPI_COMM_WORLD_SIZE"); ok && s != strconv.Itoa(w.Size()) {
+		t.Errorf("mpirun started %s ranks, MPI_Comm_size says %d", s, w.Size())
+	}
 }
 
 // TestMPIAllReduceClosedForms: rank r contributes (r+1)·(i+1) at index i,
@@ -51,6 +58,7 @@ func TestMPIChunked(t *testing.T) {
 	noErr(t, allReduceClosedForms(w, 10))
 	noErr(t, bcastBitIdentical(w, 11, w.Size()-1))
 	noErr(t, gatherInOrder(w, 7, 0))
+	noErr(t, gatherInOrder(w, 7, w.Size()-1))
 }
 
 func TestMPIBcastBitIdentical(t *testing.T) {
