@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+)
+
+func newSerial() comm.Comm { return comm.NewSerial() }
+
+// The embedded default prints the exact energy with zero error and
+// writes result.json and history.csv.
+func TestRunDefault(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	if err := runRun([]string{"-out", dir}, &out, &errOut); err != nil {
+		t.Fatalf("%v\n%s", err, errOut.String())
+	}
+	if !strings.HasPrefix(out.String(), "energy = 2.000000 ± 0.000000 (exact 2)\n") {
+		t.Errorf("output %q", out.String())
+	}
+	var res map[string]any
+	b, err := os.ReadFile(filepath.Join(dir, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"energy", "error", "variance", "acceptance", "samples", "ranks", "walkers", "iterations", "exact", "parameters"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("result.json lacks %q", k)
+		}
+	}
+	if res["exact"] != 2.0 || res["ranks"] != 1.0 || res["walkers"] != 4.0 || res["iterations"] != 50.0 || res["samples"] != 200000.0 {
+		t.Errorf("result.json: %s", b)
+	}
+	h, err := os.ReadFile(filepath.Join(dir, "history.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(h)), "\n")
+	if len(lines) != 51 || lines[0] != "iteration,energy,error,variance,acceptance,grad_norm,learning_rate,wall_seconds" {
+		t.Errorf("history.csv has %d lines, header %q", len(lines), lines[0])
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(m) > 0 {
+		t.Errorf("temporary files left behind: %v", m)
+	}
+}
+
+// exact is null when no exact energy is known; -set scans a parameter.
+func TestRunSetAndNullExact(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	args := []string{"-out", dir, "-set", "system.omega=0.5", "-set", "wavefunction.alpha=0.25", "-set", "optimizer.iterations=0", "-set", "production.samples=200"}
+	if err := runRun(args, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "energy = 1.000000 ± 0.000000 (exact 1)") {
+		t.Errorf("ω = 0.5: output %q", out.String())
+	}
+	dir2 := t.TempDir()
+	out.Reset()
+	args = []string{"-out", dir2, "-config", "../../configs/bec-elliptical.toml", "-set", "optimizer.iterations=1",
+		"-set", "sampler.samples=20", "-set", "production.samples=50", "-set", "sampler.burnin=10"}
+	if err := runRun(args, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir2, "result.json"))
+	if !bytes.Contains(b, []byte(`"exact": null`)) {
+		t.Errorf("hard spheres: result.json %s lacks \"exact\": null", b)
+	}
+}
+
+// Same seed, ranks and walkers → bit-identical result.json.
+func TestRunBitIdentical(t *testing.T) {
+	var files [][]byte
+	for range 2 {
+		dir := t.TempDir()
+		var out bytes.Buffer
+		args := []string{"-out", dir, "-config", "../../configs/elliptical-one.toml", "-set", "optimizer.iterations=10", "-set", "production.samples=2000"}
+		if err := runRun(args, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "result.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, b)
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Errorf("result.json differs between identical runs:\n%s\n%s", files[0], files[1])
+	}
+}
+
+func TestRunBadFlags(t *testing.T) {
+	var out bytes.Buffer
+	for _, args := range [][]string{
+		{"extra"},
+		{"-config", "/nonexistent/run.toml"},
+		{"-set", "nosuch.key=1"},
+	} {
+		if err := runRun(args, &out, &out); err == nil {
+			t.Errorf("vmcmpi run %v succeeded", args)
+		}
+	}
+}
