@@ -19,7 +19,9 @@
 // O(log n) memory and no allocation per sample, and can be checkpointed with
 // MarshalBinary. Independent chains (walkers, ranks) are combined with Combine,
 // or through three sums with CombineSums when they travel through an
-// all-reduce.
+// all-reduce. Autocorrelation and IntegratedTime (Sokal's windowed sum)
+// give the autocorrelation function and an independent estimate of τ for
+// diagnostics and plots.
 //
 // # Series whose length is not a power of two
 //

@@ -319,6 +319,17 @@ func TestBlockerMarshal(t *testing.T) {
 	if string(d1) != string(d2) {
 		t.Fatal("continued states encode differently")
 	}
+	// Reset empties it: the same samples again give the same result.
+	a.Reset()
+	if a.N() != 0 || a.Result() != (Estimate{}) {
+		t.Fatalf("after Reset: n=%d, %+v", a.N(), a.Result())
+	}
+	for _, v := range x {
+		a.Add(v)
+	}
+	if !reflect.DeepEqual(a.Result(), r.Result()) {
+		t.Fatalf("after Reset and refill: %+v, want %+v", a.Result(), r.Result())
+	}
 	// An empty Blocker round-trips too.
 	var z, z2 Blocker
 	dz, _ := z.MarshalBinary()

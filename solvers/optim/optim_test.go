@@ -75,8 +75,9 @@ func TestRulesMinimiseQuadratic(t *testing.T) {
 	c := []float64{1, -2, 0.5}
 	// GD contracts by max|1 − lr·a_i| = 0.91 per step: 0.91^500 ≈ 3e-21.
 	// Momentum (heavy ball, lr 0.05, μ 0.5) contracts at least as fast.
-	// Adam with a constant rate has no such bound; it must get to within
-	// a small multiple of lr·10⁻¹ of the minimum.
+	// Adam with a constant rate has no such contraction bound, but on a
+	// noiseless quadratic its step m̂/√v̂ shrinks with the gradient once the
+	// moments forget the start: it must settle on the minimum to 1e-8.
 	cases := []struct {
 		rule  Rule
 		steps int
@@ -84,7 +85,7 @@ func TestRulesMinimiseQuadratic(t *testing.T) {
 	}{
 		{NewGD(0.09), 500, 1e-10},
 		{NewMomentum(0.05, 0.5, 3), 500, 1e-10},
-		{NewAdam(0.01, 3), 3000, 1e-3},
+		{NewAdam(0.01, 3), 3000, 1e-8},
 	}
 	for _, tc := range cases {
 		x := make([]float64, 3)
