@@ -123,3 +123,36 @@ func twoColour(n int, bonds [][2]int) []int8 {
 	}
 	return col
 }
+
+// Translations returns the lattice's translation group as site
+// permutations: element g maps site k to g[k], the site shifted by g's
+// displacement (L for a chain, L² for a square lattice, the identity
+// first). Only periodic lattices have them.
+func (l *Lattice) Translations() ([][]int, error) {
+	if !l.Periodic {
+		return nil, fmt.Errorf("%v: translations need periodic boundaries", l)
+	}
+	n, L := l.Sites(), l.Length
+	var g [][]int
+	if l.Kind == Chain {
+		for t := range L {
+			p := make([]int, n)
+			for k := range n {
+				p[k] = (k + t) % L
+			}
+			g = append(g, p)
+		}
+		return g, nil
+	}
+	for ty := range L {
+		for tx := range L {
+			p := make([]int, n)
+			for k := range n {
+				x, y := k%L, k/L
+				p[k] = (y+ty)%L*L + (x+tx)%L
+			}
+			g = append(g, p)
+		}
+	}
+	return g, nil
+}

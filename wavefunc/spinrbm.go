@@ -16,9 +16,16 @@ import (
 // States answer amplitude ratios for one or two flipped spins.
 //
 // Parameters, flat: a (N values), b (H values), W (N×H, row i holds W_i·).
+// A symmetric RBM (NewSymmetricSpinRBM) shares them across a group of
+// site permutations and exposes only the independent ones.
 type SpinRBM struct {
 	n, h int
-	p    []float64
+	p    []float64 // a, b, W of all hidden units (expanded when symmetric)
+	// For a symmetric RBM: the group (perm[g][k] = image of site k) and
+	// the independent parameters a, b_f (features), w_f[k] (features×N).
+	perm     [][]int
+	features int
+	red      []float64
 	// e^{2W_ij} and e^{−2W_ij}, refreshed by SetParams. A flip of s_i
 	// multiplies 2cosh(θ_j) by
 	//   cosh(θ_j − 2s_iW_ij)/cosh θ_j = P_j e^{−2s_iW_ij} + M_j e^{2s_iW_ij},
@@ -42,43 +49,108 @@ func NewSpinRBM(n, hidden int) *SpinRBM {
 	return m
 }
 
+// NewSymmetricSpinRBM returns an RBM whose parameters are shared across
+// a group of site permutations (lattice translations, say): hidden unit
+// (f, g), for feature f and group element g, has bias b_f and weights
+// W_{g(k),(f,g)} = w_f[k], and all a_i equal a. Ψ is then invariant under
+// the group (applying an element permutes the hidden units), and the
+// independent parameters are a, b_f and w_f: 1 + F + F·N of them instead of
+// N + H + N·H with H = F·|G|. Carleo and Troyer use this for lattices.
+// It panics if an element is not a permutation of n sites.
+func NewSymmetricSpinRBM(n, features int, perms [][]int) *SpinRBM {
+	if features <= 0 || len(perms) == 0 {
+		panic(fmt.Sprintf("wavefunc: NewSymmetricSpinRBM(features=%d, %d permutations): need at least one of each", features, len(perms)))
+	}
+	for g, p := range perms {
+		seen := make([]bool, n)
+		for _, k := range p {
+			if k < 0 || k >= n || seen[k] || len(p) != n {
+				panic(fmt.Sprintf("wavefunc: NewSymmetricSpinRBM: element %d is not a permutation of %d sites", g, n))
+			}
+			seen[k] = true
+		}
+	}
+	m := NewSpinRBM(n, features*len(perms))
+	m.perm = perms
+	m.features = features
+	m.red = make([]float64, 1+features+features*n)
+	return m
+}
+
+// Symmetric reports whether the parameters are shared across a group.
+func (m *SpinRBM) Symmetric() bool { return m.perm != nil }
+
 // Sites is N.
 func (m *SpinRBM) Sites() int { return m.n }
 
 // Hidden is H.
 func (m *SpinRBM) Hidden() int { return m.h }
 
-// NumParams is N + H + N·H.
-func (m *SpinRBM) NumParams() int { return len(m.p) }
+// NumParams is N + H + N·H, or 1 + F + F·N when symmetric.
+func (m *SpinRBM) NumParams() int { return len(m.params()) }
+
+// params is the independent parameter vector.
+func (m *SpinRBM) params() []float64 {
+	if m.perm != nil {
+		return m.red
+	}
+	return m.p
+}
 
 // Params copies the parameters into dst (allocated when nil).
 func (m *SpinRBM) Params(dst []float64) []float64 {
+	src := m.params()
 	if dst == nil {
-		dst = make([]float64, len(m.p))
+		dst = make([]float64, len(src))
 	}
-	if len(dst) != len(m.p) {
-		panic(fmt.Sprintf("wavefunc: SpinRBM.Params: len(dst) = %d, want %d", len(dst), len(m.p)))
+	if len(dst) != len(src) {
+		panic(fmt.Sprintf("wavefunc: SpinRBM.Params: len(dst) = %d, want %d", len(dst), len(src)))
 	}
-	copy(dst, m.p)
+	copy(dst, src)
 	return dst
 }
 
 // SetParams replaces the parameters; States must be Refreshed after it.
 func (m *SpinRBM) SetParams(p []float64) {
-	if len(p) != len(m.p) {
-		panic(fmt.Sprintf("wavefunc: SpinRBM.SetParams: %d values, want %d", len(p), len(m.p)))
+	if len(p) != m.NumParams() {
+		panic(fmt.Sprintf("wavefunc: SpinRBM.SetParams: %d values, want %d", len(p), m.NumParams()))
 	}
-	copy(m.p, p)
+	if m.perm == nil {
+		copy(m.p, p)
+	} else {
+		copy(m.red, p)
+		m.expand()
+	}
 	for k, w := range m.w() {
 		m.ep[k] = math.Exp(2 * w)
 		m.em[k] = math.Exp(-2 * w)
 	}
 }
 
+// expand writes the shared parameters into a, b and W of every hidden unit.
+func (m *SpinRBM) expand() {
+	ng := len(m.perm)
+	nf := m.features
+	a, b, w := m.a(), m.b(), m.w()
+	for i := range a {
+		a[i] = m.red[0]
+	}
+	for f := range nf {
+		wf := m.red[1+nf+f*m.n : 1+nf+(f+1)*m.n]
+		for g, perm := range m.perm {
+			j := f*ng + g
+			b[j] = m.red[1+f]
+			for k, site := range perm {
+				w[site*m.h+j] = wf[k]
+			}
+		}
+	}
+}
+
 // Randomize draws every parameter from a normal distribution of standard
 // deviation scale (Carleo and Troyer start from scale ≈ 0.01).
 func (m *SpinRBM) Randomize(scale float64, rng *rand.Rand) {
-	p := make([]float64, len(m.p))
+	p := make([]float64, m.NumParams())
 	for k := range p {
 		p[k] = scale * rng.NormFloat64()
 	}
@@ -261,11 +333,16 @@ func (st *SpinState) flipTheta(row []float64, s int8) {
 }
 
 // ParamGrad writes O_k = ∂ln Ψ/∂θ_k: s_i for a_i, tanh θ_j for b_j and
-// s_i tanh θ_j for W_ij.
+// s_i tanh θ_j for W_ij; for a symmetric RBM the sums of these over the
+// hidden units sharing a parameter.
 func (st *SpinState) ParamGrad(dst []float64) {
 	m := st.m
-	if len(dst) != len(m.p) {
-		panic(fmt.Sprintf("wavefunc: SpinState.ParamGrad: len(dst) = %d, want %d", len(dst), len(m.p)))
+	if len(dst) != m.NumParams() {
+		panic(fmt.Sprintf("wavefunc: SpinState.ParamGrad: len(dst) = %d, want %d", len(dst), m.NumParams()))
+	}
+	if m.perm != nil {
+		st.symParamGrad(dst)
+		return
 	}
 	for i, si := range st.s {
 		dst[i] = float64(si)
@@ -282,6 +359,27 @@ func (st *SpinState) ParamGrad(dst []float64) {
 		} else {
 			for k, t := range th {
 				row[k] = -t
+			}
+		}
+	}
+}
+
+func (st *SpinState) symParamGrad(dst []float64) {
+	m := st.m
+	ng, nf := len(m.perm), m.features
+	clear(dst)
+	for _, si := range st.s {
+		dst[0] += float64(si)
+	}
+	for f := range nf {
+		wf := dst[1+nf+f*m.n : 1+nf+(f+1)*m.n]
+		for g, perm := range m.perm {
+			j := f*ng + g
+			t := st.pp[j] - st.pm[j]
+			dst[1+f] += t
+			perm = perm[:len(wf)]
+			for k, site := range perm {
+				wf[k] += float64(st.s[site]) * t
 			}
 		}
 	}

@@ -18,8 +18,24 @@ func randomSpins(n int, rng *rand.Rand) []int8 {
 // smooth in θ with O(1) curvature at scale 0.5, so step 1e-5 leaves a
 // truncation error ~1e-10 and round-off ~1e-16/1e-5 = 1e-11: tolerance 1e-8.
 func TestSpinRBMParamGrad(t *testing.T) {
+	t.Run("full", func(t *testing.T) { checkSpinParamGrad(t, NewSpinRBM(6, 9)) })
+	t.Run("symmetric", func(t *testing.T) { checkSpinParamGrad(t, NewSymmetricSpinRBM(6, 2, ringTranslations(6))) })
+}
+
+// ringTranslations is the translation group of a ring of n sites.
+func ringTranslations(n int) [][]int {
+	g := make([][]int, n)
+	for t := range g {
+		g[t] = make([]int, n)
+		for k := range n {
+			g[t][k] = (k + t) % n
+		}
+	}
+	return g
+}
+
+func checkSpinParamGrad(t *testing.T, m *SpinRBM) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	m := NewSpinRBM(6, 9)
 	m.Randomize(0.5, rng)
 	p := m.Params(nil)
 	for trial := range 5 {
@@ -50,9 +66,13 @@ func TestSpinRBMParamGrad(t *testing.T) {
 // evaluations. Tolerance 1e-10: a ratio is a product of H factors each
 // exact to a few ulps, and θ accumulates ~1e-16 per flip over 2000 flips.
 func TestSpinRBMRatios(t *testing.T) {
+	t.Run("full", func(t *testing.T) { checkSpinRatios(t, NewSpinRBM(8, 16)) })
+	t.Run("symmetric", func(t *testing.T) { checkSpinRatios(t, NewSymmetricSpinRBM(8, 2, ringTranslations(8))) })
+}
+
+func checkSpinRatios(t *testing.T, m *SpinRBM) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	n, h := 8, 16
-	m := NewSpinRBM(n, h)
+	n := m.Sites()
 	m.Randomize(0.4, rng)
 	st := m.NewState(randomSpins(n, rng))
 	flipped := make([]int8, n)
@@ -118,5 +138,42 @@ func TestSpinRBMAllocs(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("%v allocations per ratio/flip/gradient", n)
+	}
+	sym := NewSymmetricSpinRBM(10, 2, ringTranslations(10))
+	sst := sym.NewState(randomSpins(10, rng))
+	os := make([]float64, sym.NumParams())
+	if n := testing.AllocsPerRun(100, func() { sst.ParamGrad(os) }); n != 0 {
+		t.Errorf("symmetric: %v allocations per gradient", n)
+	}
+}
+
+// A symmetric RBM is invariant under its group: ln Ψ(s∘g) = ln Ψ(s) to
+// round-off, while a generic full RBM is not.
+func TestSymmetricSpinRBMInvariance(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	g := ringTranslations(7)
+	m := NewSymmetricSpinRBM(7, 3, g)
+	m.Randomize(0.5, rng)
+	if m.NumParams() != 1+3+3*7 {
+		t.Fatalf("%d parameters, want %d", m.NumParams(), 1+3+3*7)
+	}
+	s := randomSpins(7, rng)
+	l0 := m.LogPsi(s)
+	shifted := make([]int8, 7)
+	for _, perm := range g {
+		for k, site := range perm {
+			shifted[site] = s[k]
+		}
+		if l := m.LogPsi(shifted); math.Abs(l-l0) > 1e-12 {
+			t.Errorf("ln Psi %.15g after a translation, %.15g before", l, l0)
+		}
+	}
+	full := NewSpinRBM(7, 21)
+	full.Randomize(0.5, rng)
+	for k, site := range g[1] {
+		shifted[site] = s[k]
+	}
+	if math.Abs(full.LogPsi(shifted)-full.LogPsi(s)) < 1e-6 {
+		t.Error("a random full RBM looks translation invariant: the check cannot fail")
 	}
 }
