@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+const dot6Config = "../../configs/dot6-slater-pade.toml"
+
+func buildSlaterFrom(t *testing.T, sets ...string) (wavefunc.Model, error) {
+	t.Helper()
+	cfg, err := LoadConfig(dot6Config, sets)
+	if err != nil {
+		return nil, err
+	}
+	h, err := cfg.Hamiltonian()
+	if err != nil {
+		return nil, err
+	}
+	return buildSlater(cfg, h, rand.New(rand.NewPCG(1, 2)))
+}
+
+func TestSlaterBuilder(t *testing.T) {
+	m, err := buildSlaterFrom(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Slater α and Padé β, in that order, from the file.
+	if p := m.Params(nil); len(p) != 2 || p[0] != 1 || p[1] != 0.4 {
+		t.Errorf("Slater × Padé parameters %v, want [1 0.4]", p)
+	}
+	cases := []struct {
+		sets    []string
+		factors int
+		params  int
+	}{
+		{[]string{"wavefunction.jastrow=none"}, 1, 1},
+		// RBM: N·d + H + N·d·H = 12 + 2 + 24.
+		{[]string{"wavefunction.network=rbm", "wavefunction.hidden=2"}, 3, 2 + 38},
+		// FFNN [12, 4, 1]: 12·4 + 4 + 4·1 + 1.
+		{[]string{"wavefunction.network=ffnn", "wavefunction.layers=[12, 4, 1]"}, 3, 2 + 57},
+		{[]string{"wavefunction.network=rbm", "wavefunction.jastrow=none", "wavefunction.hidden=1"}, 2, 1 + 25},
+	}
+	for _, c := range cases {
+		m, err := buildSlaterFrom(t, c.sets...)
+		if err != nil {
+			t.Errorf("%v: %v", c.sets, err)
+			continue
+		}
+		nf := 1
+		if p, ok := m.(*wavefunc.Product); ok {
+			nf = len(p.Factors())
+			if _, ok := p.Factors()[0].(*wavefunc.Slater); !ok {
+				t.Errorf("%v: first factor %T, want the Slater determinant", c.sets, p.Factors()[0])
+			}
+		}
+		if nf != c.factors || m.NumParams() != c.params {
+			t.Errorf("%v: %d factors, %d parameters; want %d, %d", c.sets, nf, m.NumParams(), c.factors, c.params)
+		}
+	}
+}
+
+func TestSlaterBuilderErrors(t *testing.T) {
+	cases := []struct {
+		sets []string
+		want []string // substrings of the error
+	}{
+		{[]string{"system.particles=4"}, []string{"system.particles", "2, 6, 12, 20, 30"}},
+		{[]string{"system.particles=6", "system.dimensions=3"}, []string{"system.particles", "2, 8, 20, 40"}},
+		{[]string{"system.dimensions=3", "system.particles=8", "system.trap=elliptical"}, []string{"system.trap"}},
+		{[]string{"system.interaction=hard-sphere", "system.radius=0.01"}, []string{"system.interaction"}},
+		{[]string{"wavefunction.network=cnn"}, []string{"wavefunction.network"}},
+		{[]string{"wavefunction.jastrow=yukawa"}, []string{"wavefunction.jastrow"}},
+		{[]string{"wavefunction.alpha=0"}, []string{"wavefunction.alpha"}},
+		{[]string{"wavefunction.network=rbm", "wavefunction.hidden=0"}, []string{"wavefunction.hidden"}},
+		{[]string{"sampler.kind=gibbs"}, []string{"sampler.kind"}},
+	}
+	for _, c := range cases {
+		_, err := buildSlaterFrom(t, c.sets...)
+		if err == nil {
+			t.Errorf("%v: accepted", c.sets)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: error %q lacks %q", c.sets, err, w)
+			}
+		}
+	}
+}
+
+// Without interaction the determinant at α = ω is exact: the run prints
+// the shell energy 10ω with zero error.
+func TestRunSlaterNonInteracting(t *testing.T) {
+	var out bytes.Buffer
+	args := []string{"-config", dot6Config, "-out", t.TempDir(), "-set", "system.interaction=none",
+		"-set", "wavefunction.jastrow=none", "-set", "optimizer.iterations=0", "-set", "production.samples=500",
+		"-set", "sampler.burnin=50", "-set", "output.progress=none"}
+	if err := runRun(args, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "energy = 10.000000 ± 0.000000 (exact 10)") {
+		t.Errorf("output %q", out.String())
+	}
+}
+
+// The documented configuration reproduces the six-electron dot within
+// 0.5 % of the DMC energy 20.15932(8) (Pedersen Lohne et al., PRB 84,
+// 115302 (2011)), and stays above it (variational, same nodes).
+func TestRunDot6SlaterPade(t *testing.T) {
+	if testing.Short() {
+		t.Skip("full optimisation and production run (~3 s)")
+	}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if err := runRun([]string{"-config", dot6Config, "-out", dir, "-set", "output.progress=none"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct{ Energy, Error float64 }
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	const eDMC = 20.15932
+	t.Logf("E = %.5f ± %.5f, %+.3f %% from DMC", res.Energy, res.Error, 100*(res.Energy-eDMC)/eDMC)
+	// 4σ of the blocking error bar on each side of the bounds.
+	if res.Energy-4*res.Error > 1.005*eDMC || res.Energy+4*res.Error < eDMC || !(res.Error < 0.01) {
+		t.Errorf("E = %.5f ± %.5f, want within 0.5 %% above DMC %.5f", res.Energy, res.Error, eDMC)
+	}
+}
