@@ -12,7 +12,8 @@ import (
 // and no allocation per sample (a level is appended once when it is first
 // reached). Its Result equals Blocking on the same series up to round-off.
 // The zero value is an empty Blocker. A Blocker is not safe for concurrent
-// use; give each chain its own.
+// use; give each chain its own. A copy shares its levels with the original:
+// clone through MarshalBinary/UnmarshalBinary.
 type Blocker struct {
 	levels []blockLevel
 }
