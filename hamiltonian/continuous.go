@@ -1,11 +1,11 @@
 package hamiltonian
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 )
 
 // Continuous is N particles in d dimensions in a harmonic trap,
@@ -171,47 +171,64 @@ func (h *Continuous) oneBodyGround() float64 {
 }
 
 // fermionGround sums the lowest ⌈N/2⌉ and ⌊N/2⌋ single-particle energies
-// ω(n_x + ½) + ω(n_y + ½) + ω_z(n_z + ½) (spin up and down).
+// ω(n_x + ½) + ω(n_y + ½) + ω_z(n_z + ½) (spin up and down). The orbitals
+// come out in order of energy from a best-first walk over the quantum
+// numbers: every orbital but the ground state has a cheaper neighbour
+// with one quantum number lowered, so popping the cheapest pending one
+// and pushing its raised neighbours lists them in order, in O(N log N).
 func (h *Continuous) fermionGround() float64 {
 	up := (h.N + 1) / 2
-	// Quantum numbers up to nmax in each direction suffice: level sums
-	// below nmax contain more than up orbitals.
-	nmax := up
-	wz := h.Omega
+	w := [3]float64{h.Omega, h.Omega, h.Omega}
 	if h.Elliptical {
-		wz *= h.Gamma
+		w[2] *= h.Gamma
 	}
-	var levels []float64
-	ny, nz := 0, 0
-	if h.D >= 2 {
-		ny = nmax
+	energy := func(q [3]int) float64 {
+		e := 0.0
+		for k := range h.D {
+			e += w[k] * (float64(q[k]) + 0.5)
+		}
+		return e
 	}
-	if h.D == 3 {
-		nz = nmax
-	}
-	for a := 0; a <= nmax; a++ {
-		for b := 0; b <= ny; b++ {
-			for c := 0; c <= nz; c++ {
-				e := h.Omega * (float64(a) + 0.5)
-				if h.D >= 2 {
-					e += h.Omega * (float64(b) + 0.5)
-				}
-				if h.D == 3 {
-					e += wz * (float64(c) + 0.5)
-				}
-				levels = append(levels, e)
+	pending := &orbitalHeap{energy: energy}
+	seen := map[[3]int]bool{{}: true}
+	heap.Push(pending, [3]int{})
+	levels := make([]float64, 0, up)
+	for len(levels) < up {
+		q := heap.Pop(pending).([3]int)
+		levels = append(levels, energy(q))
+		for k := range h.D {
+			r := q
+			r[k]++
+			if !seen[r] {
+				seen[r] = true
+				heap.Push(pending, r)
 			}
 		}
 	}
-	sort.Float64s(levels)
 	e := 0.0
-	for k := 0; k < up; k++ {
-		e += levels[k]
-	}
-	for k := 0; k < h.N/2; k++ {
-		e += levels[k]
+	for k, l := range levels {
+		e += l
+		if k < h.N/2 {
+			e += l
+		}
 	}
 	return e
+}
+
+// orbitalHeap is a min-heap of quantum numbers by energy.
+type orbitalHeap struct {
+	q      [][3]int
+	energy func([3]int) float64
+}
+
+func (o *orbitalHeap) Len() int           { return len(o.q) }
+func (o *orbitalHeap) Less(i, j int) bool { return o.energy(o.q[i]) < o.energy(o.q[j]) }
+func (o *orbitalHeap) Swap(i, j int)      { o.q[i], o.q[j] = o.q[j], o.q[i] }
+func (o *orbitalHeap) Push(x any)         { o.q = append(o.q, x.([3]int)) }
+func (o *orbitalHeap) Pop() any {
+	x := o.q[len(o.q)-1]
+	o.q = o.q[:len(o.q)-1]
+	return x
 }
 
 // ErrPlacement is wrapped by InitialPositions when hard spheres cannot be

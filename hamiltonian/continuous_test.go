@@ -111,6 +111,13 @@ func TestExact(t *testing.T) {
 		{"fermions 3D N=20", Continuous{N: 20, D: 3, Omega: 1, Fermions: true}, 60},
 		// 1D: 0.5+0.5+1.5 = 2.5 for N = 3.
 		{"fermions 1D N=3", Continuous{N: 3, D: 1, Omega: 1, Fermions: true}, 2.5},
+		// Elliptical, γ = 3: orbitals (0,0,0) 2.5 and (1,0,0) 3.5 twice.
+		{"fermions elliptical γ=3", Continuous{N: 4, D: 3, Omega: 1, Elliptical: true, Gamma: 3, Fermions: true}, 12},
+		// γ = ½: (0,0,0) 1.25, then (0,0,1) 1.75 below (1,0,0) 2.25.
+		{"fermions elliptical γ=½", Continuous{N: 4, D: 3, Omega: 1, Elliptical: true, Gamma: 0.5, Fermions: true}, 6},
+		// Closed 3D shells s ≤ 9: N = 2·Σ g_s = 440, g_s = (s+1)(s+2)/2,
+		// E = 2 Σ g_s (s + 3/2).
+		{"fermions 3D N=440", Continuous{N: 440, D: 3, Omega: 1, Fermions: true}, closed3D(9)},
 		{"Taut 2D", Continuous{N: 2, D: 2, Omega: 1, Coulomb: true, Fermions: true}, 3},
 		{"Hooke 3D", Continuous{N: 2, D: 3, Omega: 0.5, Coulomb: true}, 2},
 		{"one particle, Coulomb", Continuous{N: 1, D: 2, Omega: 1, Coulomb: true}, 1},
@@ -181,4 +188,13 @@ func TestInitialPositions(t *testing.T) {
 	if err := bad.InitialPositions(make([]float64, 10), rng); err == nil {
 		t.Fatal("invalid system accepted")
 	}
+}
+
+// closed3D is the energy (ω = 1) of the 3D closed shells s ≤ S.
+func closed3D(S int) float64 {
+	e := 0.0
+	for s := 0; s <= S; s++ {
+		e += float64((s+1)*(s+2)) * (float64(s) + 1.5)
+	}
+	return e
 }
