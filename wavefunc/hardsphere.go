@@ -71,27 +71,25 @@ func (h *HardSphereJastrow) NewState(x []float64) State {
 		m:    h,
 		x:    append([]float64(nil), x...),
 		r:    make([]float64, n*n),
-		f:    make([]float64, n*n),
 		pos:  make([]float64, d),
 		newR: make([]float64, n),
-		newF: make([]float64, n),
 	}
 	s.Refresh()
 	return s
 }
 
-// hardSphereState keeps r_ij and f(r_ij) as symmetric N×N matrices (zero
-// diagonal) and ln Ψ; a proposal fills one new row.
+// hardSphereState keeps r_ij as a symmetric N×N matrix (zero diagonal)
+// and ln Ψ; a proposal fills one new row.
 type hardSphereState struct {
 	m      *HardSphereJastrow
 	x      []float64
-	r, f   []float64
+	r      []float64
 	logPsi float64
 	// pending proposal
-	i          int
-	pos        []float64
-	newR, newF []float64
-	dlog       float64
+	i    int
+	pos  []float64
+	newR []float64
+	dlog float64
 }
 
 func (s *hardSphereState) Positions() []float64 { return s.x }
@@ -110,24 +108,25 @@ func (s *hardSphereState) Propose(i int, pos []float64) float64 {
 	n, d := s.m.n, s.m.d
 	s.i = i
 	copy(s.pos, pos)
-	// The ratio Π_j f'_ij/f_ij is accumulated as a product with one log at
-	// the end; the product is folded into a log sum before it can leave
-	// the floating-point range.
+	// The ratio Π_j f(r'_ij)/f(r_ij), f(r)/f(r') = (r−a)r'/(r(r'−a)), is
+	// accumulated as a product with one log at the end; the product is
+	// folded into a log sum before it can leave the floating-point range.
+	a := s.m.a
+	ri := s.r[i*n : i*n+n]
 	p, acc := 1.0, 0.0
 	dead := false
 	for j := 0; j < n; j++ {
 		if j == i {
-			s.newR[j], s.newF[j] = 0, 0
+			s.newR[j] = 0
 			continue
 		}
 		r := dist(pos, s.x[j*d:j*d+d])
-		f := s.m.f(r)
-		s.newR[j], s.newF[j] = r, f
-		if f == 0 {
+		s.newR[j] = r
+		if r <= a {
 			dead = true
 			continue
 		}
-		p *= f / s.f[i*n+j]
+		p *= (r - a) * ri[j] / (r * (ri[j] - a))
 		if p > 1e150 || p < 1e-150 {
 			acc += math.Log(p)
 			p = 1
@@ -144,9 +143,9 @@ func (s *hardSphereState) Propose(i int, pos []float64) float64 {
 func (s *hardSphereState) Accept() {
 	n, d, i := s.m.n, s.m.d, s.i
 	copy(s.x[i*d:i*d+d], s.pos)
+	copy(s.r[i*n:i*n+n], s.newR)
 	for j := 0; j < n; j++ {
-		s.r[i*n+j], s.r[j*n+i] = s.newR[j], s.newR[j]
-		s.f[i*n+j], s.f[j*n+i] = s.newF[j], s.newF[j]
+		s.r[j*n+i] = s.newR[j]
 	}
 	s.logPsi += s.dlog
 }
@@ -213,13 +212,11 @@ func (s *hardSphereState) Refresh() {
 	n, d := s.m.n, s.m.d
 	s.logPsi = 0
 	for i := 0; i < n; i++ {
-		s.r[i*n+i], s.f[i*n+i] = 0, 0
+		s.r[i*n+i] = 0
 		for j := i + 1; j < n; j++ {
 			r := dist(s.x[i*d:i*d+d], s.x[j*d:j*d+d])
-			f := s.m.f(r)
 			s.r[i*n+j], s.r[j*n+i] = r, r
-			s.f[i*n+j], s.f[j*n+i] = f, f
-			s.logPsi += math.Log(f) // −Inf when two spheres overlap
+			s.logPsi += math.Log(s.m.f(r)) // −Inf when two spheres overlap
 		}
 	}
 }
