@@ -34,7 +34,9 @@ func (d *Design) Row(i int) []float64 {
 //   - a liquid-drop term, which needs columns n, z and a:
 //     "volume" A, "surface" A^(2/3), "coulomb" Z(Z−1)/A^(1/3),
 //     "asymmetry" (N−Z)²/A, "pairing" δ/√A with δ = +1 for even N and Z,
-//     −1 for odd N and Z, 0 for odd A;
+//     −1 for odd N and Z, 0 for odd A; and three terms of extended mass
+//     formulas: "curvature" A^(1/3), "surface_asymmetry" (N−Z)²/A^(4/3),
+//     "wigner" |N−Z|/A;
 //   - a monomial in named columns: factors "name" or "name^k" (k ≥ 1)
 //     joined by '*', e.g. "z", "a^2", "n*z^2".
 func Build(src Columns, features []string) (*Design, error) {
@@ -85,7 +87,7 @@ func feature(f string, n int, column func(string) ([]float64, error)) ([]float64
 			out[i] = 1
 		}
 		return out, nil
-	case "volume", "surface", "coulomb", "asymmetry", "pairing":
+	case "volume", "surface", "coulomb", "asymmetry", "pairing", "curvature", "surface_asymmetry", "wigner":
 		N, err := column("n")
 		if err != nil {
 			return nil, err
@@ -140,6 +142,12 @@ func liquidDrop(term string, n, z, a float64) (float64, error) {
 		return z * (z - 1) / math.Cbrt(a), nil
 	case "asymmetry":
 		return (n - z) * (n - z) / a, nil
+	case "curvature":
+		return math.Cbrt(a), nil
+	case "surface_asymmetry":
+		return (n - z) * (n - z) / (a * math.Cbrt(a)), nil
+	case "wigner":
+		return math.Abs(n-z) / a, nil
 	}
 	// pairing
 	ni, zi := int64(n), int64(z)

@@ -30,6 +30,17 @@ func TestLiquidDropFeatures(t *testing.T) {
 			}
 		}
 	}
+	ext, err := Build(tb, []string{"curvature", "surface_asymmetry", "wigner"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 17O: N−Z = 1.
+	w17 := []float64{math.Pow(17, 1.0/3), 1 / math.Pow(17, 4.0/3), 1.0 / 17}
+	for j, w := range w17 {
+		if math.Abs(ext.Row(1)[j]-w) > 4e-16*w {
+			t.Errorf("17O %s = %v, want %v", ext.Names[j], ext.Row(1)[j], w)
+		}
+	}
 	bad, _ := ReadCSV(strings.NewReader("N,Z,A\n8,8,17\n"), "bad.csv")
 	if _, err := Build(bad, []string{"volume"}); err == nil {
 		t.Error("N+Z != A accepted")

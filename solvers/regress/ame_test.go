@@ -99,3 +99,53 @@ func TestAMELiquidDropMatchesQR(t *testing.T) {
 		}
 	}
 }
+
+// The Lasso path on nearly collinear AME features (liquid-drop terms,
+// extended terms and quadratic monomials in N and Z) satisfies the KKT
+// conditions at every λ.
+func TestAMELassoPathKKT(t *testing.T) {
+	ns, err := dataset.ReadAMEFile(ameFile(t, "mass16.txt"), dataset.AME2016, dataset.AMEOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feats := append([]string{"intercept"}, dataset.LiquidDrop...)
+	feats = append(feats, "curvature", "surface_asymmetry", "wigner", "n^2", "z^2", "n*z")
+	d, err := dataset.Build(dataset.Nuclides(ns), feats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, _ := dataset.Nuclides(ns).Column("binding")
+	s := regress.NewStats(d.Cols())
+	for i := range d.Rows {
+		s.Add(d.Row(i), y[i])
+	}
+	w := regress.ScaledPenalty(s, 0)
+	lmax, err := regress.LambdaMax(s, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lams := regress.LambdaGrid(lmax, 1e-5, 30)
+	fits, err := regress.LassoPath(s, lams, w, regress.LassoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.P
+	for i, f := range fits {
+		// The gradient (2/n)(Xᵀy − Gθ) cancels terms far larger than λ;
+		// its round-off, p·ε·(2/n)·max_j(|Xᵀy_j| + Σ_k|G_jk θ_k|)/λ in
+		// units of λ, bounds what the KKT check can resolve. Allow 10 times
+		// that (and at least 1e-9).
+		big := 0.0
+		for j := range p {
+			r := math.Abs(s.XtY[j])
+			for k := range p {
+				r += math.Abs(s.XtX[j*p+k] * f.Coef[k])
+			}
+			big = max(big, r)
+		}
+		tol := max(10*float64(p)*2.2e-16*2/s.N*big/lams[i], 1e-9)
+		if v := regress.KKT(s, lams[i], w, f.Coef); v > tol {
+			t.Errorf("λ=%g: KKT violation %g·λ (round-off scale %g)", lams[i], v, tol)
+		}
+	}
+}

@@ -11,13 +11,8 @@ import (
 // BayesOptions tune evidence maximisation. The zero value is usable.
 type BayesOptions struct {
 	// Alpha and Beta fix the prior precision α and the noise precision β
-	// when positive; otherwise they are re-estimated to maximise the
-	// evidence.
+	// when positive; otherwise they are chosen to maximise the evidence.
 	Alpha, Beta float64
-	// Tol is the relative change of α and β that ends the re-estimation
-	// (default 1e-12); MaxIter bounds it (default 10000).
-	Tol     float64
-	MaxIter int
 }
 
 // Posterior is the Bayesian linear regression of Bishop, PRML §3.5:
@@ -32,11 +27,12 @@ type Posterior struct {
 	LogEvidence float64   // ln p(y | α, β), PRML (3.86)
 	RSS         float64   // ‖y − X·Mean‖² on the training rows
 	N           float64
-	Iterations  int
+	Iterations  int // evidence evaluations of the search
 }
 
 // Bayes fits Bayesian linear regression from the statistics, maximising the
-// evidence over α and β by the fixed-point updates of PRML (3.92) and (3.95):
+// evidence over α and β (where not fixed by opt). At the maximum the
+// re-estimation equations of PRML (3.92) and (3.95) hold:
 // α = γ/mᵀm, 1/β = ‖y − Xm‖²/(n − γ).
 func Bayes(s *Stats, opt BayesOptions) (*Posterior, error) {
 	if err := checkStats(s); err != nil {
@@ -76,68 +72,71 @@ func Bayes(s *Stats, opt BayesOptions) (*Posterior, error) {
 			}
 		}
 	}
-	// Start from the least-squares fit.
-	alpha, beta := opt.Alpha, opt.Beta
-	if alpha <= 0 || beta <= 0 {
-		ols, err := OLS(s)
-		if err != nil {
-			return nil, err
-		}
-		mm := dot(ols.Coef, ols.Coef)
-		if alpha <= 0 {
-			alpha = float64(p) / math.Max(mm, math.SmallestNonzeroFloat64)
-		}
-		if beta <= 0 {
-			beta = s.N / math.Max(ols.RSS, s.YtY*1e-30+math.SmallestNonzeroFloat64)
-		}
-	}
-	tol := opt.Tol
-	if tol <= 0 {
-		tol = 1e-12
-	}
-	maxIter := opt.MaxIter
-	if maxIter <= 0 {
-		maxIter = 10000
-	}
-	var gamma float64
-	for it := 1; ; it++ {
+	// ln p(y|α,β) up to the constant −n/2 ln 2π (PRML 3.86), from the
+	// eigen-decomposition: O(p²) per evaluation.
+	logEv := func(alpha, beta float64) float64 {
 		mean(alpha, beta)
-		gamma = 0
+		l := float64(p)/2*math.Log(alpha) + s.N/2*math.Log(beta) - beta/2*s.RSS(post.Mean) - alpha/2*dot(post.Mean, post.Mean)
 		for _, ek := range e {
-			gamma += beta * ek / (alpha + beta*ek)
+			l -= math.Log(alpha+beta*ek) / 2
 		}
-		rss := s.RSS(post.Mean)
-		post.Iterations = it
-		if opt.Alpha > 0 && opt.Beta > 0 {
-			break
-		}
-		na, nb := alpha, beta
-		if opt.Alpha <= 0 {
-			mm := dot(post.Mean, post.Mean)
-			if mm == 0 {
-				return nil, errors.New("regress: evidence maximisation drove the weights to zero (the target has no linear signal in these features)")
+		return l
+	}
+	emax := 0.0
+	for _, ek := range e {
+		emax = max(emax, ek)
+	}
+	if emax == 0 {
+		return nil, errors.New("regress: Bayesian regression needs a non-zero design (XᵀX = 0)")
+	}
+	alpha, beta := opt.Alpha, opt.Beta
+	switch {
+	case alpha > 0 && beta > 0:
+	case alpha <= 0 && beta <= 0:
+		// Maximise over r = α/β with β profiled out: for fixed r the
+		// posterior mean m_r does not depend on β, and the evidence is
+		// largest at β = n/E(r), E(r) = ‖y − Xm_r‖² + r‖m_r‖². The
+		// stationary point is that of the re-estimation equations
+		// α = γ/mᵀm, β = (n − γ)/‖y − Xm‖² (PRML 3.92, 3.95), found here
+		// by a bracketing search, robust where the fixed-point iteration
+		// crawls (nearly collinear features).
+		profile := func(t float64) float64 {
+			r := math.Exp(t)
+			mean(r, 1)
+			en := s.RSS(post.Mean) + r*dot(post.Mean, post.Mean)
+			if en <= 0 {
+				return math.Inf(-1)
 			}
-			na = gamma / mm
-		}
-		if opt.Beta <= 0 {
-			if s.N-gamma <= 0 || rss == 0 {
-				return nil, fmt.Errorf("regress: evidence maximisation needs more rows than effective parameters (n = %g, γ = %g) and a non-zero residual", s.N, gamma)
-			}
-			nb = (s.N - gamma) / rss
-		}
-		done := math.Abs(na-alpha) <= tol*alpha && math.Abs(nb-beta) <= tol*beta
-		alpha, beta = na, nb
-		if done {
-			mean(alpha, beta)
-			gamma = 0
+			l := float64(p)/2*math.Log(r) - s.N/2*math.Log(en)
 			for _, ek := range e {
-				gamma += beta * ek / (alpha + beta*ek)
+				l -= math.Log(r+ek) / 2
 			}
-			break
+			return l
 		}
-		if it >= maxIter {
-			return nil, fmt.Errorf("regress: evidence maximisation did not converge in %d iterations (α = %g, β = %g)", it, alpha, beta)
+		t, n := maximize1D(profile, math.Log(emax)-45, math.Log(emax)+10)
+		post.Iterations = n
+		r := math.Exp(t)
+		mean(r, 1)
+		en := s.RSS(post.Mean) + r*dot(post.Mean, post.Mean)
+		if en <= 0 {
+			return nil, errors.New("regress: evidence maximisation needs a non-zero residual")
 		}
+		beta = s.N / en
+		alpha = r * beta
+	case alpha > 0:
+		t, n := maximize1D(func(t float64) float64 { return logEv(alpha, math.Exp(t)) }, -50, 50)
+		beta, post.Iterations = math.Exp(t), n
+	default:
+		t, n := maximize1D(func(t float64) float64 { return logEv(math.Exp(t), beta) }, math.Log(beta*emax)-45, math.Log(beta*emax)+10)
+		alpha, post.Iterations = math.Exp(t), n
+	}
+	if math.IsNaN(alpha) || math.IsNaN(beta) || alpha <= 0 || beta <= 0 || math.IsInf(alpha, 0) || math.IsInf(beta, 0) {
+		return nil, fmt.Errorf("regress: evidence maximisation failed (α = %g, β = %g)", alpha, beta)
+	}
+	mean(alpha, beta)
+	gamma := 0.0
+	for _, ek := range e {
+		gamma += beta * ek / (alpha + beta*ek)
 	}
 	post.Alpha, post.Beta, post.Gamma = alpha, beta, gamma
 	post.RSS = s.RSS(post.Mean)
@@ -204,4 +203,46 @@ func dot(a, b []float64) float64 {
 		s += a[i] * b[i]
 	}
 	return s
+}
+
+// maximize1D finds the maximum of f on [lo, hi]: a scan on 400 points,
+// then golden-section search between the neighbours of the best point,
+// down to a width of 1e-11. It returns the argument and the number of
+// evaluations.
+func maximize1D(f func(float64) float64, lo, hi float64) (float64, int) {
+	const grid = 400
+	h := (hi - lo) / grid
+	best, fb := lo, f(lo)
+	evals := 1
+	for i := 1; i <= grid; i++ {
+		x := lo + float64(i)*h
+		if v := f(x); v > fb || math.IsNaN(fb) {
+			best, fb = x, v
+		}
+		evals++
+	}
+	a, b := best-h, best+h
+	const g = 0.6180339887498949 // (√5 − 1)/2
+	x1, x2 := b-g*(b-a), a+g*(b-a)
+	f1, f2 := f(x1), f(x2)
+	evals += 2
+	for b-a > 1e-11 {
+		if f1 >= f2 {
+			b, x2, f2 = x2, x1, f1
+			x1 = b - g*(b-a)
+			f1 = f(x1)
+		} else {
+			a, x1, f1 = x1, x2, f2
+			x2 = a + g*(b-a)
+			f2 = f(x2)
+		}
+		evals++
+	}
+	if f1 >= f2 && f1 > fb {
+		return x1, evals
+	}
+	if f2 > fb {
+		return x2, evals
+	}
+	return best, evals
 }

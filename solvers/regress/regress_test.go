@@ -340,6 +340,14 @@ func TestBayesPosterior(t *testing.T) {
 	if post.Gamma <= 0 || post.Gamma > p {
 		t.Errorf("γ = %g outside (0, %d]", post.Gamma, p)
 	}
+	// At the maximum the re-estimation equations of PRML (3.92), (3.95)
+	// hold. The search locates ln(α/β) to ~1e-7 (the evidence is flat to
+	// second order there), so they hold to ~1e-6.
+	a2 := post.Gamma / dot(post.Mean, post.Mean)
+	b2 := (post.N - post.Gamma) / post.RSS
+	if math.Abs(a2/post.Alpha-1) > 1e-5 || math.Abs(b2/post.Beta-1) > 1e-5 {
+		t.Errorf("re-estimation: α %g vs γ/mᵀm %g, β %g vs (n−γ)/RSS %g", post.Alpha, a2, post.Beta, b2)
+	}
 }
 
 func TestMixture(t *testing.T) {

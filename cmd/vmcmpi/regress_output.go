@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// write puts result.json, the prediction CSVs and the plots into dir and
+// returns the files written.
+func (res *regressResult) write(dir string, plots bool) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	var files []string
+	put := func(name string, data []byte) error {
+		p := filepath.Join(dir, name)
+		if err := regressWriteFile(p, data); err != nil {
+			return err
+		}
+		files = append(files, p)
+		return nil
+	}
+	js, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("output: result.json: %w", err)
+	}
+	if err := put("result.json", append(js, '\n')); err != nil {
+		return files, err
+	}
+	if err := put("predictions.csv", res.train.csv(false)); err != nil {
+		return files, err
+	}
+	if res.pred != nil {
+		if err := put("predict.csv", res.pred.csv(true)); err != nil {
+			return files, err
+		}
+	}
+	if !plots {
+		return files, nil
+	}
+	type pl struct {
+		name string
+		make func() (*plot.Plot, error)
+	}
+	var todo []pl
+	if res.train.d.n != nil {
+		todo = append(todo,
+			pl{"residuals-n.png", func() (*plot.Plot, error) { return res.residualPlot("N", true) }},
+			pl{"residuals-z.png", func() (*plot.Plot, error) { return res.residualPlot("Z", false) }})
+	}
+	if res.CV != nil && len(res.CV.Lambdas) > 1 {
+		todo = append(todo, pl{"cv.png", res.cvPlot})
+	}
+	for _, t := range todo {
+		p, err := t.make()
+		if err != nil {
+			return files, fmt.Errorf("output: %s: %w", t.name, err)
+		}
+		path := filepath.Join(dir, t.name)
+		if err := p.Save(7*vg.Inch, 4.5*vg.Inch, path); err != nil {
+			return files, fmt.Errorf("output: %s: %w", t.name, err)
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+func regressWriteFile(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return nil
+}
+
+func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
+
+// csv lists every row: its file line, nucleon numbers when known, the
+// target, the predictive mean and sd, the residual, and with intervals the
+// bounds and whether the target lies inside.
+func (r *rowPredictions) csv(intervals bool) []byte {
+	var b strings.Builder
+	b.WriteString("line")
+	if r.d.n != nil {
+		b.WriteString(",n,z,a")
+	}
+	b.WriteString(",y,prediction,sd,residual")
+	if intervals {
+		b.WriteString(",lo,hi,inside")
+	}
+	b.WriteByte('\n')
+	for i, y := range r.d.y {
+		b.WriteString(strconv.Itoa(r.d.lines[i]))
+		if r.d.n != nil {
+			fmt.Fprintf(&b, ",%g,%g,%g", r.d.n[i], r.d.z[i], r.d.a[i])
+		}
+		fmt.Fprintf(&b, ",%s,%s,%s,%s", fmtG(y), fmtG(r.mean[i]), fmtG(r.sd[i]), fmtG(y-r.mean[i]))
+		if intervals {
+			in := 0
+			if y >= r.lo[i] && y <= r.hi[i] {
+				in = 1
+			}
+			fmt.Fprintf(&b, ",%s,%s,%d", fmtG(r.lo[i]), fmtG(r.hi[i]), in)
+		}
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
+
+// residualPlot draws target − prediction against N (or Z) for the training
+// rows, and for the predicted rows with their intervals.
+func (res *regressResult) residualPlot(axis string, byN bool) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: residuals of %s (rms %.3g)", res.Command, res.Target, res.RMS)
+	p.X.Label.Text = axis
+	p.Y.Label.Text = "target − prediction"
+	pts := func(r *rowPredictions) plotter.XYs {
+		xy := make(plotter.XYs, len(r.mean))
+		for i := range r.mean {
+			x := r.d.z[i]
+			if byN {
+				x = r.d.n[i]
+			}
+			xy[i] = plotter.XY{X: x, Y: r.d.y[i] - r.mean[i]}
+		}
+		return xy
+	}
+	s, err := plotter.NewScatter(pts(res.train))
+	if err != nil {
+		return nil, err
+	}
+	s.GlyphStyle.Radius = vg.Points(1.2)
+	s.GlyphStyle.Color = color.RGBA{B: 180, A: 255}
+	p.Add(s)
+	p.Legend.Add("training rows", s)
+	if res.pred != nil && res.pred.d.n != nil {
+		xy := pts(res.pred)
+		ps, err := plotter.NewScatter(xy)
+		if err != nil {
+			return nil, err
+		}
+		ps.GlyphStyle.Radius = vg.Points(2)
+		ps.GlyphStyle.Color = color.RGBA{R: 220, A: 255}
+		errs := make(plotter.YErrors, len(xy))
+		for i := range xy {
+			// Interval around the mean, seen from the residual: the
+			// target lies inside when the bar crosses zero.
+			errs[i].Low = res.pred.hi[i] - res.pred.mean[i]
+			errs[i].High = res.pred.mean[i] - res.pred.lo[i]
+		}
+		bars, err := plotter.NewYErrorBars(struct {
+			plotter.XYer
+			plotter.YErrorer
+		}{xy, errs})
+		if err != nil {
+			return nil, err
+		}
+		bars.Color = color.RGBA{R: 220, A: 160}
+		p.Add(bars, ps)
+		p.Legend.Add(fmt.Sprintf("predicted (%.0f%% intervals)", 100*res.Prediction.Level), ps)
+	}
+	p.Add(plotter.NewGrid())
+	return p, nil
+}
+
+// cvPlot draws the cross-validated RMS error against λ with ±1 SE bars.
+func (res *regressResult) cvPlot() (*plot.Plot, error) {
+	cv := res.CV
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%d-fold cross-validation (chosen λ = %.3g)", cv.Folds, cv.Chosen)
+	p.X.Label.Text = "log10 λ"
+	p.Y.Label.Text = "held-out RMS error"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	type pt struct{ x, y, lo, hi float64 }
+	var pts []pt
+	for i, l := range cv.Lambdas {
+		if l <= 0 {
+			continue // λ = 0 has no place on a log axis
+		}
+		// ±1 SE of the mean squared error, drawn on the RMS scale (the
+		// lower end kept positive for the log axis).
+		pts = append(pts, pt{math.Log10(l), math.Sqrt(cv.Score[i]),
+			math.Sqrt(max(cv.Score[i]-cv.SE[i], cv.Score[i]/4)), math.Sqrt(cv.Score[i] + cv.SE[i])})
+	}
+	if len(pts) == 0 {
+		return nil, fmt.Errorf("no positive λ to plot")
+	}
+	sort.Slice(pts, func(a, b int) bool { return pts[a].x < pts[b].x })
+	xy := make(plotter.XYs, len(pts))
+	errs := make(plotter.YErrors, len(pts))
+	for i, q := range pts {
+		xy[i] = plotter.XY{X: q.x, Y: q.y}
+		errs[i].Low, errs[i].High = q.y-q.lo, q.hi-q.y
+	}
+	line, points, err := plotter.NewLinePoints(xy)
+	if err != nil {
+		return nil, err
+	}
+	bars, err := plotter.NewYErrorBars(struct {
+		plotter.XYer
+		plotter.YErrorer
+	}{xy, errs})
+	if err != nil {
+		return nil, err
+	}
+	p.Add(line, points, bars, plotter.NewGrid())
+	if cv.Chosen > 0 {
+		top, bottom := 0.0, math.Inf(1)
+		for _, q := range pts {
+			top, bottom = max(top, q.hi), min(bottom, q.lo)
+		}
+		ch, err := plotter.NewLine(plotter.XYs{{X: math.Log10(cv.Chosen), Y: bottom}, {X: math.Log10(cv.Chosen), Y: top}})
+		if err != nil {
+			return nil, err
+		}
+		ch.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		ch.Color = color.RGBA{R: 200, A: 255}
+		p.Add(ch)
+		p.Legend.Add("chosen λ", ch)
+	}
+	return p, nil
+}
+
+// summary prints the fit to w.
+func (res *regressResult) summary(w io.Writer) {
+	fmt.Fprintf(w, "%s: %d rows of %s, target %s\n", res.Command, res.N, res.Data, res.Target)
+	if res.Command == "regress" {
+		fmt.Fprintf(w, "method %s", res.Method)
+		if res.Lambda != nil {
+			fmt.Fprintf(w, ", λ = %.6g", *res.Lambda)
+		}
+		fmt.Fprintln(w)
+		for _, n := range res.Features {
+			fmt.Fprintf(w, "  %-14s %14.6g", n, res.Coefficients[n])
+			if se, ok := res.StdErr[n]; ok {
+				fmt.Fprintf(w, " ± %.3g", se)
+			}
+			fmt.Fprintln(w)
+		}
+		if res.CV != nil {
+			fmt.Fprintf(w, "cv: %d folds, held-out rms %.6g at λ = %.6g\n", res.CV.Folds, res.CV.RMSE, res.CV.Chosen)
+		}
+	} else {
+		for _, m := range res.Models {
+			fmt.Fprintf(w, "  %-16s log evidence %12.4f  weight %.6g", m.Name, m.Bayes.LogEvidence, res.EvidenceWeights[m.Name])
+			if m.ELPD != nil {
+				fmt.Fprintf(w, "  cv log pred %12.4f  pseudo-BMA weight %.6g", *m.ELPD, res.PseudoBMAWeights[m.Name])
+			}
+			fmt.Fprintf(w, "  rms %.4g\n", m.RMS)
+		}
+		fmt.Fprintf(w, "mixture weights from %s\n", res.WeightKind)
+	}
+	fmt.Fprintf(w, "training rms %.6g\n", res.RMS)
+	if p := res.Prediction; p != nil {
+		fmt.Fprintf(w, "predicted %d rows of %s: rms %.4g, %.0f%% interval coverage %.4f (%d/%d), mean predictive sd %.4g\n",
+			p.N, p.Data, p.RMS, 100*p.Level, p.Coverage, p.Inside, p.N, p.MeanSD)
+	}
+}
