@@ -7,6 +7,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/sampler"
+	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
@@ -144,5 +145,61 @@ func TestNQSMovesAllocateNothing(t *testing.T) {
 				t.Errorf("%s %v: %v allocations per sweep", bm.name, kind, a)
 			}
 		}
+	}
+}
+
+// BenchmarkSRSolve measures one stochastic-reconfiguration solve (S +
+// shift) δ = F against the parameter count P of the NQS models: RBM×Padé
+// N=2 (25), FFNN 4-8-8-1 ×Padé (122), RBM N=10 H=20 (440), FFNN N=10 32-32
+// (1761); Cholesky, and conjugate gradient for the largest. S is the
+// covariance of min(2P, 500) random O vectors (rank-deficient for the
+// largest P, as a sampled S with fewer samples than parameters is).
+func BenchmarkSRSolve(b *testing.B) {
+	for _, tc := range []struct {
+		p  int
+		cg bool
+	}{{25, false}, {122, false}, {440, false}, {1761, false}, {1761, true}} {
+		name := fmt.Sprintf("P=%d/cholesky", tc.p)
+		if tc.cg {
+			name = fmt.Sprintf("P=%d/cg", tc.p)
+		}
+		b.Run(name, func(b *testing.B) {
+			p := tc.p
+			rng := rand.New(rand.NewPCG(5, uint64(p)))
+			n := min(2*p, 500)
+			sumO, sumOO := make([]float64, p), make([]float64, p*p)
+			o := make([]float64, p)
+			for range n {
+				for k := range o {
+					o[k] = rng.NormFloat64()
+				}
+				for k, ok := range o {
+					sumO[k] += ok
+					row := sumOO[k*p : (k+1)*p]
+					for l, ol := range o {
+						row[l] += ok * ol
+					}
+				}
+			}
+			s := make([]float64, p*p)
+			optim.Covariance(s, sumOO, sumO, float64(n))
+			f := make([]float64, p)
+			for k := range f {
+				f[k] = rng.NormFloat64()
+			}
+			sr := &optim.SR{Shift: 1e-3}
+			if tc.cg {
+				sr.CGAbove = 1
+			}
+			dst := make([]float64, p)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := sr.Solve(dst, s, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "solves/s")
+		})
 	}
 }

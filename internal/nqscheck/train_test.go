@@ -2,6 +2,7 @@ package nqscheck
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -217,4 +218,34 @@ func TestTwoRanksAgreeWithOne(t *testing.T) {
 	if d := math.Abs(one.Energy - two.Energy); d > 4*math.Hypot(one.Error, two.Error) {
 		t.Errorf("1 rank %.5f ± %.5f vs 2 ranks %.5f ± %.5f: differ by %.2g", one.Energy, one.Error, two.Energy, two.Error, d)
 	}
+}
+
+// A learning rate far too large for the RBM blows the state up within a
+// few iterations (E ≈ 200 after one step of η = 50); the driver must report
+// the divergence with the last good, finite parameters rather than
+// continue or return NaN.
+func TestRBMDivergenceReported(t *testing.T) {
+	m := rbmFrom(0.1, 4)
+	sys, err := vmc.NewContinuous(dot2(true), m, importance)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := vmc.New(comm.NewSerial(), sys, vmc.Options{Walkers: 4, BurnIn: 200, Samples: 500, Iterations: 50, Seed: 7, Rule: optim.NewGD(50)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Run(context.Background())
+	var de *vmc.DivergenceError
+	if !errors.As(err, &de) {
+		t.Fatalf("error %v, want a divergence", err)
+	}
+	if len(de.LastGood) != m.NumParams() {
+		t.Fatalf("last good parameters: %d values, want %d", len(de.LastGood), m.NumParams())
+	}
+	for _, p := range de.LastGood {
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			t.Fatalf("last good parameters %v are not finite", de.LastGood)
+		}
+	}
+	t.Logf("diverged at iteration %d: %s", de.Iteration, de.Reason)
 }
