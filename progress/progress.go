@@ -131,12 +131,18 @@ func (r *Reporter) Update(done int, status string) {
 	r.emit(done, status, now, false)
 }
 
-// Finish prints the final state (always) and ends the bar's line.
+// Finish prints the final state and ends the bar's line. In Lines mode
+// a phase shorter than one interval that printed nothing stays silent, so
+// quick runs do not fill logs.
 func (r *Reporter) Finish(done int, status string) {
 	if r == nil {
 		return
 	}
-	r.emit(done, status, r.opt.Now(), true)
+	now := r.opt.Now()
+	if r.mode == Lines && !r.printed && now.Sub(r.start) < r.opt.Interval {
+		return
+	}
+	r.emit(done, status, now, true)
 }
 
 func (r *Reporter) emit(done int, status string, now time.Time, final bool) {

@@ -38,6 +38,27 @@ func TestLinesEveryInterval(t *testing.T) {
 	}
 }
 
+func TestQuickPhaseSilentInLines(t *testing.T) {
+	var buf bytes.Buffer
+	c := &clock{t: time.Unix(0, 0)}
+	r := New(&buf, 10, "quick", Options{Mode: Lines, Interval: 5 * time.Second, Now: c.now})
+	c.t = c.t.Add(time.Second)
+	r.Update(5, "")
+	r.Finish(10, "")
+	if buf.Len() != 0 {
+		t.Fatalf("a 1 s phase printed %q", buf.String())
+	}
+	// Printed once already: the end is always shown.
+	r = New(&buf, 10, "slow", Options{Mode: Lines, Interval: 5 * time.Second, Now: c.now})
+	c.t = c.t.Add(6 * time.Second)
+	r.Update(5, "")
+	c.t = c.t.Add(time.Second)
+	r.Finish(10, "")
+	if n := strings.Count(buf.String(), "\n"); n != 2 {
+		t.Fatalf("slow phase printed %d lines: %q", n, buf.String())
+	}
+}
+
 func TestBarRedrawsInPlace(t *testing.T) {
 	var buf bytes.Buffer
 	c := &clock{t: time.Unix(0, 0)}

@@ -3,6 +3,7 @@ package vmc
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/vmcmpi/vmcmpi/checkpoint"
@@ -66,7 +67,10 @@ func (cp *Checkpointer) Save(d *Driver) error {
 		for _, r := range snap.History {
 			st.History = append(st.History, r.Row())
 		}
-		if err = checkpoint.WriteFile(cp.Path(), st); err != nil {
+		if err = os.MkdirAll(cp.Dir, 0o755); err == nil {
+			err = checkpoint.WriteFile(cp.Path(), st)
+		}
+		if err != nil {
 			status[0] = 1
 		}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,11 +9,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
@@ -56,6 +53,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	var sets stringList
 	fs.Var(&sets, "set", "override one key, `key=value` (e.g. system.omega=0.5); repeatable")
 	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration)")
+	resume := fs.String("resume", "", "continue from the checkpoint in `DIR` (same configuration and rank count; DIR is the output directory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,19 +67,40 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if *out != "" {
 		cfg.Output.Dir = *out
 	}
+	if *resume != "" {
+		if *out != "" && filepath.Clean(*out) != filepath.Clean(*resume) {
+			return fmt.Errorf("-out %s and -resume %s name different directories (a resumed run continues in its own)", *out, *resume)
+		}
+		cfg.Output.Dir = *resume
+	}
 	c, err := comm.World()
 	if err != nil {
 		return err
 	}
 	defer c.Finalize()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if err := checkSlurmTasks(c.Size(), os.Getenv); err != nil {
+		return err
+	}
+	// SIGTERM, SIGUSR1 (SLURM) and Ctrl-C stop all ranks after the same
+	// iteration with a checkpoint (cluster.go).
+	ctx, stop := signalContext()
 	defer stop()
-	job, err := prepareRun(c, cfg)
+	x, err := newClusterRun(c, cfg, *resume != "", stderr)
 	if err != nil {
 		return err
 	}
-	res, err := job.driver.Run(ctx)
-	return job.finish(res, err, stdout)
+	job, err := prepareRun(c, cfg, x.setup)
+	if err != nil {
+		return err
+	}
+	if err := x.start(job.driver); err != nil {
+		return err
+	}
+	res, err := x.run(ctx)
+	if err := job.finish(res, err, stdout); err != nil {
+		return err
+	}
+	return x.finish(stdout)
 }
 
 // runJob is one configured run on one rank.
@@ -170,8 +189,9 @@ func buildOptimizer(cfg *Config, np int) (vmc.Rule, vmc.Preconditioner) {
 	return rule(o.Kind), nil
 }
 
-// prepareRun builds the system, the optimiser and the driver of this rank.
-func prepareRun(c comm.Comm, cfg *Config) (*runJob, error) {
+// prepareRun builds the system, the optimiser and the driver of this rank;
+// each adapt may wrap the system and set hooks in the options first.
+func prepareRun(c comm.Comm, cfg *Config, adapt ...func(vmc.System, *vmc.Options) vmc.System) (*runJob, error) {
 	sys, err := buildSystem(cfg)
 	if err != nil {
 		return nil, err
@@ -189,6 +209,9 @@ func prepareRun(c comm.Comm, cfg *Config) (*runJob, error) {
 		Rule:         rule,
 		SR:           sr,
 		LearningRate: cfg.Optimizer.LearningRate,
+	}
+	for _, a := range adapt {
+		sys = a(sys, &opt)
 	}
 	d, err := vmc.New(c, sys, opt)
 	if err != nil {

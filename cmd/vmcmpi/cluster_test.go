@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vmcmpi/vmcmpi/checkpoint"
+)
+
+func TestCheckSlurmTasks(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		size int
+		env  func(string) string
+		ok   bool
+	}{
+		{1, env(), true},                     // not under SLURM
+		{4, env("SLURM_NTASKS", "4"), true},  // srun --mpi=pmix or mpirun in the allocation
+		{1, env("SLURM_NTASKS", "4"), false}, // srun --mpi=none: 4 lonely rank-0s
+		{2, env("SLURM_NTASKS", "4"), false}, // mpirun -np 2 inside a 4-task job
+		{1, env("SLURM_NTASKS", "4", ignoreNtasksEnv, "1"), true},
+		{1, env("SLURM_NTASKS", "garbage"), true},
+	} {
+		err := checkSlurmTasks(c.size, c.env)
+		if (err == nil) != c.ok {
+			t.Errorf("size %d, SLURM_NTASKS=%q: err = %v", c.size, c.env("SLURM_NTASKS"), err)
+		}
+		if err != nil && (!strings.Contains(err.Error(), "--mpi=pmix") || !strings.Contains(err.Error(), "SLURM_NTASKS=4")) {
+			t.Errorf("message does not explain the plugin: %v", err)
+		}
+	}
+}
+
+func TestFlattenConfig(t *testing.T) {
+	cfg := Defaults()
+	flat, err := flattenConfig(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat["system.omega"] != "1" || flat["sampler.kind"] != `"importance"` || flat["seed"] != "1" {
+		t.Fatalf("flattened defaults: omega %q, sampler.kind %q, seed %q", flat["system.omega"], flat["sampler.kind"], flat["seed"])
+	}
+	cfg.System.Omega = 0.5
+	flat2, err := flattenConfig(&cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat2["system.omega"] != "0.5" || len(flat2) != len(flat) {
+		t.Fatalf("after omega = 0.5: %q, %d keys vs %d", flat2["system.omega"], len(flat2), len(flat))
+	}
+}
+
+func TestSignalStopsContext(t *testing.T) {
+	ctx, stop := signalContext()
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("SIGUSR1 did not cancel the run's context")
+	}
+}
+
+// coulombArgs is a small run with a non-zero variance (two bosons with
+// Coulomb repulsion), so that any lost state would change the numbers.
+func coulombArgs(dir string, extra ...string) []string {
+	args := []string{"-out", dir,
+		"-set", "system.interaction=coulomb", "-set", "optimizer.kind=adam", "-set", "optimizer.learning_rate=0.05",
+		"-set", "optimizer.iterations=6", "-set", "sampler.walkers=2", "-set", "sampler.samples=300",
+		"-set", "sampler.burnin=100", "-set", "production.samples=3000", "-set", "output.progress=none"}
+	return append(args, extra...)
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// dropWall removes the wall-clock column (the last) of history.csv.
+func dropWall(b []byte) string {
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		out = append(out, line[:strings.LastIndexByte(line, ',')])
+	}
+	return strings.Join(out, "\n")
+}
+
+// sameRun checks that two run directories hold bit-identical results.
+func sameRun(t *testing.T, got, want string) {
+	t.Helper()
+	for _, f := range []string{"result.json", "density.csv"} {
+		if g, w := readFile(t, filepath.Join(got, f)), readFile(t, filepath.Join(want, f)); !bytes.Equal(g, w) {
+			t.Fatalf("%s differs:\n%s\nuninterrupted:\n%s", f, g, w)
+		}
+	}
+	if g, w := dropWall(readFile(t, filepath.Join(got, "history.csv"))), dropWall(readFile(t, filepath.Join(want, "history.csv"))); g != w {
+		t.Fatalf("history differs:\n%s\nuninterrupted:\n%s", g, w)
+	}
+}
+
+// stoppedContext makes runRun behave as if a signal arrived before the
+// first iteration ended: all ranks stop after it. It returns the undo.
+func stoppedContext() (restore func()) {
+	old := signalContext
+	signalContext = func() (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		return ctx, cancel
+	}
+	return func() { signalContext = old }
+}
+
+func TestRunResumeBitIdentical(t *testing.T) {
+	root := t.TempDir()
+	var out bytes.Buffer
+	for _, tc := range []struct {
+		name  string
+		extra []string
+	}{
+		{"optimisation", nil},
+		{"production", []string{"-set", "optimizer.iterations=0"}}, // the stop lands in production
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ref := filepath.Join(root, tc.name+"-ref")
+			if err := runRun(coulombArgs(ref, tc.extra...), &out, &out); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(root, tc.name+"-stopped")
+			func() {
+				defer stoppedContext()()
+				err := runRun(coulombArgs(dir, tc.extra...), &out, &out)
+				if err == nil || !strings.Contains(err.Error(), "-resume "+dir) {
+					t.Fatalf("stopped run: err = %v, want advice to resume", err)
+				}
+			}()
+			if _, err := os.Stat(filepath.Join(dir, "result.json")); err == nil {
+				t.Fatal("a stopped run wrote result.json")
+			}
+			st, err := checkpoint.ReadFile(filepath.Join(dir, checkpoint.FileName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.extra == nil && st.Iteration != 1 {
+				t.Fatalf("checkpoint after %d iterations, want 1", st.Iteration)
+			}
+			if err := runRun(coulombArgs(dir, append(tc.extra, "-resume", dir)...), &out, &out); err != nil {
+				t.Fatal(err)
+			}
+			sameRun(t, dir, ref)
+		})
+	}
+}
+
+func TestResumeFromPeriodicCheckpoint(t *testing.T) {
+	// A crash loses everything after the last periodic checkpoint; the
+	// resumed run must still end as the uninterrupted one.
+	root := t.TempDir()
+	var out bytes.Buffer
+	ref := filepath.Join(root, "ref")
+	if err := runRun(coulombArgs(ref, "-set", "output.checkpoint_every=4"), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	st, err := checkpoint.ReadFile(filepath.Join(ref, checkpoint.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 6 iterations: one checkpoint after 4; production: 3000 samples in
+	// chunks of 1000, chunk 4 never comes, so the last is from iteration 4.
+	if st.Iteration != 4 {
+		t.Fatalf("last periodic checkpoint after %d iterations, want 4", st.Iteration)
+	}
+	crashed := filepath.Join(root, "crashed")
+	if err := os.MkdirAll(crashed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(crashed, checkpoint.FileName), readFile(t, filepath.Join(ref, checkpoint.FileName)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := runRun(coulombArgs(crashed, "-set", "output.checkpoint_every=4", "-resume", crashed), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	sameRun(t, crashed, ref)
+
+	// Another physical setting is refused, naming the key.
+	err = runRun(coulombArgs(crashed, "-set", "system.omega=0.5", "-resume", crashed), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "system.omega: checkpoint has 1, this run has 0.5") {
+		t.Fatalf("resume with another omega: %v", err)
+	}
+	// -out and -resume must agree.
+	if err := runRun([]string{"-out", ref, "-resume", crashed}, &out, &out); err == nil {
+		t.Fatal("-out and -resume of different directories accepted")
+	}
+}
