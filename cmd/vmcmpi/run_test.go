@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,7 +59,7 @@ func TestRunSetAndNullExact(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	args := []string{"-out", dir, "-set", "system.omega=0.5", "-set", "wavefunction.alpha=0.25", "-set", "optimizer.iterations=0", "-set", "production.samples=200"}
-	if err := runRun(args, &out, &out); err != nil {
+	if err := runRun(args, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "energy = 1.000000 ± 0.000000 (exact 1)") {
@@ -68,7 +69,7 @@ func TestRunSetAndNullExact(t *testing.T) {
 	out.Reset()
 	args = []string{"-out", dir2, "-config", "../../configs/bec-elliptical.toml", "-set", "optimizer.iterations=1",
 		"-set", "sampler.samples=20", "-set", "production.samples=50", "-set", "sampler.burnin=10"}
-	if err := runRun(args, &out, &out); err != nil {
+	if err := runRun(args, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir2, "result.json"))
@@ -84,7 +85,7 @@ func TestRunBitIdentical(t *testing.T) {
 		dir := t.TempDir()
 		var out bytes.Buffer
 		args := []string{"-out", dir, "-config", "../../configs/elliptical-one.toml", "-set", "optimizer.iterations=10", "-set", "production.samples=2000"}
-		if err := runRun(args, &out, &out); err != nil {
+		if err := runRun(args, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(filepath.Join(dir, "result.json"))
