@@ -90,4 +90,33 @@ if [ "$fail" = 0 ]; then
 		fail=1
 	fi
 fi
+
+# ---------------------------------------------------------------------------
+# vmcmpi regress / bma under mpirun: 3 ranks against 1 rank. Rows are
+# spread over ranks by lane, so cross-validation scores, chosen λ,
+# coefficients, BMA weights and coverage must agree to 1e-12 relative
+# (internal/regresscmp). Needs the AME tables in ../shared/data/ame/.
+if [ -f ../shared/data/ame/mass16.txt ] && [ -f ../shared/data/ame/mass_1.mas20.txt ]; then
+	go build -tags mpi -o bin/vmcmpi-mpi ./cmd/vmcmpi
+	go build -o "$tmp/regresscmp" ./internal/regresscmp
+	regrun() { # np command config outdir
+		if ! timeout 120 "$MPIRUN" -np "$1" bin/vmcmpi-mpi "$2" -config "$3" -out "$4" >"$4.log" 2>&1; then
+			echo "FAIL: vmcmpi $2 -config $3 on $1 rank(s):"
+			cat "$4.log"
+			return 1
+		fi
+	}
+	for job in "regress configs/regress/ridge-cv.toml" "regress configs/regress/lasso-path.toml" "bma configs/regress/bma-ame2020.toml"; do
+		set -- $job
+		name=$(basename "$2" .toml)
+		echo "== vmcmpi $1 -config $2 under $MPIRUN -np 3 vs 1 rank"
+		if regrun 1 "$1" "$2" "$tmp/reg1-$name" && regrun 3 "$1" "$2" "$tmp/reg3-$name"; then
+			"$tmp/regresscmp" "$tmp/reg1-$name/result.json" "$tmp/reg3-$name/result.json" || fail=1
+		else
+			fail=1
+		fi
+	done
+else
+	echo "== vmcmpi regress/bma under mpirun SKIPPED: AME tables not found in ../shared/data/ame/"
+fi
 exit $fail
