@@ -328,7 +328,10 @@ func (s *ffnnState) Propose(i int, pos []float64) float64 {
 }
 
 func (s *ffnnState) Accept() {
-	s.x, s.xN = s.xN, s.x
+	// Copy rather than swap the coordinates, so a Positions view taken
+	// before the move stays the live configuration.
+	d := s.nn.d
+	copy(s.x[s.pi*d:(s.pi+1)*d], s.xN[s.pi*d:(s.pi+1)*d])
 	s.cur, s.prop = s.prop, s.cur
 	s.grad, s.gradN = s.gradN, s.grad
 	s.gradOK = s.gradNOK

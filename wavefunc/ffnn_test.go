@@ -96,3 +96,22 @@ func TestFFNNBadShapes(t *testing.T) {
 		}
 	}
 }
+
+// A Positions view is the live configuration: after Accept it shows the
+// moved particle (callers such as the samplers hold the view across a
+// move).
+func TestNQSPositionsViewIsLive(t *testing.T) {
+	nn, err := wavefunc.NewFFNN(2, 2, []int{4, 3, 1}, "tanh", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []wavefunc.Model{wavefunc.NewRBM(2, 2, 2, 1), wavefunc.NewPade(2, 2, 1), nn} {
+		s := m.NewState([]float64{0, 0, 1, 1})
+		view := s.Positions()
+		s.Propose(1, []float64{0.5, -0.5})
+		s.Accept()
+		if view[2] != 0.5 || view[3] != -0.5 || view[0] != 0 {
+			t.Errorf("%T: view after Accept %v, want [0 0 0.5 -0.5]", m, view)
+		}
+	}
+}
