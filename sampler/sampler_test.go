@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/sampler"
+	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
 func newWalker(t testing.TB, m *gauss, set sampler.Settings, seed uint64) *sampler.Walker {
@@ -194,6 +195,31 @@ func TestMoveAllocatesNothing(t *testing.T) {
 		w := newWalker(t, &gauss{n: 5, d: 3, alpha: 0.5}, sampler.Settings{Kind: k, Step: 0.5}, 1)
 		if a := testing.AllocsPerRun(1000, func() { w.Sweep() }); a != 0 {
 			t.Errorf("%v: %g allocations per sweep", k, a)
+		}
+	}
+}
+
+// The real models of package wavefunc move without allocating too: the
+// Gaussian and its product with the hard-sphere Jastrow factor.
+func TestWavefuncMovesAllocateNothing(t *testing.T) {
+	const n, d = 6, 3
+	models := map[string]wavefunc.Model{
+		"gaussian":    wavefunc.NewGaussian(n, d, 0.5, 1),
+		"hard-sphere": wavefunc.NewProduct(wavefunc.NewGaussian(n, d, 0.5, 1), wavefunc.NewHardSphereJastrow(n, d, 0.01)),
+	}
+	for name, m := range models {
+		for _, k := range []sampler.Kind{sampler.Metropolis, sampler.Importance} {
+			x := make([]float64, n*d)
+			for i := range x {
+				x[i] = float64(i%7) - 3 // distinct, well separated positions
+			}
+			w, err := sampler.New(m, x, sampler.Settings{Kind: k, Step: 0.5}, sampler.NewSource(1, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a := testing.AllocsPerRun(500, func() { w.Sweep() }); a != 0 {
+				t.Errorf("%s, %v: %g allocations per sweep", name, k, a)
+			}
 		}
 	}
 }
