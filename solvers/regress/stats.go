@@ -2,6 +2,7 @@ package regress
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/vmcmpi/vmcmpi/reduce"
 )
@@ -123,8 +124,15 @@ func (l Layout) Lane(row int) int { return int(uint64(row) % uint64(l.lanes())) 
 
 // Fold is the fold of a row, from a hash of (row, Seed) alone: it does not
 // depend on how rows are spread over ranks.
-func (l Layout) Fold(row int) int {
-	return int(mix64(uint64(row)^mix64(l.Seed+0x9e3779b97f4a7c15)) % uint64(l.folds()))
+func (l Layout) Fold(row int) int { return foldOf(row, l.seedHash(), l.folds()) }
+
+func (l Layout) seedHash() uint64 { return mix64(l.Seed + 0x9e3779b97f4a7c15) }
+
+// foldOf maps the hash of the row to [0, k) by a multiply-shift, which is
+// as uniform as a modulo and cheaper.
+func foldOf(row int, seedHash uint64, k int) int {
+	hi, _ := bits.Mul64(mix64(uint64(row)^seedHash), uint64(k))
+	return int(hi)
 }
 
 // Owner is the rank that must add a row so that results are bit-identical
@@ -145,6 +153,11 @@ func mix64(z uint64) uint64 {
 type Accumulator struct {
 	layout Layout
 	stride int
+	// Hot-loop constants: the seed's hash, the fold and lane counts, and
+	// a lane mask when the lane count is a power of two.
+	seedHash     uint64
+	folds, lanes int
+	laneMask     int
 	cells  []float64
 	m      reduce.Matrix
 }
@@ -158,7 +171,11 @@ func NewAccumulator(buf *reduce.Buffer, name string, l Layout) *Accumulator {
 	}
 	stride := 2 + l.P + l.P*(l.P+1)/2
 	m := buf.Matrix(name, l.lanes()*l.folds(), stride)
-	return &Accumulator{layout: l, stride: stride, m: m}
+	a := &Accumulator{layout: l, stride: stride, m: m, seedHash: l.seedHash(), folds: l.folds(), lanes: l.lanes(), laneMask: -1}
+	if a.lanes&(a.lanes-1) == 0 {
+		a.laneMask = a.lanes - 1
+	}
+	return a
 }
 
 // Layout returns the accumulator's layout.
@@ -173,7 +190,11 @@ func (a *Accumulator) Add(row int, x []float64, y float64) {
 		panic(fmt.Sprintf("regress: row %d has %d features, want %d", row, len(x), p))
 	}
 	data := a.m.Data()
-	off := (l.Lane(row)*l.folds() + l.Fold(row)) * a.stride
+	lane := row & a.laneMask
+	if a.laneMask < 0 {
+		lane = l.Lane(row)
+	}
+	off := (lane*a.folds + foldOf(row, a.seedHash, a.folds)) * a.stride
 	c := data[off : off+a.stride : off+a.stride]
 	c[0]++
 	c[1] += y * y
