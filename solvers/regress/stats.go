@@ -158,8 +158,8 @@ type Accumulator struct {
 	seedHash     uint64
 	folds, lanes int
 	laneMask     int
-	cells  []float64
-	m      reduce.Matrix
+	cells        []float64
+	m            reduce.Matrix
 }
 
 // NewAccumulator declares a section name in buf for the layout's cells.
