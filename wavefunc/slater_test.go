@@ -93,6 +93,8 @@ func slaterModels(t testing.TB) []modelCase {
 		{"slater 3D N=8", mustSlater(t, 8, 3, 0.7), 0},
 		{"slater 1D N=4", mustSlater(t, 4, 1, 1.3), 0},
 		{"slater × gaussian", wavefunc.NewProduct(mustSlater(t, 6, 2, 1), wavefunc.NewGaussian(6, 2, 0.1, 1)), 0},
+		{"slater × padé 2D", wavefunc.NewProduct(mustSlater(t, 6, 2, 0.9), wavefunc.NewPade(6, 2, 0.5)), 0},
+		{"slater × padé 3D", wavefunc.NewProduct(mustSlater(t, 8, 3, 0.8), wavefunc.NewPade(8, 3, 0.4)), 0},
 	}
 }
 
