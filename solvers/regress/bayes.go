@@ -17,7 +17,9 @@ type BayesOptions struct {
 
 // Posterior is the Bayesian linear regression of Bishop, PRML §3.5:
 // prior θ ~ N(0, α⁻¹I), likelihood y ~ N(Xθ, β⁻¹), posterior N(Mean, Cov)
-// with Cov = (αI + βXᵀX)⁻¹ and Mean = β Cov Xᵀy.
+// with Cov = (αI + βXᵀX)⁻¹ and Mean = β Cov Xᵀy. Every coefficient, an
+// intercept column included, shares the prior precision α, so the features'
+// units matter: the evidence compares models under that prior.
 type Posterior struct {
 	Alpha, Beta float64
 	Mean        []float64

@@ -158,7 +158,6 @@ type Accumulator struct {
 	seedHash     uint64
 	folds, lanes int
 	laneMask     int
-	cells        []float64
 	m            reduce.Matrix
 }
 
