@@ -18,7 +18,10 @@ func init() { registerModel("slater", buildSlater) }
 // activation, envelope, init_scale). The network multiplies in its own
 // Gaussian part, −|x|²/(2σ²) for the RBM and −envelope·|x|²/2 for the
 // FFNN: a large sigma2 or envelope = 0 keeps the confinement in the
-// determinant.
+// determinant. Neither network is symmetric under the exchange of two
+// same-spin electrons, so the product is antisymmetric only as far as the
+// trained network is symmetric: its energy is bounded below by the
+// Hamiltonian's bosonic ground state, not the fermionic one.
 func buildSlater(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	switch {
