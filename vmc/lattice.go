@@ -52,6 +52,10 @@ func (s *Lattice) Params(dst []float64) []float64 { return s.Model.Params(dst) }
 func (s *Lattice) SetParams(p []float64)          { s.Model.SetParams(p) }
 func (s *Lattice) Exact() (float64, bool)         { return s.Reference, s.HasReference }
 
+// Sites is the number of lattice sites (result.json and the energy-per-site
+// plot use it).
+func (s *Lattice) Sites() int { return s.H.N }
+
 // NewWalker draws the walker's starting configuration from its own stream
 // and continues that stream in the sampler.
 func (s *Lattice) NewWalker(rank, index int, seed uint64) (Walker, error) {

@@ -188,13 +188,18 @@ func writePlots(dir string) ([]string, error) {
 	var files []string
 	if len(hist.Iter) > 0 {
 		f := filepath.Join(dir, "energy.png")
-		if err := plotEnergy(f, hist, sum.Exact, 1, "energy"); err != nil {
+		// Lattice energies are in units of the coupling J.
+		unit := "Hartree"
+		if sum.Sites > 0 {
+			unit = "J"
+		}
+		if err := plotEnergy(f, hist, sum.Exact, 1, "energy", unit); err != nil {
 			return files, err
 		}
 		files = append(files, f)
 		if sum.Sites > 0 {
 			f := filepath.Join(dir, "energy-per-site.png")
-			if err := plotEnergy(f, hist, sum.Exact, float64(sum.Sites), "energy per site"); err != nil {
+			if err := plotEnergy(f, hist, sum.Exact, float64(sum.Sites), "energy per site", unit); err != nil {
 				return files, err
 			}
 			files = append(files, f)
@@ -221,11 +226,11 @@ type errPoints struct {
 }
 
 // energyPlot builds the energy figure; scale divides energies (sites).
-func energyPlot(s energySeries, exact *float64, scale float64, what string) (*plot.Plot, error) {
+func energyPlot(s energySeries, exact *float64, scale float64, what, unit string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = strings.ToUpper(what[:1]) + what[1:] + " during optimisation"
 	p.X.Label.Text = "iteration"
-	p.Y.Label.Text = what + " (Hartree)"
+	p.Y.Label.Text = what + " (" + unit + ")"
 	pts := errPoints{XYs: make(plotter.XYs, len(s.Iter)), YErrors: make(plotter.YErrors, len(s.Iter))}
 	for i := range s.Iter {
 		e := s.Error[i] / scale
@@ -265,8 +270,8 @@ func energyPlot(s energySeries, exact *float64, scale float64, what string) (*pl
 	return p, nil
 }
 
-func plotEnergy(path string, s energySeries, exact *float64, scale float64, what string) error {
-	p, err := energyPlot(s, exact, scale, what)
+func plotEnergy(path string, s energySeries, exact *float64, scale float64, what, unit string) error {
+	p, err := energyPlot(s, exact, scale, what, unit)
 	if err != nil {
 		return err
 	}

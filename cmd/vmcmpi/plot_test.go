@@ -60,7 +60,7 @@ func TestPlotDataPath(t *testing.T) {
 		t.Fatalf("summary %+v, %v", sum, err)
 	}
 	// The axes must enclose every point with its error bar and the exact line.
-	p, err := energyPlot(got, sum.Exact, 1, "energy")
+	p, err := energyPlot(got, sum.Exact, 1, "energy", "Hartree")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestPlotSpinPerSite(t *testing.T) {
 		t.Fatalf("files %v, want energy, energy per site and density", files)
 	}
 	checkPNG(t, filepath.Join(dir, "energy-per-site.png"))
-	p, err := energyPlot(want, nil, 10, "energy per site")
+	p, err := energyPlot(want, nil, 10, "energy per site", "J")
 	if err != nil {
 		t.Fatal(err)
 	}
