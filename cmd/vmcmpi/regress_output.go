@@ -254,7 +254,11 @@ func (res *regressResult) summary(w io.Writer) {
 			fmt.Fprintln(w)
 		}
 		if res.CV != nil {
-			fmt.Fprintf(w, "cv: %d folds, held-out rms %.6g at λ = %.6g\n", res.CV.Folds, res.CV.RMSE, res.CV.Chosen)
+			fmt.Fprintf(w, "cv: %d folds, held-out rms %.6g", res.CV.Folds, res.CV.RMSE)
+			if res.Lambda != nil {
+				fmt.Fprintf(w, " at λ = %.6g", res.CV.Chosen)
+			}
+			fmt.Fprintln(w)
 		}
 	} else {
 		for _, m := range res.Models {
