@@ -572,6 +572,10 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 		chunk := min(d.opt.Chunk, d.opt.Production-d.prodDone)
 		err := d.forEach(ctx, func(w int) error {
 			wk, a := d.walkers[w], d.prodAccs[w]
+			// A chunk boundary is where a run may stop and resume from
+			// positions alone; recomputing the cached quantities here in
+			// every run keeps a resumed run bit-identical.
+			wk.Refresh()
 			for range chunk {
 				ac, pr := wk.Sweep()
 				a.acc += float64(ac)
