@@ -69,6 +69,9 @@ type Options struct {
 	Width int
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Start is the work already done when the reporter is made (a resumed
+	// run): the ETA is estimated from the rate of the work since then.
+	Start int
 }
 
 // Reporter shows the progress of one phase of work of known size.
@@ -155,8 +158,8 @@ func (r *Reporter) emit(done int, status string, now time.Time, final bool) {
 	eta := "?"
 	if final {
 		eta = "done"
-	} else if done > 0 && r.total > 0 {
-		eta = fmtDuration(time.Duration(float64(elapsed) * float64(r.total-done) / float64(done)))
+	} else if d := done - r.opt.Start; d > 0 && r.total > 0 {
+		eta = fmtDuration(time.Duration(float64(elapsed) * float64(r.total-done) / float64(d)))
 	}
 	if status != "" {
 		status = "  " + status

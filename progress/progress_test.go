@@ -85,6 +85,18 @@ func TestBarRedrawsInPlace(t *testing.T) {
 	}
 }
 
+func TestStartOffset(t *testing.T) {
+	// Resumed at 60 of 100: 10 more in 10 s leaves 30 s, not 50 s.
+	var buf bytes.Buffer
+	c := &clock{t: time.Unix(0, 0)}
+	r := New(&buf, 100, "resumed", Options{Mode: Lines, Interval: time.Second, Start: 60, Now: c.now})
+	c.t = c.t.Add(10 * time.Second)
+	r.Update(70, "")
+	if want := "resumed 70/100 (70%) elapsed 10s ETA 30s\n"; buf.String() != want {
+		t.Fatalf("got %q, want %q", buf.String(), want)
+	}
+}
+
 func TestNoneAndAuto(t *testing.T) {
 	var buf bytes.Buffer
 	r := New(&buf, 10, "x", Options{Mode: None})

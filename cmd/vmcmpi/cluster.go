@@ -151,9 +151,7 @@ func (x *clusterRun) setup(sys vmc.System, opt *vmc.Options) vmc.System {
 	every := x.cfg.Output.CheckpointEvery
 	opt.Stop = func() bool { return x.saveErr != nil }
 	opt.OnIteration = func(r vmc.Record) {
-		// Counted from the start of this process, so the ETA of a resumed
-		// run is right.
-		done, status := r.Iteration+1-x.base, "E = "+formatEnergy(r.Energy, r.Error)
+		done, status := r.Iteration+1, "E = "+formatEnergy(r.Energy, r.Error)
 		if r.Iteration+1 == opt.Iterations {
 			x.bar.Finish(done, status)
 		} else {
@@ -166,7 +164,9 @@ func (x *clusterRun) setup(sys vmc.System, opt *vmc.Options) vmc.System {
 	chunks := 0
 	opt.OnChunk = func(done, total int) {
 		if x.prodBar == nil && x.c.Rank() == 0 {
-			x.prodBar = progress.New(x.stderr, total, "production", progress.Options{Mode: x.mode})
+			// Made at the first chunk, timed from there (the chunk may
+			// follow a resume).
+			x.prodBar = progress.New(x.stderr, total, "production", progress.Options{Mode: x.mode, Start: done})
 		}
 		if done == total {
 			x.prodBar.Finish(done, "")
@@ -206,7 +206,7 @@ func (x *clusterRun) start(d *vmc.Driver) error {
 	}
 	x.base = d.Iteration()
 	if x.c.Rank() == 0 && x.opt.Iterations > x.base {
-		x.bar = progress.New(x.stderr, x.opt.Iterations-x.base, "optimise", progress.Options{Mode: x.mode})
+		x.bar = progress.New(x.stderr, x.opt.Iterations, "optimise", progress.Options{Mode: x.mode, Start: x.base})
 	}
 	return nil
 }
