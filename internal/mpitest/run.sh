@@ -147,14 +147,19 @@ cksame() { # dir refdir what
 	fi
 }
 if ckrun "$tmp/ck-ref"; then
-	timeout 120 "$MPIRUN" -np 2 bin/vmcmpi-mpi run "${ckargs[@]}" -out "$tmp/ck-sig" >"$tmp/ck-sig.log" 2>&1 &
+	"$MPIRUN" -np 2 bin/vmcmpi-mpi run "${ckargs[@]}" -out "$tmp/ck-sig" >"$tmp/ck-sig.log" 2>&1 &
 	ckpid=$!
 	for _ in $(seq 300); do # wait for the first periodic checkpoint, ≤ 30 s
 		[ -f "$tmp/ck-sig/checkpoint.bin" ] && break
 		sleep 0.1
 	done
-	# Signal the launcher (timeout's child), as SLURM or a user would.
-	kill -USR1 $(pgrep -P "$ckpid") 2>/dev/null || true
+	# Signal the launcher, as SLURM or a user would; it forwards to the ranks.
+	kill -USR1 "$ckpid" 2>/dev/null || true
+	for _ in $(seq 1200); do # bounded: ≤ 120 s
+		kill -0 "$ckpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$ckpid" 2>/dev/null || true
 	set +e
 	wait "$ckpid"
 	rc=$?
