@@ -229,25 +229,11 @@ func finite(names []string, v []float64) map[string]float64 {
 	return m
 }
 
-// regressJob runs on every rank and returns the same result on each.
-func regressJob(c comm.Comm, cfg *RegressConfig, bma bool) (*regressResult, error) {
-	train, err := loadRegressData(&cfg.Data, cfg.Source, "data")
-	if err != nil {
-		return nil, err
-	}
-	var pred *regressData
-	if cfg.Predict != nil {
-		if pred, err = loadRegressData(cfg.Predict, cfg.Source, "predict"); err != nil {
-			return nil, err
-		}
-		if cfg.Predict.NewOnly {
-			if pred, err = pred.dropKnown(train); err != nil {
-				return nil, err
-			}
-		}
-	}
-	// One design with the union of all features, intercept first; models
-	// pick their columns from it.
+// featureUnion is the union of the features of all models, intercept
+// first: one design matrix from which every model picks its columns. It
+// depends on the configuration alone, so every rank declares the same
+// statistics whatever happens to its data.
+func featureUnion(cfg *RegressConfig, bma bool) []string {
 	var union []string
 	addF := func(f string) {
 		for _, u := range union {
@@ -275,28 +261,66 @@ func regressJob(c comm.Comm, cfg *RegressConfig, bma bool) (*regressResult, erro
 			addF(f)
 		}
 	}
-	design, err := dataset.Build(train.cols, union)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", train.file, err)
+	return union
+}
+
+// loadRegressJob reads the training and prediction tables and builds
+// their design matrices.
+func loadRegressJob(cfg *RegressConfig, union []string) (train *regressData, design *dataset.Design, pred *regressData, pdesign *dataset.Design, err error) {
+	if train, err = loadRegressData(&cfg.Data, cfg.Source, "data"); err != nil {
+		return
 	}
-	var pdesign *dataset.Design
-	if pred != nil {
-		if pdesign, err = dataset.Build(pred.cols, union); err != nil {
-			return nil, fmt.Errorf("%s: %w", pred.file, err)
+	if cfg.Predict != nil {
+		if pred, err = loadRegressData(cfg.Predict, cfg.Source, "predict"); err != nil {
+			return
+		}
+		if cfg.Predict.NewOnly {
+			if pred, err = pred.dropKnown(train); err != nil {
+				return
+			}
 		}
 	}
-	// Sufficient statistics per (lane, fold) cell of this rank's rows; one
-	// all-reduce.
+	if design, err = dataset.Build(train.cols, union); err != nil {
+		err = fmt.Errorf("%s: %w", train.file, err)
+		return
+	}
+	if pred != nil {
+		if pdesign, err = dataset.Build(pred.cols, union); err != nil {
+			err = fmt.Errorf("%s: %w", pred.file, err)
+		}
+	}
+	return
+}
+
+// regressJob runs on every rank and returns the same result on each.
+func regressJob(c comm.Comm, cfg *RegressConfig, bma bool) (*regressResult, error) {
+	union := featureUnion(cfg, bma)
+	// Loading may fail on one rank only (a file missing on one node): the
+	// rank still joins the all-reduce, with a failure flag, so that no
+	// rank waits for it forever.
+	train, design, pred, pdesign, loadErr := loadRegressJob(cfg, union)
 	layout := regress.Layout{P: len(union), Folds: max(cfg.CV.Folds, 1), Seed: cfg.Seed}
 	buf := reduce.New()
 	acc := regress.NewAccumulator(buf, "regress", layout)
-	for i := range design.Rows {
-		if layout.Owner(i, c.Size()) == c.Rank() {
-			acc.Add(i, design.Row(i), train.y[i])
+	failed := buf.Scalar("failed")
+	if loadErr != nil {
+		failed.Set(1)
+	} else {
+		// Sufficient statistics per (lane, fold) cell of this rank's rows.
+		for i := range design.Rows {
+			if layout.Owner(i, c.Size()) == c.Rank() {
+				acc.Add(i, design.Row(i), train.y[i])
+			}
 		}
 	}
 	if err := buf.AllReduce(c); err != nil {
 		return nil, err
+	}
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	if n := failed.Value(); n > 0 {
+		return nil, fmt.Errorf("%g other rank(s) could not load the data (see their messages)", n)
 	}
 	folded := acc.Result()
 	res := &regressResult{Config: cfg.Source, Data: train.file, Target: cfg.Data.Target, N: int(folded.Total.N)}
@@ -305,6 +329,7 @@ func regressJob(c comm.Comm, cfg *RegressConfig, bma bool) (*regressResult, erro
 		level = cfg.Predict.Level
 	}
 	var pr predictor
+	var err error
 	if bma {
 		res.Command = "bma"
 		pr, err = res.runBMA(cfg, folded, union)

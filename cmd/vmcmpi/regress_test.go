@@ -298,3 +298,40 @@ bootstrap = 20
 		t.Errorf("bad cell error %v, want poly.csv:4", err)
 	}
 }
+
+// A rank that cannot read the data still joins the all-reduce: every rank
+// returns an error instead of waiting forever.
+func TestRegressRankFailure(t *testing.T) {
+	dir := t.TempDir()
+	data := "x,y\n1,2\n2,4\n3,6.5\n4,8\n5,9.5\n6,12.5\n"
+	good := filepath.Join(dir, "good.csv")
+	if err := os.WriteFile(good, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := "[data]\nfile = %q\nformat = \"csv\"\ntarget = \"y\"\n[model]\nfeatures = [\"x\"]\n[cv]\nfolds = 2\n"
+	cfgGood, err := DecodeRegressConfig([]byte(fmt.Sprintf(conf, good)), "good.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgBad, err := DecodeRegressConfig([]byte(fmt.Sprintf(conf, filepath.Join(dir, "missing.csv"))), "bad.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]error, 3)
+	_ = comm.RunLocal(3, func(c comm.Comm) error {
+		cfg := cfgGood
+		if c.Rank() == 1 {
+			cfg = cfgBad
+		}
+		_, errs[c.Rank()] = regressJob(c, cfg, false)
+		return nil
+	})
+	if errs[1] == nil || !strings.Contains(errs[1].Error(), "missing.csv") {
+		t.Errorf("failing rank: %v", errs[1])
+	}
+	for _, r := range []int{0, 2} {
+		if errs[r] == nil || !strings.Contains(errs[r].Error(), "other rank") {
+			t.Errorf("rank %d: %v, want an error about the other rank", r, errs[r])
+		}
+	}
+}
