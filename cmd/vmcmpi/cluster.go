@@ -198,7 +198,7 @@ func (x *clusterRun) start(d *vmc.Driver) error {
 	x.driver = d
 	if x.resume {
 		if err := x.cp.Load(d); err != nil {
-			return err
+			return fmt.Errorf("%w (resume with the -config and -set flags of the interrupted run)", err)
 		}
 		if x.c.Rank() == 0 {
 			fmt.Fprintf(x.stderr, "resumed from %s after %d iteration(s)\n", x.cp.Path(), d.Iteration())
