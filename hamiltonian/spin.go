@@ -9,10 +9,10 @@ import (
 // configuration s. It is the only thing a lattice Hamiltonian asks of a
 // wave function, so the two packages stay independent.
 type Ratioer interface {
-	// LogRatio returns ln(Ψ(s')/Ψ(s)) for s' = s with spin i flipped and,
-	// when j ≥ 0, spin j flipped as well. The amplitudes are positive (the
+	// Ratio returns Ψ(s')/Ψ(s) for s' = s with spin i flipped and, when
+	// j ≥ 0, spin j flipped as well. The amplitudes are positive (the
 	// sign structure, where there is one, is moved into the Hamiltonian).
-	LogRatio(i, j int) float64
+	Ratio(i, j int) float64
 }
 
 // Term is a one- or two-site term with coefficient C.
@@ -113,12 +113,12 @@ func (h *Spin) Diagonal(s []int8) float64 {
 func (h *Spin) LocalEnergy(s []int8, psi Ratioer) float64 {
 	e := h.Diagonal(s)
 	for _, t := range h.X {
-		e += t.C * math.Exp(psi.LogRatio(t.I, -1))
+		e += t.C * psi.Ratio(t.I, -1)
 	}
 	for _, t := range h.Hop {
 		if s[t.I] != s[t.J] {
 			// σ⁺σ⁻ + σ⁻σ⁺ has element 1 between |↑↓⟩ and |↓↑⟩.
-			e += t.C * math.Exp(psi.LogRatio(t.I, t.J))
+			e += t.C * psi.Ratio(t.I, t.J)
 		}
 	}
 	return e

@@ -262,66 +262,115 @@ func (st *SpinState) LogPsi() float64 {
 }
 
 // LogRatio returns ln(Ψ(s')/Ψ(s)) for s' = s with spin i flipped and,
-// when j ≥ 0, spin j as well. One flip costs O(H) multiply-adds and one
-// logarithm; two flips O(H) exponentials.
+// when j ≥ 0, spin j as well, in O(H) multiply-adds and one logarithm.
 func (st *SpinState) LogRatio(i, j int) float64 {
-	m := st.m
-	if j < 0 {
-		lo, hi := i*m.h, (i+1)*m.h
-		// For s_i = +1 the angle drops by 2W: factor P e^{−2W} + M e^{2W}.
-		down, up := m.em[lo:hi], m.ep[lo:hi]
-		if st.s[i] < 0 {
-			down, up = up, down
-		}
-		pp, pm := st.pp[:len(down)], st.pm[:len(down)]
-		up = up[:len(down)]
-		prod := 1.0
-		for k, dk := range down {
-			prod *= pp[k]*dk + pm[k]*up[k]
-		}
-		lr := -2 * m.p[i] * float64(st.s[i])
-		if prod > 0 && !math.IsInf(prod, 0) {
-			return lr + math.Log(prod)
-		}
-		// The product left the float64 range: add logarithms instead.
-		for k, dk := range down {
-			lr += math.Log(pp[k]*dk + pm[k]*up[k])
-		}
-		return lr
+	lv := st.visibleLog(i, j)
+	if prod := st.hiddenProduct(i, j, false); prod > 0 && !math.IsInf(prod, 0) {
+		return lv + math.Log(prod)
 	}
-	si, sj := float64(st.s[i]), float64(st.s[j])
-	wi := m.w()[i*m.h : (i+1)*m.h]
-	wj := m.w()[j*m.h : (j+1)*m.h]
-	wj = wj[:len(wi)]
-	pp, pm := st.pp[:len(wi)], st.pm[:len(wi)]
-	lr := -2 * (m.p[i]*si + m.p[j]*sj)
-	prod := 1.0
-	for k := range wi {
-		// cosh(θ−d)/cosh θ = P e^{−d} + M e^{d}.
-		e := math.Exp(2 * (si*wi[k] + sj*wj[k]))
-		prod *= pp[k]/e + pm[k]*e
-	}
-	if prod > 0 && !math.IsInf(prod, 0) {
-		return lr + math.Log(prod)
-	}
-	for k := range wi {
-		d := 2 * (si*wi[k] + sj*wj[k])
-		lr += logCosh2(st.theta[k]-d) - logCosh2(st.theta[k])
-	}
-	return lr
+	// The product left the float64 range: add logarithms instead.
+	return lv + st.hiddenProduct(i, j, true)
 }
 
-// Flip flips spin i and, when j ≥ 0, spin j, updating θ in O(H).
+// Ratio returns Ψ(s')/Ψ(s) for the same s' as LogRatio, without the
+// logarithm (the local energy needs the ratio itself). It is +Inf when
+// the ratio exceeds the float64 range.
+func (st *SpinState) Ratio(i, j int) float64 {
+	prod := st.hiddenProduct(i, j, false)
+	if prod > 0 && !math.IsInf(prod, 0) {
+		return math.Exp(st.visibleLog(i, j)) * prod
+	}
+	return math.Exp(st.LogRatio(i, j))
+}
+
+// visibleLog is the change of Σ a_k s_k.
+func (st *SpinState) visibleLog(i, j int) float64 {
+	a := st.m.p
+	lv := -2 * a[i] * float64(st.s[i])
+	if j >= 0 {
+		lv -= 2 * a[j] * float64(st.s[j])
+	}
+	return lv
+}
+
+// hiddenProduct is Π_k cosh(θ'_k)/cosh(θ_k), or with logs set the sum of
+// the logarithms of the factors. A factor is P e^{−d} + M e^{d} with
+// e^{±d} the cached e^{∓2s_iW_ik} (times e^{∓2s_jW_jk} for a pair).
+func (st *SpinState) hiddenProduct(i, j int, logs bool) float64 {
+	down, up := st.expRows(i)
+	pp, pm := st.pp[:len(down)], st.pm[:len(down)]
+	up = up[:len(down)]
+	if j < 0 {
+		if logs {
+			l := 0.0
+			for k, d := range down {
+				l += math.Log(pp[k]*d + pm[k]*up[k])
+			}
+			return l
+		}
+		prod := 1.0
+		for k, d := range down {
+			prod *= pp[k]*d + pm[k]*up[k]
+		}
+		return prod
+	}
+	dj, uj := st.expRows(j)
+	dj, uj = dj[:len(down)], uj[:len(down)]
+	if logs {
+		l := 0.0
+		for k, d := range down {
+			l += math.Log(pp[k]*d*dj[k] + pm[k]*up[k]*uj[k])
+		}
+		return l
+	}
+	prod := 1.0
+	for k, d := range down {
+		prod *= pp[k]*d*dj[k] + pm[k]*up[k]*uj[k]
+	}
+	return prod
+}
+
+// expRows returns e^{−2s_iW_i·} and e^{2s_iW_i·} for the current spin
+// s_i: the factors by which a flip of s_i scales e^{θ} and e^{−θ}.
+func (st *SpinState) expRows(i int) (down, up []float64) {
+	m := st.m
+	lo, hi := i*m.h, (i+1)*m.h
+	if st.s[i] > 0 {
+		return m.em[lo:hi], m.ep[lo:hi]
+	}
+	return m.ep[lo:hi], m.em[lo:hi]
+}
+
+// Flip flips spin i and, when j ≥ 0, spin j, updating θ and the
+// weights in O(H) without transcendental functions: with e^{±d} the
+// cached factors, P' = P e^{−d}/(P e^{−d} + M e^{d}) and likewise M', so
+// P' + M' = 1 holds to rounding at every step. Refresh recomputes them
+// from θ.
 func (st *SpinState) Flip(i, j int) {
 	m := st.m
 	w := m.w()
+	down, up := st.expRows(i)
+	if j >= 0 {
+		dj, uj := st.expRows(j)
+		dj, uj, up = dj[:len(down)], uj[:len(down)], up[:len(down)]
+		pp, pm := st.pp[:len(down)], st.pm[:len(down)]
+		for k, d := range down {
+			a, b := pp[k]*d*dj[k], pm[k]*up[k]*uj[k]
+			pp[k], pm[k] = a/(a+b), b/(a+b)
+		}
+		st.flipTheta(w[i*m.h:(i+1)*m.h], st.s[i])
+		st.flipTheta(w[j*m.h:(j+1)*m.h], st.s[j])
+		st.s[i], st.s[j] = -st.s[i], -st.s[j]
+		return
+	}
+	up = up[:len(down)]
+	pp, pm := st.pp[:len(down)], st.pm[:len(down)]
+	for k, d := range down {
+		a, b := pp[k]*d, pm[k]*up[k]
+		pp[k], pm[k] = a/(a+b), b/(a+b)
+	}
 	st.flipTheta(w[i*m.h:(i+1)*m.h], st.s[i])
 	st.s[i] = -st.s[i]
-	if j >= 0 {
-		st.flipTheta(w[j*m.h:(j+1)*m.h], st.s[j])
-		st.s[j] = -st.s[j]
-	}
-	st.weights()
 }
 
 func (st *SpinState) flipTheta(row []float64, s int8) {

@@ -91,6 +91,9 @@ func checkSpinRatios(t *testing.T, m *SpinRBM) {
 		if got := st.LogRatio(i, j); math.Abs(got-want) > 1e-10 {
 			t.Fatalf("step %d: LogRatio(%d,%d) = %.15g, fresh %.15g", step, i, j, got, want)
 		}
+		if got := st.Ratio(i, j); math.Abs(got/math.Exp(want)-1) > 1e-10 {
+			t.Fatalf("step %d: Ratio(%d,%d) = %.15g, fresh %.15g", step, i, j, got, math.Exp(want))
+		}
 		if rng.IntN(2) == 0 {
 			st.Flip(i, j)
 			if got, want := st.LogPsi(), m.LogPsi(st.Spins()); math.Abs(got-want) > 1e-10 {
@@ -133,7 +136,10 @@ func TestSpinRBMAllocs(t *testing.T) {
 	n := testing.AllocsPerRun(100, func() {
 		st.LogRatio(3, -1)
 		st.LogRatio(3, 4)
+		st.Ratio(3, -1)
+		st.Ratio(3, 4)
 		st.Flip(2, -1)
+		st.Flip(2, 5)
 		st.ParamGrad(o)
 	})
 	if n != 0 {
