@@ -304,6 +304,9 @@ func TestDensityMatchesExact(t *testing.T) {
 			t.Errorf("bin %d: ρ = %v, exact %v", i, dens.Rho[i], rho)
 		}
 	}
+	if _, err := NewDensitySystem(&Lattice{}, 10, 1); err == nil {
+		t.Error("radial density of a spin lattice accepted")
+	}
 	var sb strings.Builder
 	if err := dens.WriteCSV(&sb); err != nil {
 		t.Fatal(err)

@@ -8,16 +8,19 @@ import (
 	"math"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
 )
 
-// DensitySystem is a Continuous system whose walkers also histogram the
-// distance of every particle from the trap centre at each production
-// sample (the driver measures with o == nil there), giving the one-body
-// radial density. The histogram travels in the walkers' checkpoint
-// records, so a resumed run ends with the same density as an
-// uninterrupted one.
+// DensitySystem wraps a system of particles in a trap (Continuous or
+// GibbsContinuous) whose walkers also histogram the distance of every
+// particle from the trap centre at each production sample (the driver
+// measures with o == nil there), giving the one-body radial density. The
+// histogram travels in the walkers' checkpoint records, so a resumed run
+// ends with the same density as an uninterrupted one.
 type DensitySystem struct {
-	*Continuous
+	System
+	// H is the trap of the wrapped system.
+	H *hamiltonian.Continuous
 	// Bins of width RMax/Bins cover [0, RMax); farther particles are
 	// counted as overflow.
 	Bins int
@@ -26,35 +29,56 @@ type DensitySystem struct {
 	walkers []*densityWalker // this rank's, by index
 }
 
-// NewDensitySystem wraps s with a histogram of bins bins over [0, rmax);
+// NewDensitySystem wraps sys with a histogram of bins bins over [0, rmax);
 // rmax ≤ 0 picks 5/√ω, where a Gaussian ground-state density has fallen
 // below e^{-25} of its centre value.
-func NewDensitySystem(s *Continuous, bins int, rmax float64) (*DensitySystem, error) {
+func NewDensitySystem(sys System, bins int, rmax float64) (*DensitySystem, error) {
+	var h *hamiltonian.Continuous
+	switch s := sys.(type) {
+	case *Continuous:
+		h = s.H
+	case *GibbsContinuous:
+		h = s.H
+	default:
+		return nil, fmt.Errorf("vmc: no radial density for a %T", sys)
+	}
 	if bins < 1 {
 		return nil, fmt.Errorf("vmc: density histogram needs at least one bin, got %d", bins)
 	}
 	if rmax <= 0 {
-		rmax = 5 / math.Sqrt(s.H.Omega)
+		rmax = 5 / math.Sqrt(h.Omega)
 	}
 	if !(rmax > 0) || math.IsInf(rmax, 0) {
 		return nil, fmt.Errorf("vmc: density histogram range %g must be positive and finite", rmax)
 	}
-	return &DensitySystem{Continuous: s, Bins: bins, RMax: rmax}, nil
+	return &DensitySystem{System: sys, H: h, Bins: bins, RMax: rmax}, nil
 }
 
 var _ System = (*DensitySystem)(nil)
 
-// NewWalker makes a Continuous walker that records production samples.
+// positions reads a walker's current configuration.
+func positions(w Walker) (func() []float64, bool) {
+	switch w := w.(type) {
+	case *ContinuousWalker:
+		return func() []float64 { return w.W.State().Positions() }, true
+	case *GibbsWalker:
+		return func() []float64 { return w.W.State().Positions() }, true
+	}
+	return nil, false
+}
+
+// NewWalker makes a walker of the wrapped system that records production
+// samples.
 func (s *DensitySystem) NewWalker(rank, index int, seed uint64) (Walker, error) {
-	w, err := s.Continuous.NewWalker(rank, index, seed)
+	w, err := s.System.NewWalker(rank, index, seed)
 	if err != nil {
 		return nil, err
 	}
-	cw, ok := w.(*ContinuousWalker)
+	pos, ok := positions(w)
 	if !ok {
-		return nil, fmt.Errorf("vmc: density needs continuous walkers, got %T", w)
+		return nil, fmt.Errorf("vmc: density needs walkers of particles in a trap, got %T", w)
 	}
-	dw := &densityWalker{ContinuousWalker: cw, sys: s, counts: make([]float64, s.Bins+1)}
+	dw := &densityWalker{Walker: w, pos: pos, sys: s, counts: make([]float64, s.Bins+1)}
 	for len(s.walkers) <= index {
 		s.walkers = append(s.walkers, nil)
 	}
@@ -63,14 +87,15 @@ func (s *DensitySystem) NewWalker(rank, index int, seed uint64) (Walker, error) 
 }
 
 type densityWalker struct {
-	*ContinuousWalker
+	Walker
+	pos     func() []float64
 	sys     *DensitySystem
 	samples float64   // configurations recorded
 	counts  []float64 // per bin; the last entry is the overflow
 }
 
 func (w *densityWalker) Measure(o []float64) float64 {
-	e := w.ContinuousWalker.Measure(o)
+	e := w.Walker.Measure(o)
 	if o == nil {
 		w.record()
 	}
@@ -78,8 +103,8 @@ func (w *densityWalker) Measure(o []float64) float64 {
 }
 
 func (w *densityWalker) record() {
-	x := w.W.State().Positions()
-	d := w.h.D
+	x := w.pos()
+	d := w.sys.H.D
 	scale := float64(w.sys.Bins) / w.sys.RMax
 	for i := 0; i < len(x); i += d {
 		r2 := 0.0
@@ -97,7 +122,7 @@ func (w *densityWalker) record() {
 
 // MarshalBinary appends the histogram to the walker's record.
 func (w *densityWalker) MarshalBinary() ([]byte, error) {
-	inner, err := w.ContinuousWalker.MarshalBinary()
+	inner, err := w.Walker.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +148,7 @@ func (w *densityWalker) UnmarshalBinary(b []byte) error {
 	if len(rest) != 8+8*(1+len(w.counts)) || binary.LittleEndian.Uint64(rest) != uint64(len(w.counts)) {
 		return bad
 	}
-	if err := w.ContinuousWalker.UnmarshalBinary(b[8 : 8+n]); err != nil {
+	if err := w.Walker.UnmarshalBinary(b[8 : 8+n]); err != nil {
 		return err
 	}
 	rest = rest[8:]

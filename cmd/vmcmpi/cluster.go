@@ -142,8 +142,10 @@ func newClusterRun(c comm.Comm, cfg *Config, resume bool, stderr io.Writer) (*cl
 // setup wraps a continuous system with the density histogram (when there
 // is a production) and hooks progress and periodic checkpoints into opt.
 func (x *clusterRun) setup(sys vmc.System, opt *vmc.Options) vmc.System {
-	if cs, ok := sys.(*vmc.Continuous); ok && opt.Production > 0 {
-		if ds, err := vmc.NewDensitySystem(cs, densityBins, 0); err == nil {
+	// Systems of particles in a trap get the radial density; others
+	// (lattices) are refused by NewDensitySystem and run unwrapped.
+	if opt.Production > 0 {
+		if ds, err := vmc.NewDensitySystem(sys, densityBins, 0); err == nil {
 			x.density, sys = ds, ds
 		}
 	}
