@@ -31,7 +31,7 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, " ") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR]
+const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR]
 
 Optimises the trial wave function of the configuration, then runs a
 production with frozen parameters and prints
@@ -40,7 +40,14 @@ production with frozen parameters and prints
 
 Without -config it runs the embedded default (2 bosons in a 2D trap);
 configs/*.toml document every key. Rank 0 writes DIR/result.json and
-DIR/history.csv (DIR defaults to output.dir, "out").
+DIR/history.csv (DIR defaults to output.dir, "out"), and DIR/density.csv
+(radial density) for particles in a trap; output.plots draws PNGs.
+
+SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
+ranks after the same iteration; rank 0 writes DIR/checkpoint.bin (also
+every output.checkpoint_every iterations). The same command with
+-resume DIR continues and ends bit-identical to an uninterrupted run (same
+rank count). Under SLURM the MPI size must equal SLURM_NTASKS.
 
 flags:
 `
