@@ -155,3 +155,41 @@ func TestPlotErrors(t *testing.T) {
 		t.Fatal("no directory accepted")
 	}
 }
+
+// The files a real run writes feed the plots: history.csv columns, the
+// exact value from result.json and density.csv.
+func TestPlotAfterRun(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	args := []string{"-out", dir, "-set", "optimizer.iterations=5", "-set", "sampler.samples=200",
+		"-set", "production.samples=2000", "-set", "output.progress=none", "-set", "output.plots=true"}
+	if err := runRun(args, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	s, err := readHistory(filepath.Join(dir, "history.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Iter) != 5 {
+		t.Fatalf("%d history points, want 5", len(s.Iter))
+	}
+	for i, it := range s.Iter {
+		if it != float64(i) || !(s.Energy[i] > 0) || !(s.Error[i] >= 0) {
+			t.Fatalf("point %d: iteration %v, energy %v ± %v", i, it, s.Energy[i], s.Error[i])
+		}
+	}
+	sum, err := readSummary(filepath.Join(dir, "result.json"))
+	if err != nil || sum.Exact == nil || *sum.Exact != 2 {
+		t.Fatalf("result.json: %+v, %v (want exact 2 for the default system)", sum, err)
+	}
+	d, err := readDensity(filepath.Join(dir, "density.csv"))
+	if err != nil || len(d.Lo) != densityBins {
+		t.Fatalf("density.csv: %d bins, %v", len(d.Lo), err)
+	}
+	for _, f := range []string{"energy.png", "density.png"} {
+		checkPNG(t, filepath.Join(dir, f))
+		if !strings.Contains(out.String(), filepath.Join(dir, f)) {
+			t.Errorf("run did not report %s", f)
+		}
+	}
+}
