@@ -66,15 +66,18 @@ func TestFlattenConfig(t *testing.T) {
 }
 
 func TestSignalStopsContext(t *testing.T) {
-	ctx, stop := signalContext()
-	defer stop()
-	if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-ctx.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("SIGUSR1 did not cancel the run's context")
+	// SLURM's --signal warning and its time-limit/preemption signal.
+	for _, sig := range []syscall.Signal{syscall.SIGUSR1, syscall.SIGTERM} {
+		ctx, stop := signalContext()
+		if err := syscall.Kill(os.Getpid(), sig); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%v did not cancel the run's context", sig)
+		}
+		stop()
 	}
 }
 
