@@ -249,3 +249,22 @@ func TestRBMDivergenceReported(t *testing.T) {
 	}
 	t.Logf("diverged at iteration %d: %s", de.Iteration, de.Reason)
 }
+
+// Taut's three-dimensional case: two electrons at ω = 1/2, exact energy 2,
+// Ψ = (1 + r₁₂/2) e^{−ω(r₁²+r₂²)/2}. RBM (σ² = 1/ω) × Padé (cusp 1/2)
+// trained by SR must reach E ≤ 2.001 with error ≤ 2e-4 and stay above 2
+// within 4 error bars. Measured: 2.00012 ± 0.00004 (-short 2.00007 ± 0.00007).
+func TestRBMPadeTwoElectrons3D(t *testing.T) {
+	h := &hamiltonian.Continuous{N: 2, D: 3, Omega: 0.5, Coulomb: true, Fermions: true}
+	r := wavefunc.NewRBM(2, 3, 4, 2)
+	r.Randomize(0.1, rand.New(rand.NewPCG(10, 99)))
+	m := wavefunc.NewProduct(r, wavefunc.NewPade(2, 3, 0.5))
+	res := train(t, comm.NewSerial(), m, h, vmc.Options{
+		Samples: shortOr(500, 1000), Iterations: 100, Production: shortOr(30000, 100000),
+		Rule: optim.NewGD(0.1), SR: &optim.SR{Shift: 1e-3},
+	})
+	t.Logf("3D RBM×Padé: E = %.6f ± %.6f, variance %.3g", res.Energy, res.Error, res.Variance)
+	if res.Energy > 2.001 || res.Error > 2e-4 || res.Energy < 2-4*res.Error {
+		t.Errorf("3D RBM×Padé: E = %.6f ± %.6f, want ≤ 2.001 with error ≤ 2e-4 and ≥ 2 − 4σ", res.Energy, res.Error)
+	}
+}
