@@ -34,6 +34,9 @@ func TestNQSBuilders(t *testing.T) {
 		// FFNN [4, 8, 8, 1]: 4·8+8 + 8·8+8 + 8+1 = 121, Padé β.
 		{"../../configs/dot2-ffnn-pade.toml", nil, 122, false},
 		{"../../configs/dot2-ffnn-pade.toml", []string{"wavefunction.jastrow=none", "wavefunction.layers=[4, 3, 1]"}, 19, false},
+		// Hard-sphere bosons: the hard-sphere factor has no parameters.
+		{"../../configs/dot2-rbm.toml", []string{"system.interaction=hard-sphere", "system.radius=0.01"}, 24, false},
+		{"../../configs/dot2-3d-rbm-pade.toml", nil, 6 + 4 + 24 + 1, false},
 	}
 	for _, c := range cases {
 		sys, err := buildNQSFrom(t, c.path, c.sets...)
@@ -77,6 +80,7 @@ func TestNQSBuilderErrors(t *testing.T) {
 		{ffnn, []string{"wavefunction.envelope=-1"}, []string{"wavefunction.envelope"}},
 		{ffnn, []string{"sampler.kind=gibbs"}, []string{"sampler.kind", "rbm"}},
 		{ffnn, []string{"system.particles=1", "wavefunction.layers=[2, 4, 1]"}, []string{"interaction partners"}},
+		{"../../configs/ho2-rbm-gibbs.toml", []string{"system.interaction=hard-sphere", "system.radius=0.01"}, []string{"sampler.kind", "hard spheres"}},
 	}
 	for _, c := range cases {
 		_, err := buildNQSFrom(t, c.path, c.sets...)
