@@ -22,7 +22,9 @@
 // After the iterations, a production run with frozen parameters measures
 // the energy; each walker's chain gets a blocking error bar, and the
 // chains of all walkers and ranks are combined through the reduce buffer
-// (Σ n, Σ n·mean, Σ n²·var(mean)).
+// (Σ n, Σ n·mean, Σ n²·var(mean)). The production's moments are shifted
+// by its own mean, agreed by a two-value all-reduce. Production runs in
+// chunks of Chunk samples per walker; the stop flag is agreed after each.
 //
 // Burn-in: BurnIn Sweep calls per walker before the first iteration and
 // again before production (the last updates may have moved the

@@ -384,6 +384,10 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 	err := d.forEach(ctx, func(w int) error {
 		wk, a := d.walkers[w], d.accs[w]
 		a.reset()
+		// Cached quantities are recomputed from the positions at every
+		// iteration, as a restored walker's are, so a resumed run stays
+		// bit-identical even when no update refreshed them.
+		wk.Refresh()
 		for range d.opt.Samples {
 			ac, pr := wk.Sweep()
 			a.acc += float64(ac)
@@ -624,8 +628,23 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 		}
 	}
 
+	// Shift the energy moments by the production mean itself (one tiny
+	// all-reduce), so Σ(E−K)² carries no cancellation even without
+	// optimisation iterations to provide a previous mean.
+	var pm [2]float64
+	for _, a := range d.prodAccs {
+		pm[0] += a.n
+		pm[1] += a.n * a.mean
+	}
+	if err := d.c.AllReduce(pm[:], comm.Sum); err != nil {
+		return nil, fmt.Errorf("vmc: production: %w", err)
+	}
+	shift := d.shift
+	if m := pm[1] / pm[0]; pm[0] > 0 && finite(m) {
+		shift = m
+	}
 	d.buf.Reset()
-	d.bE.SetShift(d.shift)
+	d.bE.SetShift(shift)
 	for _, a := range d.prodAccs {
 		d.mergeEnergy(a)
 	}
