@@ -1,0 +1,37 @@
+package vmc_test
+
+import (
+	"testing"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/vmc"
+)
+
+func TestOptionsRefused(t *testing.T) {
+	sys := gaussSystem(t, 2, 2, 1, 0.5, samplers[0])
+	for _, o := range []vmc.Options{
+		{Walkers: 0, Production: 10},
+		{Walkers: 1, Iterations: 3, Samples: 0},
+		{Walkers: 1, Production: -1},
+		{Walkers: 1, BurnIn: -5},
+	} {
+		if _, err := vmc.New(comm.NewSerial(), sys, o); err == nil {
+			t.Errorf("options %+v accepted", o)
+		}
+	}
+}
+
+func TestRecordRow(t *testing.T) {
+	r := vmc.Record{Iteration: 7, Energy: 1.5, Error: 0.01, Variance: 0.2, Acceptance: 0.9, GradNorm: 3, LearningRate: 0.05, Wall: 12.5}
+	row := r.Row()
+	if len(row) != len(vmc.HistoryColumns) {
+		t.Fatalf("row of %d values, %d columns", len(row), len(vmc.HistoryColumns))
+	}
+	back, err := vmc.RecordFromRow(row)
+	if err != nil || back != r {
+		t.Errorf("RecordFromRow(Row()) = %+v, %v; want %+v", back, err, r)
+	}
+	if _, err := vmc.RecordFromRow(row[:3]); err == nil {
+		t.Error("a short row was accepted")
+	}
+}
