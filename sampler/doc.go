@@ -14,6 +14,12 @@
 //     G(x→y) = exp(−|y − x − DΔt F(x)|²/(4DΔt)). Only the moved particle's
 //     coordinates enter G, since the others are unchanged.
 //
+// Two more chains share the seeding and marshalling conventions:
+// GibbsWalker alternates the conditional draws of an RBM's hidden and
+// visible units (every sweep moves all particles, always accepted), and
+// SpinWalker flips one spin or exchanges two antiparallel ones per move on
+// a lattice.
+//
 // A sweep is one proposed move per particle, in particle order 0…N−1; a
 // systematic scan keeps |Ψ|² stationary because each single-particle move
 // does. Burn-in discards BurnIn sweeps; a sample is taken every Thin sweeps.
