@@ -404,9 +404,11 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 				a.seo[k] += de * ok
 			}
 			if sr {
+				// Upper triangle only: S is symmetric, and this P²/2
+				// loop per sample is SR's main cost.
 				for k, ok := range a.o {
-					row := a.soo[k*np : k*np+np]
-					for l, ol := range a.o {
+					row := a.soo[k*np+k : k*np+np]
+					for l, ol := range a.o[k:] {
 						row[l] += ok * ol
 					}
 				}
@@ -478,6 +480,11 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		copy(d.lastGood, d.params)
 		step := d.grad
 		if sr {
+			for k := range np {
+				for l := range k {
+					soo[k*np+l] = soo[l*np+k]
+				}
+			}
 			optim.Covariance(d.cov, soo, so, n)
 			if err := d.opt.SR.Solve(d.delta, d.cov, d.f); err != nil {
 				return rec, fmt.Errorf("vmc: iteration %d: stochastic reconfiguration: %w", d.iter, err)
