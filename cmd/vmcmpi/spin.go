@@ -28,6 +28,9 @@ func init() {
 // gigabytes of weights.
 const maxAlpha = 64
 
+// maxWeights bounds α·N², the RBM's weights (0.8 GB of float64).
+const maxWeights = 1e8
+
 // referenceDim is the largest Hilbert-space dimension for which building
 // a system also diagonalises it exactly, to print the exact energy next to
 // the variational one (a second or so of Lanczos).
@@ -63,6 +66,11 @@ func buildSpin(cfg *Config) (vmc.System, error) {
 	n := h.N
 	if !(w.Alpha > 0) || w.Alpha > maxAlpha {
 		return nil, cfg.keyError("wavefunction.alpha", w.Alpha, fmt.Sprintf("the hidden-unit density α must be in (0, %d]", maxAlpha))
+	}
+	// W has α·N² entries (and the walkers' caches α·N each).
+	if float64(n)*float64(n)*w.Alpha > maxWeights {
+		return nil, cfg.keyError("system.length", cfg.System.Length,
+			fmt.Sprintf("%d sites with α = %g need %.3g weights, more than %g", n, w.Alpha, float64(n)*float64(n)*w.Alpha, float64(maxWeights)))
 	}
 	var m *wavefunc.SpinRBM
 	switch w.Kind {

@@ -54,6 +54,7 @@ func TestSpinBadInput(t *testing.T) {
 		{"tfim-chain10.toml", []string{"wavefunction.kind=gaussian"}, "wavefunction.kind"},
 		{"tfim-chain10.toml", []string{"sampler.kind=metropolis"}, "sampler.kind"},
 		{"heisenberg-4x4.toml", []string{"wavefunction.alpha=1.5"}, "wavefunction.alpha"},
+		{"tfim-chain10.toml", []string{"system.length=100000"}, "weights"},
 	}
 	for _, c := range cases {
 		cfg, err := LoadConfig(filepath.Join("../../configs", c.config), c.sets)
