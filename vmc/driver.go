@@ -246,13 +246,31 @@ func New(c comm.Comm, sys System, opt Options) (*Driver, error) {
 	d := &Driver{c: c, sys: sys, opt: opt, np: sys.NumParams(), started: time.Now()}
 	d.params = sys.Params(nil)
 	d.lastGood = append([]float64(nil), d.params...)
+	var werr error
 	for w := range opt.Walkers {
 		wk, err := sys.NewWalker(c.Rank(), w, opt.Seed)
 		if err != nil {
-			return nil, fmt.Errorf("vmc: rank %d walker %d: %w", c.Rank(), w, err)
+			werr = fmt.Errorf("vmc: rank %d walker %d: %w", c.Rank(), w, err)
+			break
 		}
 		d.walkers = append(d.walkers, wk)
 		d.accs = append(d.accs, newAccum(d.np, opt.SR != nil))
+	}
+	// Walkers start from random positions, so one rank may fail where the
+	// others succeed (hard spheres that cannot be placed): agree, so that no
+	// rank waits in the first collective for one that gave up.
+	status := []float64{0}
+	if werr != nil {
+		status[0] = 1
+	}
+	if err := c.AllReduce(status, comm.Max); err != nil {
+		return nil, errors.Join(werr, fmt.Errorf("vmc: rank %d: agreeing on walker creation: %w", c.Rank(), err))
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	if status[0] > 0 {
+		return nil, fmt.Errorf("vmc: rank %d: another rank could not create its walkers", c.Rank())
 	}
 	d.layout()
 	return d, nil

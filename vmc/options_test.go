@@ -1,6 +1,8 @@
 package vmc_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
@@ -33,5 +35,35 @@ func TestRecordRow(t *testing.T) {
 	}
 	if _, err := vmc.RecordFromRow(row[:3]); err == nil {
 		t.Error("a short row was accepted")
+	}
+}
+
+// failingOn fails to make walkers on one rank only.
+type failingOn struct {
+	vmc.System
+	rank int
+}
+
+func (f failingOn) NewWalker(rank, index int, seed uint64) (vmc.Walker, error) {
+	if rank == f.rank {
+		return nil, errors.New("cannot place particles")
+	}
+	return f.System.NewWalker(rank, index, seed)
+}
+
+// A rank that cannot create its walkers makes every rank return an error
+// from New instead of leaving the others in a collective.
+func TestWalkerFailureOnOneRank(t *testing.T) {
+	errs := make([]error, 3)
+	_ = comm.RunLocal(3, func(c comm.Comm) error {
+		_, errs[c.Rank()] = vmc.New(c, failingOn{gaussSystem(t, 2, 2, 1, 0.5, samplers[0]), 1}, vmc.Options{Walkers: 2, Production: 10})
+		return nil
+	})
+	for r, err := range errs {
+		if err == nil {
+			t.Errorf("rank %d: New succeeded", r)
+		} else if r == 1 && !strings.Contains(err.Error(), "cannot place particles") {
+			t.Errorf("rank 1: %v, want its own cause", err)
+		}
 	}
 }
