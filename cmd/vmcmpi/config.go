@@ -326,6 +326,7 @@ func (c *Config) Validate() error {
 		{o.Shift < 0, "optimizer.shift", o.Shift, "must be ≥ 0"},
 		{!oneOf(o.Rule, "gd", "adam"), "optimizer.rule", quote(o.Rule), `want "gd" or "adam"`},
 		{c.Production.Samples < 0, "production.samples", c.Production.Samples, "must be ≥ 0"},
+		{c.Production.Samples == 0 && o.Iterations == 0, "production.samples", 0, "with optimizer.iterations = 0 as well there is nothing to compute"},
 		{c.Output.Dir == "", "output.dir", quote(c.Output.Dir), "must name a directory"},
 		{c.Output.CheckpointEvery < 0, "output.checkpoint_every", c.Output.CheckpointEvery, "must be ≥ 0 (0: only on signals)"},
 		{!oneOf(c.Output.Progress, "auto", "bar", "lines", "none"), "output.progress", quote(c.Output.Progress), `want "auto", "bar", "lines" or "none"`},

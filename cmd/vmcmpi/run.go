@@ -247,12 +247,19 @@ func (j *runJob) finish(res *vmc.Result, runErr error, stdout io.Writer) error {
 	if err := writeResult(filepath.Join(dir, "result.json"), j.cfg, j.sys, res); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "energy = %s", formatEnergy(res.Energy, res.Error))
+	e, err, v, acc := res.Energy, res.Error, res.Variance, res.Acceptance
+	if h := res.History; res.Samples == 0 && len(h) > 0 {
+		// No production: report the last iteration's estimate instead.
+		fmt.Fprintln(stdout, "no production samples (production.samples = 0); the last iteration's estimate:")
+		last := h[len(h)-1]
+		e, err, v, acc = last.Energy, last.Error, last.Variance, last.Acceptance
+	}
+	fmt.Fprintf(stdout, "energy = %s", formatEnergy(e, err))
 	if res.HasExact {
 		fmt.Fprintf(stdout, " (exact %s)", strconv.FormatFloat(res.Exact, 'g', 10, 64))
 	}
 	fmt.Fprintf(stdout, "\nvariance = %.6g, acceptance = %.4f, %d samples on %d rank(s) × %d walkers, %d iterations\nwrote %s\n",
-		res.Variance, res.Acceptance, res.Samples, res.Ranks, res.Walkers, res.Iterations, dir)
+		v, acc, res.Samples, res.Ranks, res.Walkers, res.Iterations, dir)
 	return nil
 }
 

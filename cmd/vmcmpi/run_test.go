@@ -176,3 +176,18 @@ func (w *poisonedWalker) Measure(o []float64) float64 {
 	}
 	return w.Walker.Measure(o)
 }
+
+// Without production the last iteration's estimate is printed.
+func TestRunWithoutProduction(t *testing.T) {
+	var out bytes.Buffer
+	if err := runRun([]string{"-out", t.TempDir(), "-set", "production.samples=0"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "last iteration's estimate:\nenergy = 2.000000 ± 0.000000 (exact 2)\nvariance = 0,") {
+		t.Errorf("output %q", out.String())
+	}
+	if err := runRun([]string{"-out", t.TempDir(), "-set", "production.samples=0", "-set", "optimizer.iterations=0"}, &out, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "production.samples") {
+		t.Errorf("a run with nothing to compute: %v", err)
+	}
+}
