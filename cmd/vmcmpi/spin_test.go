@@ -72,6 +72,15 @@ func TestSpinBadInput(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "needs 1511828488192 bytes") {
 		t.Errorf("34-site TFIM: error %v, want one naming the bytes needed", err)
 	}
+	for _, args := range [][]string{
+		{},
+		{"-config", "../../configs/bosons-harmonic.toml"},
+		{"-config", "../../configs/tfim-chain10.toml", "-max-memory", "0"},
+	} {
+		if err := runExact(append(args, "-out", t.TempDir()), &out, &errb); err == nil {
+			t.Errorf("vmcmpi exact %v: no error", args)
+		}
+	}
 }
 
 // A short run of the shipped TFIM chain prints the exact energy next to
