@@ -188,9 +188,9 @@ func (m *SpinRBM) LogPsi(s []int8) float64 {
 }
 
 // SpinState is one walker's spin configuration with the cached angles θ_j
-// and the logistic weights P_j, M_j of ±θ_j, so that a ratio for one flip costs O(H) multiply-adds and
-// an accepted flip O(H) updates. A SpinState is used by one goroutine and
-// only reads its model.
+// and the logistic weights P_j, M_j of ±θ_j, so that the ratio for one or
+// two flipped spins costs O(H) multiply-adds and an accepted move O(H)
+// updates. A SpinState is used by one goroutine and only reads its model.
 type SpinState struct {
 	m     *SpinRBM
 	s     []int8
