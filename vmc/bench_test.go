@@ -8,6 +8,7 @@ import (
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/sampler"
+	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/vmc"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
@@ -40,5 +41,40 @@ func BenchmarkWalkerGoroutines(b *testing.B) {
 			b.ReportMetric(float64(b.N*walkers*samples)/b.Elapsed().Seconds(), "samples/s")
 			b.ReportMetric(float64(b.N*walkers*samples*n)/b.Elapsed().Seconds(), "moves/s")
 		})
+	}
+}
+
+// BenchmarkIteration measures the driver's own cost per sample of an
+// optimisation iteration (accumulating Σ O_k, Σ E_L O_k and, with SR, the
+// upper triangle of Σ O_k O_l, then the all-reduce, solve and update), with
+// walkers whose sampling is free (scripted), for P parameters.
+//
+//	go test -run '^$' -bench Iteration -benchmem ./vmc/
+func BenchmarkIteration(b *testing.B) {
+	for _, p := range []int{10, 100, 400} {
+		for _, sr := range []bool{false, true} {
+			name := fmt.Sprintf("P=%d/gradient", p)
+			if sr {
+				name = fmt.Sprintf("P=%d/sr", p)
+			}
+			b.Run(name, func(b *testing.B) {
+				const walkers, samples = 2, 1000
+				opt := vmc.Options{Walkers: walkers, Samples: samples, Iterations: 1 << 30, Seed: 1, Rule: optim.NewGD(1e-6)}
+				if sr {
+					opt.SR = &optim.SR{Shift: 1e-3}
+				}
+				d, err := vmc.New(comm.NewSerial(), &scripted{p: make([]float64, p)}, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := d.Step(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N*walkers*samples)/b.Elapsed().Seconds(), "samples/s")
+			})
+		}
 	}
 }
