@@ -71,6 +71,7 @@ type WavefunctionConfig struct {
 	Jastrow     string  `toml:"jastrow"`
 	JastrowBeta float64 `toml:"jastrow_beta"`
 	Network     string  `toml:"network"`
+	Features    int     `toml:"features"`
 }
 
 // SamplerConfig is the [sampler] table.
@@ -118,7 +119,7 @@ func Defaults() Config {
 		Wavefunction: WavefunctionConfig{
 			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 1, InitScale: 0.01,
 			Layers: []int{8}, Activation: "tanh", Envelope: 0.5,
-			Jastrow: "none", JastrowBeta: 1, Network: "none",
+			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4,
 		},
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0.5, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
@@ -13,15 +14,13 @@ func init() { registerModel("slater", buildSlater) }
 // orbitals for electrons in an isotropic dot, wavefunction.alpha its
 // orbital scale (α = ω is the non-interacting ground state), times the
 // Padé–Jastrow factor when wavefunction.jastrow = "pade" and times a
-// network factor when wavefunction.network = "rbm" or "ffnn" (built from
-// the same keys as kind = "rbm" and "ffnn": hidden, sigma2, layers,
-// activation, envelope, init_scale). The network multiplies in its own
-// Gaussian part, −|x|²/(2σ²) for the RBM and −envelope·|x|²/2 for the
-// FFNN: a large sigma2 or envelope = 0 keeps the confinement in the
-// determinant. Neither network is symmetric under the exchange of two
-// same-spin electrons, so the product is antisymmetric only as far as the
-// trained network is symmetric: its energy is bounded below by the
-// Hamiltonian's bosonic ground state, not the fermionic one.
+// network factor when wavefunction.network = "deepset" (wavefunc.DeepSet:
+// wavefunction.features embedding features per channel, wavefunction.hidden
+// read-out units, wavefunction.activation, weights drawn with
+// wavefunction.init_scale; it starts at ln J = 0). The network must be
+// symmetric under the exchange of two same-spin electrons, or the product
+// is no longer antisymmetric and its energy is bounded only by the
+// bosonic ground state; "rbm" and "ffnn" are not, and are refused.
 func buildSlater(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	switch {
@@ -53,19 +52,16 @@ func buildSlater(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefu
 	default:
 		return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow), `want "none" or "pade"`)
 	}
-	// The network builders validate their own keys; they see no Jastrow
-	// factor so that the Padé factor enters once, above.
-	bare := *cfg
-	bare.Wavefunction.Jastrow = "none"
 	var net wavefunc.Model
 	switch w.Network {
 	case "none":
-	case "rbm":
-		net, err = buildRBM(&bare, h, rng)
-	case "ffnn":
-		net, err = buildFFNN(&bare, h, rng)
+	case "deepset":
+		net, err = buildDeepSet(cfg, h, rng)
+	case "rbm", "ffnn":
+		return nil, cfg.keyError("wavefunction.network", quote(w.Network),
+			`the RBM and the feed-forward network are not symmetric under the exchange of two same-spin electrons, so Slater × network would not be antisymmetric (its energy could fall to the bosonic ground state); use "deepset" or "none"`)
 	default:
-		return nil, cfg.keyError("wavefunction.network", quote(w.Network), `want "none", "rbm" or "ffnn"`)
+		return nil, cfg.keyError("wavefunction.network", quote(w.Network), `want "none" or "deepset"`)
 	}
 	if err != nil {
 		return nil, err
@@ -77,4 +73,30 @@ func buildSlater(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefu
 		return sl, nil
 	}
 	return wavefunc.NewProduct(ms...), nil
+}
+
+// maxFeatures bounds wavefunction.features: the State caches N²·K pair
+// features, and far fewer already describe a smooth pair function.
+const maxFeatures = 256
+
+// buildDeepSet is the exchange-symmetric network factor of a Slater
+// determinant; the trap frequency sets the length scale of its inputs.
+func buildDeepSet(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error) {
+	w := cfg.Wavefunction
+	switch {
+	case w.Features < 1 || w.Features > maxFeatures:
+		return nil, cfg.keyError("wavefunction.features", w.Features, fmt.Sprintf("the deep-set network needs 1 to %d embedding features per channel", maxFeatures))
+	case w.Hidden < 0:
+		return nil, cfg.keyError("wavefunction.hidden", w.Hidden, "the deep-set read-out needs ≥ 0 hidden units (0: linear read-out)")
+	case !oneOf(w.Activation, wavefunc.Activations...):
+		return nil, cfg.keyError("wavefunction.activation", quote(w.Activation), "want one of "+quoteAll(wavefunc.Activations))
+	case !(w.InitScale > 0):
+		return nil, cfg.keyError("wavefunction.init_scale", w.InitScale, "the deep-set embedding needs random weights of scale > 0 (with 0 every feature vanishes)")
+	}
+	ds, err := wavefunc.NewDeepSet(h.N, h.D, w.Features, w.Hidden, w.Activation, h.Omega)
+	if err != nil {
+		return nil, fmt.Errorf("%s: wavefunction: %w", cfg.Source, err)
+	}
+	ds.Randomize(w.InitScale, rng)
+	return ds, nil
 }
