@@ -41,8 +41,10 @@ func TestDefaultConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.System.Particles != 2 || cfg.System.Dimensions != 2 || cfg.Wavefunction.Alpha != 0.3 {
-		t.Errorf("default: %d particles in %d dimensions from α = %g", cfg.System.Particles, cfg.System.Dimensions, cfg.Wavefunction.Alpha)
+	if cfg.System.Particles != 2 || cfg.System.Dimensions != 2 || cfg.System.Interaction != "coulomb" ||
+		cfg.Wavefunction.Kind != "rbm" || cfg.Wavefunction.Jastrow != "pade" || cfg.Optimizer.Kind != "sr" {
+		t.Errorf("default: %d particles in %d dimensions, %s, %s × %s, %s", cfg.System.Particles, cfg.System.Dimensions,
+			cfg.System.Interaction, cfg.Wavefunction.Kind, cfg.Wavefunction.Jastrow, cfg.Optimizer.Kind)
 	}
 }
 

@@ -161,7 +161,7 @@ func TestPlotErrors(t *testing.T) {
 func TestPlotAfterRun(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	args := []string{"-out", dir, "-set", "optimizer.iterations=5", "-set", "sampler.samples=200",
+	args := []string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "optimizer.iterations=5", "-set", "sampler.samples=200",
 		"-set", "production.samples=2000", "-set", "output.progress=none", "-set", "output.plots=true"}
 	if err := runRun(args, &out, &out); err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ func TestPlotAfterRun(t *testing.T) {
 	}
 	sum, err := readSummary(filepath.Join(dir, "result.json"))
 	if err != nil || sum.Exact == nil || *sum.Exact != 2 {
-		t.Fatalf("result.json: %+v, %v (want exact 2 for the default system)", sum, err)
+		t.Fatalf("result.json: %+v, %v (want exact 2 for two bosons in 2D)", sum, err)
 	}
 	d, err := readDensity(filepath.Join(dir, "density.csv"))
 	if err != nil || len(d.Lo) != densityBins {

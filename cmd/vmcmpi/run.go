@@ -38,7 +38,8 @@ production with frozen parameters and prints
 
     energy = E ± error (exact E0)
 
-Without -config it runs the embedded default (2 bosons in a 2D trap);
+Without -config it runs the embedded default (two electrons in a 2D
+quantum dot, RBM × Padé–Jastrow trained by SR; exact energy 3);
 configs/*.toml document every key. Rank 0 writes DIR/result.json and
 DIR/history.csv (DIR defaults to output.dir, "out"), and DIR/density.csv
 (radial density) for particles in a trap; output.plots draws PNGs.
