@@ -21,8 +21,6 @@ type spinCase struct {
 	field       float64
 	alpha       int  // hidden density (features when symmetric)
 	sym         bool // translation-symmetric RBM
-	iters       int
-	shift       float64
 }
 
 func (c spinCase) system(t testing.TB) (*Lattice, float64) {

@@ -16,7 +16,6 @@ import (
 // β ≤ 0 the factor is singular at r = −1/β.
 type Pade struct {
 	n, d   int
-	beta   float64
 	cusp   []float64 // N×N, a_ij
 	nUp    int
 	params [1]float64
