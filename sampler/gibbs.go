@@ -1,8 +1,6 @@
 package sampler
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -122,49 +120,15 @@ const gibbsMagic = "VMCG"
 // state; the hidden units are redrawn from x at every sweep, so they are
 // not part of the chain's state.
 func (w *GibbsWalker) MarshalBinary() ([]byte, error) {
-	x := w.state.Positions()
-	b := make([]byte, 0, 32+8*len(x)+24)
-	b = append(b, gibbsMagic...)
-	b = binary.LittleEndian.AppendUint32(b, version)
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(x)))
-	b = binary.LittleEndian.AppendUint64(b, w.accepted)
-	b = binary.LittleEndian.AppendUint64(b, w.proposed)
-	for _, v := range x {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	return w.src.AppendBinary(b)
+	return marshalContinuous(gibbsMagic, w.state.Positions(), w.accepted, w.proposed, w.src)
 }
 
 // UnmarshalBinary restores a chain written by MarshalBinary for a model of
 // the same shape.
 func (w *GibbsWalker) UnmarshalBinary(b []byte) error {
-	if len(b) < 32 || string(b[:4]) != gibbsMagic {
-		return errors.New("sampler: not a Gibbs walker record")
-	}
-	if v := binary.LittleEndian.Uint32(b[4:]); v != version {
-		return fmt.Errorf("sampler: Gibbs walker record version %d, want %d", v, version)
-	}
-	nx := binary.LittleEndian.Uint64(b[8:])
-	if nx != uint64(w.n*w.d) {
-		return fmt.Errorf("sampler: Gibbs walker record has %d coordinates, want %d", nx, w.n*w.d)
-	}
-	acc := binary.LittleEndian.Uint64(b[16:])
-	prop := binary.LittleEndian.Uint64(b[24:])
-	b = b[32:]
-	if uint64(len(b)) < 8*nx {
-		return errors.New("sampler: Gibbs walker record cut short")
-	}
-	x := make([]float64, nx)
-	for i := range x {
-		x[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	src := new(rand.PCG)
-	if err := src.UnmarshalBinary(b[8*nx:]); err != nil {
-		return fmt.Errorf("sampler: Gibbs walker RNG state: %w", err)
-	}
-	s := w.model.NewState(x)
-	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
-		return fmt.Errorf("sampler: restored configuration has ln|Ψ| = %g", lp)
+	s, acc, prop, src, err := unmarshalContinuous(b, gibbsMagic, "Gibbs walker", w.model, w.n*w.d)
+	if err != nil {
+		return err
 	}
 	*w.src = *src
 	w.state = s

@@ -1,8 +1,6 @@
 package sampler
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -227,58 +225,21 @@ func (w *Walker) Thermalize() {
 // changed.
 func (w *Walker) Refresh() { w.state.Refresh() }
 
-const (
-	magic   = "VMCW"
-	version = 1
-)
+const magic = "VMCW"
 
 // MarshalBinary encodes the configuration, the PCG state and the move
 // counters (little-endian), so a checkpoint can continue the chain exactly.
 func (w *Walker) MarshalBinary() ([]byte, error) {
-	x := w.state.Positions()
-	b := make([]byte, 0, 4+4+8+8+8+8*len(x)+24)
-	b = append(b, magic...)
-	b = binary.LittleEndian.AppendUint32(b, version)
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(x)))
-	b = binary.LittleEndian.AppendUint64(b, w.accepted)
-	b = binary.LittleEndian.AppendUint64(b, w.proposed)
-	for _, v := range x {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	return w.src.AppendBinary(b)
+	return marshalContinuous(magic, w.state.Positions(), w.accepted, w.proposed, w.src)
 }
 
 // UnmarshalBinary restores a walker marshalled by MarshalBinary of a walker
 // of the same model shape; the state is rebuilt from the model's current
 // parameters.
 func (w *Walker) UnmarshalBinary(b []byte) error {
-	if len(b) < 32 || string(b[:4]) != magic {
-		return errors.New("sampler: not a walker record")
-	}
-	if v := binary.LittleEndian.Uint32(b[4:]); v != version {
-		return fmt.Errorf("sampler: walker record version %d, want %d", v, version)
-	}
-	nx := binary.LittleEndian.Uint64(b[8:])
-	if nx != uint64(w.n*w.d) {
-		return fmt.Errorf("sampler: walker record has %d coordinates, want %d", nx, w.n*w.d)
-	}
-	acc := binary.LittleEndian.Uint64(b[16:])
-	prop := binary.LittleEndian.Uint64(b[24:])
-	b = b[32:]
-	if uint64(len(b)) < 8*nx {
-		return errors.New("sampler: walker record cut short")
-	}
-	x := make([]float64, nx)
-	for i := range x {
-		x[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	src := new(rand.PCG)
-	if err := src.UnmarshalBinary(b[8*nx:]); err != nil {
-		return fmt.Errorf("sampler: walker RNG state: %w", err)
-	}
-	s := w.model.NewState(x)
-	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
-		return fmt.Errorf("sampler: restored configuration has ln|Ψ| = %g", lp)
+	s, acc, prop, src, err := unmarshalContinuous(b, magic, "walker", w.model, w.n*w.d)
+	if err != nil {
+		return err
 	}
 	*w.src = *src
 	w.state = s

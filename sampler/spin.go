@@ -208,12 +208,8 @@ const spinMagic = "VMCS"
 // on it), and the PCG state.
 func (w *SpinWalker) MarshalBinary() ([]byte, error) {
 	s := w.state.Spins()
-	b := make([]byte, 0, 4+4+8+8+8+5*len(s)+24)
-	b = append(b, spinMagic...)
-	b = binary.LittleEndian.AppendUint32(b, version)
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(s)))
-	b = binary.LittleEndian.AppendUint64(b, w.accepted)
-	b = binary.LittleEndian.AppendUint64(b, w.proposed)
+	b := make([]byte, 0, headerLen+5*len(s)+24)
+	b = appendHeader(b, spinMagic, len(s), w.accepted, w.proposed)
 	for _, v := range s {
 		b = append(b, byte(v))
 	}
@@ -232,19 +228,13 @@ func (w *SpinWalker) MarshalBinary() ([]byte, error) {
 // over the same number of sites; the caches are rebuilt from the model's
 // current parameters.
 func (w *SpinWalker) UnmarshalBinary(b []byte) error {
-	if len(b) < 32 || string(b[:4]) != spinMagic {
-		return errors.New("sampler: not a spin walker record")
+	n, acc, prop, b, err := readHeader(b, spinMagic, "spin walker")
+	if err != nil {
+		return err
 	}
-	if v := binary.LittleEndian.Uint32(b[4:]); v != version {
-		return fmt.Errorf("sampler: spin walker record version %d, want %d", v, version)
-	}
-	n := binary.LittleEndian.Uint64(b[8:])
 	if n != uint64(w.n) {
 		return fmt.Errorf("sampler: spin walker record has %d sites, want %d", n, w.n)
 	}
-	acc := binary.LittleEndian.Uint64(b[16:])
-	prop := binary.LittleEndian.Uint64(b[24:])
-	b = b[32:]
 	if uint64(len(b)) < n {
 		return errors.New("sampler: spin walker record cut short")
 	}
