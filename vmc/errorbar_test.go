@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/internal/vmctest"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/vmc"
@@ -27,7 +28,7 @@ func TestBlockingMatchesSeedSpread(t *testing.T) {
 	var means, blocking, naive []float64
 	for seed := range uint64(runs) {
 		sys := gaussSystem(t, 1, 1, 1, 0.35, sampler.Settings{Kind: sampler.Metropolis, Step: 0.6})
-		res := run(t, comm.NewSerial(), sys, vmc.Options{Walkers: 1, BurnIn: 500, Production: prod, Seed: 100 + seed})
+		res := vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{Walkers: 1, BurnIn: 500, Production: prod, Seed: 100 + seed})
 		means = append(means, res.Energy)
 		blocking = append(blocking, res.Error)
 		naive = append(naive, math.Sqrt(res.Variance/float64(res.Samples)))
@@ -80,11 +81,8 @@ func TestRanksAgree(t *testing.T) {
 		err := comm.RunLocal(ranks, func(c comm.Comm) error {
 			o := opt
 			o.Rule = optim.NewGD(0.002)
-			d, err := vmc.New(c, gaussSystem(t, 3, 2, 1, 0.4, samplers[1]), o)
-			if err != nil {
-				return err
-			}
-			results[c.Rank()], err = d.Run(context.Background())
+			var err error
+			results[c.Rank()], err = vmctest.Run(c, gaussSystem(t, 3, 2, 1, 0.4, samplers[1]), o)
 			return err
 		})
 		if err != nil {
@@ -122,13 +120,9 @@ func TestReproducible(t *testing.T) {
 	runWith := func(seed uint64, workers int) *vmc.Result {
 		var res *vmc.Result
 		err := comm.RunLocal(2, func(c comm.Comm) error {
-			d, err := vmc.New(c, gaussSystem(t, 3, 3, 1, 0.3, samplers[1]), vmc.Options{
+			r, err := vmctest.Run(c, gaussSystem(t, 3, 3, 1, 0.3, samplers[1]), vmc.Options{
 				Walkers: 3, Samples: 100, BurnIn: 50, Iterations: 5, Production: 1000, Seed: seed,
 				Rule: optim.NewAdam(0.02, 1), Workers: workers})
-			if err != nil {
-				return err
-			}
-			r, err := d.Run(context.Background())
 			if c.Rank() == 0 {
 				res = r
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/vmctest"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/vmc"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
@@ -30,7 +31,7 @@ func TestHardSphereSamplersAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := run(t, comm.NewSerial(), sys, vmc.Options{Walkers: 4, BurnIn: 500, Production: prod, Seed: 17})
+		r := vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{Walkers: 4, BurnIn: 500, Production: prod, Seed: 17})
 		if _, ok := sys.Exact(); ok {
 			t.Error("hard spheres claim an exact energy")
 		}

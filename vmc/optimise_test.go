@@ -8,6 +8,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/vmctest"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/vmc"
@@ -28,7 +29,7 @@ func TestOptimiseAlpha(t *testing.T) {
 		for _, set := range samplers {
 			sys := gaussSystem(t, tc.n, tc.d, 1, 0.3, set)
 			curv := float64(tc.n*tc.d) * 2 // E''(α) = N·d/(4α³) = 2N·d at α = ½
-			res := run(t, comm.NewSerial(), sys, vmc.Options{
+			res := vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{
 				Walkers: 2, Samples: 300, BurnIn: 100, Iterations: 60, Production: 500, Seed: 9,
 				Rule: optim.NewGD(0.8 / curv),
 			})
@@ -55,7 +56,7 @@ func TestOptimiseSRAndAdam(t *testing.T) {
 	} {
 		opt.Walkers, opt.Samples, opt.BurnIn, opt.Production, opt.Seed = 2, 500, 100, 500, 4
 		sys := gaussSystem(t, 4, 2, 1, 0.3, samplers[1])
-		res := run(t, comm.NewSerial(), sys, opt)
+		res := vmctest.MustRun(t, comm.NewSerial(), sys, opt)
 		// Adam's steps do not shrink with the gradient's noise as GD's do;
 		// 2e-3 in α is a few of its final step sizes, and E − E₀ is
 		// second order in δα: N·d·(δα)² ≈ 3e-5.
@@ -75,7 +76,7 @@ func TestEllipticalOneParticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := run(t, comm.NewSerial(), sys, vmc.Options{Walkers: 4, Samples: 1000, BurnIn: 200, Iterations: 40, Production: 5000, Seed: 2,
+	res := vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{Walkers: 4, Samples: 1000, BurnIn: 200, Iterations: 40, Production: 5000, Seed: 2,
 		Rule: optim.NewGD(0.1)}) // E''(½) = (2+γ)·2 ≈ 9.7, so η·E'' ≈ 1: fast, stable
 	want := 1 + gamma/2
 	if math.Abs(res.Energy-want) > 3*res.Error+1e-6 {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/vmctest"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/vmc"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
@@ -29,19 +30,6 @@ func gaussSystem(t testing.TB, n, d int, omega, alpha float64, set sampler.Setti
 	return s
 }
 
-func run(t testing.TB, c comm.Comm, sys vmc.System, opt vmc.Options) *vmc.Result {
-	t.Helper()
-	d, err := vmc.New(c, sys, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := d.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
-
 // With α = ω/2 the Gaussian is the exact ground state of non-interacting
 // bosons: every sample has E_L = N·d·ω/2, so the mean is exact and the
 // variance zero up to round-off (1e-10, far above the ~1e-14 of summing
@@ -55,7 +43,7 @@ func TestExactNonInteracting(t *testing.T) {
 					omega = 0.7 // a second frequency, exercising ω in both terms
 				}
 				sys := gaussSystem(t, n, d, omega, omega/2, set)
-				res := run(t, comm.NewSerial(), sys, vmc.Options{Walkers: 2, BurnIn: 10, Production: 200, Seed: 3})
+				res := vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{Walkers: 2, BurnIn: 10, Production: 200, Seed: 3})
 				want := float64(n*d) * omega / 2
 				if math.Abs(res.Energy-want) > 1e-10 || res.Variance > 1e-10 || res.Error > 1e-10 {
 					t.Errorf("%v N=%d d=%d ω=%g: E = %.15g ± %g, variance %g; exact %g with zero variance",
@@ -92,7 +80,7 @@ func TestGaussianEnergyAwayFromOptimum(t *testing.T) {
 	}
 	for _, set := range samplers {
 		sys := gaussSystem(t, 3, 2, 1, 0.35, set)
-		res := run(t, comm.NewSerial(), sys, vmc.Options{Walkers: 4, BurnIn: 200, Production: prod, Seed: 5})
+		res := vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{Walkers: 4, BurnIn: 200, Production: prod, Seed: 5})
 		want := gaussEnergy(3, 2, 1, 0.35)
 		if math.Abs(res.Energy-want) > 4*res.Error || res.Error <= 0 {
 			t.Errorf("%v: E = %.5f ± %.5f, exact %.5f", set.Kind, res.Energy, res.Error, want)

@@ -1,12 +1,12 @@
 package nqscheck
 
 import (
-	"context"
 	"math"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/vmctest"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/vmc"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
@@ -15,15 +15,7 @@ import (
 // evaluate runs production only (no optimisation) on one rank.
 func evaluate(t *testing.T, sys vmc.System, samples int) *vmc.Result {
 	t.Helper()
-	d, err := vmc.New(comm.NewSerial(), sys, vmc.Options{Walkers: 2, BurnIn: 100, Production: samples, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := d.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{Walkers: 2, BurnIn: 100, Production: samples, Seed: 5})
 }
 
 // At a = 0, W = 0 and σ² = 1/ω (1/(2ω) for Ψ = √F) the RBM is the exact

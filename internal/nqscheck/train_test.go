@@ -9,6 +9,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/vmctest"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/vmc"
@@ -42,15 +43,7 @@ func train(t *testing.T, c comm.Comm, m wavefunc.Model, h *hamiltonian.Continuou
 	}
 	opt.BurnIn = 200
 	opt.Seed = 7
-	d, err := vmc.New(c, sys, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := d.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return vmctest.MustRun(t, c, sys, opt)
 }
 
 // shortOr returns short under -short and full otherwise.
@@ -192,11 +185,7 @@ func TestTwoRanksAgreeWithOne(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		d, err := vmc.New(c, sys, vmc.Options{Walkers: 2, BurnIn: 200, Production: prod, Seed: 7})
-		if err != nil {
-			return err
-		}
-		res, err := d.Run(context.Background())
+		res, err := vmctest.Run(c, sys, vmc.Options{Walkers: 2, BurnIn: 200, Production: prod, Seed: 7})
 		if err != nil {
 			return err
 		}
