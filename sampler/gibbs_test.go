@@ -22,24 +22,6 @@ func gibbsRBM() (*wavefunc.RBM, float64, float64) {
 	return r, a + p1*w, s2 + p1*(1-p1)*w*w
 }
 
-// chainMean returns the mean of xs and its error from 50 batch means.
-func chainMean(xs []float64) (mean, err float64) {
-	const nb = 50
-	bl := len(xs) / nb
-	var s, s2 float64
-	for b := range nb {
-		m := 0.0
-		for _, v := range xs[b*bl : (b+1)*bl] {
-			m += v
-		}
-		m /= float64(bl)
-		s += m
-		s2 += m * m
-	}
-	mean = s / nb
-	return mean, math.Sqrt((s2/nb - mean*mean) / (nb - 1))
-}
-
 // Gibbs draws and Metropolis moves on |Ψ|² = F must agree with each other
 // and with the mixture's mean: this ties the sampler to the √F convention.
 func TestGibbsMatchesMetropolisAndExact(t *testing.T) {
@@ -55,7 +37,7 @@ func TestGibbsMatchesMetropolisAndExact(t *testing.T) {
 		g.Sample()
 		xs[k] = g.State().Positions()[0]
 	}
-	gm, ge := chainMean(xs)
+	gm, ge := batchMean(xs, 50)
 	m, err := sampler.New(r, []float64{0}, sampler.Settings{Kind: sampler.Metropolis, Step: 3, BurnIn: 100}, sampler.NewSource(3, 0, 1))
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +47,7 @@ func TestGibbsMatchesMetropolisAndExact(t *testing.T) {
 		m.Sample()
 		xs[k] = m.State().Positions()[0]
 	}
-	mm, me := chainMean(xs)
+	mm, me := batchMean(xs, 50)
 	// 4 batch-mean error bars: a false alarm about once in 10⁴ runs, and
 	// the seeds are fixed.
 	if math.Abs(gm-wantMean) > 4*ge {
