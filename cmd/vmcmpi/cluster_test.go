@@ -84,7 +84,7 @@ func TestSignalStopsContext(t *testing.T) {
 // coulombArgs is a small run with a non-zero variance (two bosons with
 // Coulomb repulsion), so that any lost state would change the numbers.
 func coulombArgs(dir string, extra ...string) []string {
-	args := []string{"-out", dir,
+	args := []string{"-out", dir, "-config", "../../configs/bosons-2d.toml",
 		"-set", "system.interaction=coulomb", "-set", "optimizer.kind=adam", "-set", "optimizer.learning_rate=0.05",
 		"-set", "optimizer.iterations=6", "-set", "sampler.walkers=2", "-set", "sampler.samples=300",
 		"-set", "sampler.burnin=100", "-set", "production.samples=3000", "-set", "output.progress=none"}

@@ -71,7 +71,7 @@ func TestRunDefault(t *testing.T) {
 func TestRunSetAndNullExact(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	args := []string{"-out", dir, "-set", "system.omega=0.5", "-set", "wavefunction.alpha=0.25", "-set", "optimizer.iterations=0", "-set", "production.samples=200"}
+	args := []string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "system.omega=0.5", "-set", "wavefunction.alpha=0.25", "-set", "optimizer.iterations=0", "-set", "production.samples=200"}
 	if err := runRun(args, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
