@@ -10,22 +10,23 @@ import (
 // every permutation of same-spin electrons, so that it can multiply a
 // Slater determinant without breaking antisymmetry. It is a "deep set"
 // (a sum-pooled embedding read out by a dense network) over three kinds
-// of items, each seen through the squared, dimensionless distances
+// of items, each seen through squared, dimensionless distances: an
+// electron i through s_i = ω |r_i|² (channel 0, N items), a pair through
+// t_ij = ω |r_i − r_j|² and σ_ij = s_i + s_j (channel 1 for same-spin
+// pairs, 2 for opposite-spin pairs). Each channel c embeds its items into
+// K features,
 //
-//	s_i = ω |r_i|²             one electron    (channel 0, N items)
-//	t_ij = ω |r_i − r_j|²       same-spin pair  (channel 1)
-//	t_ij                        opposite-spin pair (channel 2)
+//	h_0a(s) = f(A_0a s + B_0a),   h_ca(t, σ) = f(A_ca t + S_ca σ + B_ca),
 //
-// Each channel c embeds an item u into K features h_ca(u) = f(A_ca u +
-// B_ca) and averages them over its items, g_ca = (1/n_c) Σ_items h_ca;
-// the 3K pooled features are read out by a linear term plus one hidden
-// layer of H units:
+// and averages them over its items, g_ca = (1/n_c) Σ_items h_ca; the 3K
+// pooled features are read out by a linear term plus one hidden layer of
+// H units:
 //
 //	ln J = Σ_m L_m g_m + Σ_h w_h f(c_h + Σ_m U_hm g_m).
 //
 // Why this form: sums over items are invariant under any relabelling of
-// the items, and the same-spin and opposite-spin pairs are pooled
-// separately, so ln J is unchanged by exchanging two same-spin electrons
+// the items, a pair's inputs are symmetric in its two electrons, and the
+// same-spin and opposite-spin pairs are pooled separately, so ln J is unchanged by exchanging two same-spin electrons
 // (and by exchanging the whole spin-up and spin-down sets, for equal
 // numbers of each); it is not symmetric under the exchange of one
 // spin-up and one spin-down electron, which antisymmetry does not ask.
@@ -33,11 +34,14 @@ import (
 // closed shells. They are squared distances, so J is smooth at
 // coalescence and leaves the Kato cusp to the Padé–Jastrow factor;
 // averaging instead of summing keeps the read-out's inputs of order one
-// for every N. With L = w = 0, ln J = 0 exactly (the initial state of
+// for every N. σ makes a pair feature depend on where the pair sits in
+// the trap, the electron–electron–trap correlation of three-body
+// Jastrow factors, at no extra cost per move. With L = w = 0, ln J = 0 exactly (the initial state of
 // Randomize): the product starts at Slater × Padé.
 //
-// Parameters, flat: A (3K), B (3K), L (3K), U (H×3K row-major), c (H),
-// w (H), channels in the order one-body, same-spin, opposite-spin.
+// Parameters, flat: A (3K), B (3K), S (2K, pair channels), L (3K), U
+// (H×3K row-major), c (H), w (H), channels in the order one-body,
+// same-spin, opposite-spin.
 //
 // A single-electron move recomputes that electron's one-body item and its
 // N−1 pair items (O(N·K)), updates the pooled averages and reruns the
@@ -54,6 +58,7 @@ type DeepSet struct {
 	inv       [3]float64 // 1/n_c, 0 for an empty channel
 	p         []float64
 	oA, oB    int // parameter offsets
+	oS        int // S of channel c ≥ 1 at oS + (c−1)K
 	oL, oU    int
 	oC, oW    int
 
@@ -113,8 +118,9 @@ func NewDeepSet(n, d, features, hidden int, act string, omega float64) (*DeepSet
 	m := 3 * features
 	ds.oA = 0
 	ds.oB = m
-	ds.oL = 2 * m
-	ds.oU = 3 * m
+	ds.oS = 2 * m
+	ds.oL = ds.oS + 2*features
+	ds.oU = ds.oL + m
 	ds.oC = ds.oU + hidden*m
 	ds.oW = ds.oC + hidden
 	ds.p = make([]float64, ds.oW+hidden)
@@ -136,7 +142,7 @@ func (ds *DeepSet) Hidden() int { return ds.h }
 // Activation is the activation's name.
 func (ds *DeepSet) Activation() string { return ds.actName }
 
-// NumParams is 9K + 3K·H + 2H.
+// NumParams is 11K + 3K·H + 2H.
 func (ds *DeepSet) NumParams() int { return len(ds.p) }
 
 // Params copies the parameters into dst.
@@ -159,7 +165,7 @@ func (ds *DeepSet) SetParams(p []float64) {
 	copy(ds.p, p)
 }
 
-// Randomize draws the embedding weights A and biases B from N(0, scale²)
+// Randomize draws the embedding weights A, S and biases B from N(0, scale²)
 // and the read-out's hidden weights U from N(0, scale²/3K), and zeroes L,
 // c and w: ln J = 0 until training moves L or w, while every parameter
 // already has a non-zero derivative except U and c (whose derivatives are
@@ -172,6 +178,9 @@ func (ds *DeepSet) Randomize(scale float64, rng *rand.Rand) {
 	for q := range m {
 		ds.p[ds.oA+q] = scale * rng.NormFloat64()
 		ds.p[ds.oB+q] = scale * rng.NormFloat64()
+	}
+	for q := range 2 * ds.k {
+		ds.p[ds.oS+q] = scale * rng.NormFloat64()
 	}
 	sd := scale / math.Sqrt(float64(m))
 	for q := range ds.h * m {
@@ -188,13 +197,21 @@ func (ds *DeepSet) channel(i, j int) int {
 	return 2
 }
 
-// embed writes f and f' of the K features of channel c at input u.
-func (ds *DeepSet) embed(c int, u float64, f, f1 []float64) {
+// embed writes f and f' of the K features of channel c at inputs u and
+// σ (σ unused for channel 0).
+func (ds *DeepSet) embed(c int, u, sig float64, f, f1 []float64) {
 	k := ds.k
 	a := ds.p[ds.oA+c*k : ds.oA+c*k+k]
 	b := ds.p[ds.oB+c*k : ds.oB+c*k+k]
+	if c == 0 {
+		for q := range k {
+			f[q], f1[q], _ = ds.act(a[q]*u + b[q])
+		}
+		return
+	}
+	sw := ds.p[ds.oS+(c-1)*k : ds.oS+c*k]
 	for q := range k {
-		f[q], f1[q], _ = ds.act(a[q]*u + b[q])
+		f[q], f1[q], _ = ds.act(a[q]*u + sw[q]*sig + b[q])
 	}
 }
 
@@ -283,6 +300,7 @@ func (ds *DeepSet) NewState(x []float64) State {
 		gN:   make([]float64, m),
 		prop: ds.newReadout(),
 		q:    make([]float64, m),
+		qs:   make([]float64, 2*k),
 		v:    make([]float64, n*d*m),
 	}
 	s.Refresh()
@@ -294,27 +312,27 @@ func (ds *DeepSet) NewState(x []float64) State {
 // orders, so a move reads and writes rows), the pooled averages g and the
 // read-out.
 type deepSetState struct {
-	ds      *DeepSet
-	x       []float64
-	s, t    []float64
-	of, of1 []float64 // one-body f, f'
-	pf, pf1 []float64 // pair f, f' at [(i*N+j)*K + a]
-	g       []float64
-	cur     readoutCache
-	logJ    float64
-	accepts int
-	pi      int // pending proposal
-	pos     []float64
-	sN      float64
-	tN      []float64
-	ofN     []float64
-	of1N    []float64
-	pfN     []float64 // row of the moved electron, [j*K + a]
-	pf1N    []float64
-	gN      []float64
-	prop    readoutCache
-	logJN   float64
-	q, v    []float64 // scratch
+	ds       *DeepSet
+	x        []float64
+	s, t     []float64
+	of, of1  []float64 // one-body f, f'
+	pf, pf1  []float64 // pair f, f' at [(i*N+j)*K + a]
+	g        []float64
+	cur      readoutCache
+	logJ     float64
+	accepts  int
+	pi       int // pending proposal
+	pos      []float64
+	sN       float64
+	tN       []float64
+	ofN      []float64
+	of1N     []float64
+	pfN      []float64 // row of the moved electron, [j*K + a]
+	pf1N     []float64
+	gN       []float64
+	prop     readoutCache
+	logJN    float64
+	q, qs, v []float64 // scratch
 }
 
 func (s *deepSetState) Positions() []float64 { return s.x }
@@ -334,14 +352,16 @@ func (s *deepSetState) Refresh() {
 	ds := s.ds
 	n, d, k := ds.n, ds.d, ds.k
 	for i := range n {
+		s.s[i] = ds.omega * sq(s.x[i*d:i*d+d])
+		ds.embed(0, s.s[i], 0, s.of[i*k:i*k+k], s.of1[i*k:i*k+k])
+	}
+	for i := range n {
 		xi := s.x[i*d : i*d+d]
-		s.s[i] = ds.omega * sq(xi)
-		ds.embed(0, s.s[i], s.of[i*k:i*k+k], s.of1[i*k:i*k+k])
 		for j := i + 1; j < n; j++ {
 			t := ds.omega * dist2(xi, s.x[j*d:j*d+d])
 			s.t[i*n+j], s.t[j*n+i] = t, t
 			ij, ji := (i*n+j)*k, (j*n+i)*k
-			ds.embed(ds.channel(i, j), t, s.pf[ij:ij+k], s.pf1[ij:ij+k])
+			ds.embed(ds.channel(i, j), t, s.s[i]+s.s[j], s.pf[ij:ij+k], s.pf1[ij:ij+k])
 			copy(s.pf[ji:ji+k], s.pf[ij:ij+k])
 			copy(s.pf1[ji:ji+k], s.pf1[ij:ij+k])
 		}
@@ -386,7 +406,7 @@ func (s *deepSetState) Propose(i int, pos []float64) float64 {
 	copy(s.pos, pos)
 	copy(s.gN, s.g)
 	s.sN = ds.omega * sq(pos)
-	ds.embed(0, s.sN, s.ofN, s.of1N)
+	ds.embed(0, s.sN, 0, s.ofN, s.of1N)
 	old := s.of[i*k : i*k+k]
 	for a := range k {
 		s.gN[a] += ds.inv[0] * (s.ofN[a] - old[a])
@@ -399,7 +419,7 @@ func (s *deepSetState) Propose(i int, pos []float64) float64 {
 		s.tN[j] = t
 		c := ds.channel(i, j)
 		fN, f1N := s.pfN[j*k:j*k+k], s.pf1N[j*k:j*k+k]
-		ds.embed(c, t, fN, f1N)
+		ds.embed(c, t, s.sN+s.s[j], fN, f1N)
 		old := s.pf[(i*n+j)*k : (i*n+j)*k+k]
 		gc := s.gN[c*k : c*k+k]
 		w := ds.inv[c]
@@ -441,8 +461,9 @@ func (s *deepSetState) Accept() {
 
 func (s *deepSetState) Reject() {}
 
-// coef writes q_m = δ_m A_m / n_c: the derivative of ln J with respect to
-// an item's input u is Σ_a q_ca f'_ca(u).
+// coef writes q_m = δ_m A_m / n_c and, for the pair channels, qs =
+// δ_m S_m / n_c: the derivatives of ln J with respect to an item's inputs
+// u and σ are Σ_a q_ca f'_ca and Σ_a qs_ca f'_ca.
 func (s *deepSetState) coef(ro *readoutCache) {
 	ds := s.ds
 	k := ds.k
@@ -451,6 +472,9 @@ func (s *deepSetState) coef(ro *readoutCache) {
 		for a := range k {
 			q := c*k + a
 			s.q[q] = ro.delta[q] * ds.p[ds.oA+q] * ds.inv[c]
+			if c > 0 {
+				s.qs[q-k] = ro.delta[q] * ds.p[ds.oS+q-k] * ds.inv[c]
+			}
 		}
 	}
 }
@@ -463,10 +487,10 @@ func dotK(a, b []float64) float64 {
 	return v
 }
 
-// gradAt writes ∇_i ln J = 2ω [e_i r_i + Σ_j e_ij (r_i − r_j)] for
-// electron i at xi, with its one-body f' in of1 and its pair f' rows in
-// pf1 (row j at stride), given q from coef: ∇u = 2ω r for s, 2ω (r_i −
-// r_j) for t_ij.
+// gradAt writes ∇_i ln J = 2ω [e_i r_i + Σ_j (e_ij (r_i − r_j) + e'_ij r_i)]
+// for electron i at xi, with its one-body f' in of1 and its pair f' rows
+// in pf1 (row j at stride), given q and qs from coef: ∇_i s_i = 2ω r_i,
+// ∇_i t_ij = 2ω (r_i − r_j), ∇_i σ_ij = 2ω r_i.
 func (s *deepSetState) gradAt(i int, xi, of1, pf1 []float64, stride int, dst []float64) {
 	ds := s.ds
 	n, d, k := ds.n, ds.d, ds.k
@@ -479,10 +503,12 @@ func (s *deepSetState) gradAt(i int, xi, of1, pf1 []float64, stride int, dst []f
 			continue
 		}
 		ch := ds.channel(i, j)
-		e := dotK(s.q[ch*k:ch*k+k], pf1[j*stride:j*stride+k])
+		f1 := pf1[j*stride : j*stride+k]
+		e := dotK(s.q[ch*k:ch*k+k], f1)
+		es := dotK(s.qs[(ch-1)*k:ch*k], f1)
 		xj := s.x[j*d : j*d+d]
 		for c := range d {
-			dst[c] += e * (xi[c] - xj[c])
+			dst[c] += e*(xi[c]-xj[c]) + es*xi[c]
 		}
 	}
 	for c := range d {
@@ -508,9 +534,10 @@ func (s *deepSetState) ProposedGradI(dst []float64) {
 //	∇²ln J = Σ_ic Σ_h w_h f”(z_h) (U_h·v_ic)² + Σ_m δ_m ∇²g_m,
 //
 // the first term the read-out's Hessian along each coordinate, the second
-// the pooled features' Laplacians: an item with input u contributes
-// f” A² |∇u|² + f' A ∇²u, with |∇s|² = 4ω s, ∇²s = 2dω per electron and
-// twice that for a pair (both electrons move it).
+// the pooled features' Laplacians: an item with pre-activation z
+// contributes f” |∇z|² + f' ∇²z, with |∇z|² = 4ω A² s and ∇²z = 2dω A
+// for an electron, and, summed over both electrons of a pair, |∇z|² =
+// 4ω (2A(A + S) t + S² σ) and ∇²z = 4dω (A + S).
 func (s *deepSetState) Derivs(grad []float64) float64 {
 	ds := s.ds
 	n, d, k := ds.n, ds.d, ds.k
@@ -539,22 +566,25 @@ func (s *deepSetState) Derivs(grad []float64) float64 {
 		}
 	}
 	// Pair items.
+	sw := ds.p[ds.oS : ds.oS+2*k]
 	for i := range n {
 		xi := s.x[i*d : i*d+d]
 		for j := i + 1; j < n; j++ {
 			xj := s.x[j*d : j*d+d]
 			ch := ds.channel(i, j)
-			u := s.t[i*n+j]
+			t := s.t[i*n+j]
+			sig := s.s[i] + s.s[j]
 			w := ds.inv[ch]
 			for a := range k {
 				q := ch*k + a
-				_, f1, f2 := ds.act(aw[q]*u + bw[q])
-				lap += 2 * delta[q] * w * (f2*aw[q]*aw[q]*4*om*u + f1*aw[q]*2*float64(d)*om)
-				fa := w * aw[q] * f1 * 2 * om
+				A, S := aw[q], sw[q-k]
+				_, f1, f2 := ds.act(A*t + S*sig + bw[q])
+				lap += delta[q] * w * 4 * om * (f2*(2*A*(A+S)*t+S*S*sig) + f1*float64(d)*(A+S))
+				fa, fs := w*A*f1*2*om, w*S*f1*2*om
 				for c := range d {
-					t := fa * (xi[c] - xj[c])
-					v[(i*d+c)*m+q] += t
-					v[(j*d+c)*m+q] -= t
+					dx := fa * (xi[c] - xj[c])
+					v[(i*d+c)*m+q] += dx + fs*xi[c]
+					v[(j*d+c)*m+q] += fs*xj[c] - dx
 				}
 			}
 		}
@@ -581,7 +611,8 @@ func (s *deepSetState) Derivs(grad []float64) float64 {
 
 // ParamGrad back-propagates: ∂/∂L_m = g_m, ∂/∂w_h = f(z_h), ∂/∂c_h =
 // w_h f'(z_h), ∂/∂U_hm = w_h f'(z_h) g_m, and through the pooling
-// ∂/∂A_ca = δ_ca/n_c Σ_items f'_ca u, ∂/∂B_ca = δ_ca/n_c Σ_items f'_ca.
+// ∂/∂A_ca = δ_ca/n_c Σ_items f'_ca u, ∂/∂S_ca = δ_ca/n_c Σ_items f'_ca σ,
+// ∂/∂B_ca = δ_ca/n_c Σ_items f'_ca.
 func (s *deepSetState) ParamGrad(dst []float64) {
 	ds := s.ds
 	n, k := ds.n, ds.k
@@ -592,8 +623,12 @@ func (s *deepSetState) ParamGrad(dst []float64) {
 	ds.backprop(&s.cur)
 	dA := dst[ds.oA : ds.oA+m]
 	dB := dst[ds.oB : ds.oB+m]
+	dS := dst[ds.oS : ds.oS+2*k]
 	for q := range m {
 		dA[q], dB[q] = 0, 0
+	}
+	for q := range dS {
+		dS[q] = 0
 	}
 	for i := range n {
 		u := s.s[i]
@@ -603,9 +638,11 @@ func (s *deepSetState) ParamGrad(dst []float64) {
 		}
 		for j := i + 1; j < n; j++ {
 			u := s.t[i*n+j]
+			sig := s.s[i] + s.s[j]
 			off := ds.channel(i, j) * k
 			for a, f1 := range s.pf1[(i*n+j)*k : (i*n+j)*k+k] {
 				dA[off+a] += f1 * u
+				dS[off-k+a] += f1 * sig
 				dB[off+a] += f1
 			}
 		}
@@ -616,6 +653,9 @@ func (s *deepSetState) ParamGrad(dst []float64) {
 			w := s.cur.delta[q] * ds.inv[c]
 			dA[q] *= w
 			dB[q] *= w
+			if c > 0 {
+				dS[q-k] *= w
+			}
 		}
 	}
 	copy(dst[ds.oL:ds.oL+m], s.g)

@@ -43,10 +43,10 @@ func TestSlaterBuilder(t *testing.T) {
 		params  int
 	}{
 		{[]string{"wavefunction.jastrow=none"}, 1, 1},
-		// DeepSet: 9K + 3K·H + 2H = 18 + 12 + 4 for K = 2, H = 2.
-		{[]string{"wavefunction.network=deepset", "wavefunction.features=2", "wavefunction.hidden=2"}, 3, 2 + 34},
-		// K = 3 with a linear read-out (H = 0): 27.
-		{[]string{"wavefunction.network=deepset", "wavefunction.jastrow=none", "wavefunction.features=3", "wavefunction.hidden=0"}, 2, 1 + 27},
+		// DeepSet: 11K + 3K·H + 2H = 22 + 12 + 4 for K = 2, H = 2.
+		{[]string{"wavefunction.network=deepset", "wavefunction.features=2", "wavefunction.hidden=2"}, 3, 2 + 38},
+		// K = 3 with a linear read-out (H = 0): 33.
+		{[]string{"wavefunction.network=deepset", "wavefunction.jastrow=none", "wavefunction.features=3", "wavefunction.hidden=0"}, 2, 1 + 33},
 	}
 	for _, c := range cases {
 		m, err := buildSlaterFrom(t, c.sets...)
