@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -56,32 +55,22 @@ type exactFile struct {
 }
 
 func runExact(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("exact", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, exactUsage); fs.PrintDefaults() }
-	cfgPath := fs.String("config", "", "TOML configuration `file` with a spin-lattice [system] table")
-	var sets stringList
-	fs.Var(&sets, "set", "override one key, `key=value` (e.g. system.length=12); repeatable")
-	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration)")
+	fs := newFlagSet("exact", exactUsage, stderr)
+	var cf configFlags
+	cf.register(fs, "TOML configuration `file` with a spin-lattice [system] table", "system.length=12")
 	maxMiB := fs.Int64("max-memory", exact.DefaultMaxBytes>>20, "memory limit in `MiB`")
-	if err := fs.Parse(args); err != nil {
+	if err := cf.parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (flags come as -config FILE, -set key=value, -out DIR)", fs.Arg(0))
-	}
-	if *cfgPath == "" {
+	if cf.path == "" {
 		return fmt.Errorf("-config FILE is required (a run configuration with system.model = \"tfim\" or \"heisenberg\")")
 	}
 	if *maxMiB <= 0 {
 		return fmt.Errorf("-max-memory %d: want a positive number of MiB", *maxMiB)
 	}
-	cfg, err := LoadConfig(*cfgPath, sets)
+	cfg, err := cf.load()
 	if err != nil {
 		return err
-	}
-	if *out != "" {
-		cfg.Output.Dir = *out
 	}
 	if cfg.System.Model != hamiltonian.TFIM && cfg.System.Model != hamiltonian.Heisenberg {
 		return cfg.keyError("system.model", quote(cfg.System.Model), `exact diagonalisation needs "tfim" or "heisenberg"`)

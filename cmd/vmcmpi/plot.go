@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"image/color"
 	"io"
@@ -40,12 +39,7 @@ func init() {
 }
 
 func runPlot(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: vmcmpi plot DIR\n\nWrites energy.png (and density.png, energy-per-site.png when the data exist) into DIR,\nfrom DIR/history.csv, DIR/result.json and DIR/density.csv.")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("plot", "usage: vmcmpi plot DIR\n\nWrites energy.png (and density.png, energy-per-site.png when the data exist) into DIR,\nfrom DIR/history.csv, DIR/result.json and DIR/density.csv.\n", stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -58,13 +57,11 @@ func runBMA(args []string, stdout, stderr io.Writer) error {
 }
 
 func regressCommand(name string, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	what := "Fits one linear model ([model]: ols, ridge, lasso or bayes), choosing λ by\ncross-validation when given a grid."
 	if name == "bma" {
 		what = "Fits the Bayesian linear models of [[models]] and averages them with\nevidence (BMA) or cross-validated (pseudo-BMA) weights."
 	}
-	fs.Usage = func() { fmt.Fprintf(stderr, regressUsage, name, what); fs.PrintDefaults() }
+	fs := newFlagSet(name, fmt.Sprintf(regressUsage, name, what), stderr)
 	cfgPath := fs.String("config", "", "TOML configuration `file` (required)")
 	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration, \"out\")")
 	if err := fs.Parse(args); err != nil {

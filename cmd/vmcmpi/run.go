@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -24,12 +23,6 @@ import (
 func init() {
 	register("run", command{summary: "optimise a trial wave function, then measure its energy", run: runRun})
 }
-
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, " ") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR]
 
@@ -54,30 +47,20 @@ flags:
 `
 
 func runRun(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, runUsage); fs.PrintDefaults() }
-	cfgPath := fs.String("config", "", "TOML configuration `file` (default: the embedded default)")
-	var sets stringList
-	fs.Var(&sets, "set", "override one key, `key=value` (e.g. system.omega=0.5); repeatable")
-	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration)")
+	fs := newFlagSet("run", runUsage, stderr)
+	var cf configFlags
+	cf.register(fs, "TOML configuration `file` (default: the embedded default)", "system.omega=0.5")
 	resume := fs.String("resume", "", "continue from the checkpoint in `DIR` (same configuration and rank count; DIR is the output directory)")
-	if err := fs.Parse(args); err != nil {
+	if err := cf.parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (flags come as -config FILE, -set key=value, -out DIR)", fs.Arg(0))
-	}
-	cfg, err := LoadConfig(*cfgPath, sets)
+	cfg, err := cf.load()
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		cfg.Output.Dir = *out
-	}
 	if *resume != "" {
-		if *out != "" && filepath.Clean(*out) != filepath.Clean(*resume) {
-			return fmt.Errorf("-out %s and -resume %s name different directories (a resumed run continues in its own)", *out, *resume)
+		if cf.out != "" && filepath.Clean(cf.out) != filepath.Clean(*resume) {
+			return fmt.Errorf("-out %s and -resume %s name different directories (a resumed run continues in its own)", cf.out, *resume)
 		}
 		cfg.Output.Dir = *resume
 	}
