@@ -114,18 +114,10 @@ func (h *Continuous) Overlaps(x []float64) bool {
 	if !(h.HardSphere > 0) {
 		return false
 	}
-	d := h.D
 	a2 := h.HardSphere * h.HardSphere
-	for i := 0; i < h.N; i++ {
-		for j := i + 1; j < h.N; j++ {
-			s := 0.0
-			for k := range d {
-				t := x[i*d+k] - x[j*d+k]
-				s += t * t
-			}
-			if s <= a2 {
-				return true
-			}
+	for i := 1; i < h.N; i++ {
+		if overlapsEarlier(x, i, h.D, a2) {
+			return true
 		}
 	}
 	return false
