@@ -3,40 +3,16 @@ package dataset
 import (
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// ameDir finds ../shared/data/ame relative to the module root (the
-// directory holding go.mod), or skips the test when it is absent.
-func ameDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("AME data: module root (go.mod) not found above the test directory")
-		}
-		dir = up
-	}
-	ame := filepath.Join(dir, "..", "shared", "data", "ame")
-	if _, err := os.Stat(ame); err != nil {
-		t.Skipf("AME data absent: %s not found (download the AME2016/AME2020 mass tables there to run this test)", ame)
-	}
-	return ame
-}
+	"github.com/vmcmpi/vmcmpi/internal/repotest"
+)
 
 // The counts are those of PROVENANCE.md next to the data files.
 func TestAMECounts(t *testing.T) {
-	dir := ameDir(t)
+	dir := repotest.AMEDir(t)
 	for _, tc := range []struct {
 		file                      string
 		format                    Format
@@ -98,7 +74,7 @@ func TestAMECounts(t *testing.T) {
 }
 
 func TestAMEEstimatedAndSymbols(t *testing.T) {
-	dir := ameDir(t)
+	dir := repotest.AMEDir(t)
 	ns, err := ReadAMEFile(filepath.Join(dir, "mass16.txt"), AME2016, AMEOptions{Estimated: true})
 	if err != nil {
 		t.Fatal(err)

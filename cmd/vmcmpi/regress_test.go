@@ -13,29 +13,11 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/internal/repotest"
 )
 
-// repoRoot is the directory holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = up
-	}
-}
-
 func regressConfigs(t *testing.T) []string {
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), "configs", "regress", "*.toml"))
+	files, err := filepath.Glob(filepath.Join(repotest.Root(t), "configs", "regress", "*.toml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no configs/regress/*.toml (%v)", err)
 	}
@@ -152,7 +134,7 @@ func cmpValue(path string, x, y any) error {
 // The shipped configurations give the same result.json (CV scores, chosen
 // λ, weights, coverage) on 1, 2 and 3 ranks.
 func TestRegressConfigsRankIndependent(t *testing.T) {
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	if _, err := os.Stat(filepath.Join(root, "..", "shared", "data", "ame", "mass16.txt")); err != nil {
 		t.Skip("AME data absent: ../shared/data/ame/mass16.txt not found next to the repository")
 	}
@@ -178,7 +160,7 @@ func TestRegressConfigsRankIndependent(t *testing.T) {
 // End to end: fit AME2016, predict the nuclides new in AME2020, write the
 // files.
 func TestBMAEndToEnd(t *testing.T) {
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	if _, err := os.Stat(filepath.Join(root, "..", "shared", "data", "ame", "mass_1.mas20.txt")); err != nil {
 		t.Skip("AME data absent: ../shared/data/ame/ not found next to the repository")
 	}

@@ -9,25 +9,15 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/vmcmpi/vmcmpi/dataset"
+	"github.com/vmcmpi/vmcmpi/internal/repotest"
 	"github.com/vmcmpi/vmcmpi/solvers/regress"
 )
 
-// ameFile finds a file of ../shared/data/ame next to the module root, or
-// skips the test when it is absent.
+// ameFile is a file of the AME data directory, or skips the test when
+// it is absent.
 func ameFile(t *testing.T, name string) string {
 	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("AME data: module root (go.mod) not found")
-		}
-		dir = up
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "ame", name)
+	p := filepath.Join(repotest.AMEDir(t), name)
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("AME data absent: %s not found (download the AME mass tables there to run this test)", p)
 	}
