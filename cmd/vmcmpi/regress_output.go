@@ -163,10 +163,7 @@ func (res *regressResult) residualPlot(axis string, byN bool) (*plot.Plot, error
 			errs[i].Low = res.pred.hi[i] - res.pred.mean[i]
 			errs[i].High = res.pred.mean[i] - res.pred.lo[i]
 		}
-		bars, err := plotter.NewYErrorBars(struct {
-			plotter.XYer
-			plotter.YErrorer
-		}{xy, errs})
+		bars, err := yErrorBars(xy, errs)
 		if err != nil {
 			return nil, err
 		}
@@ -212,10 +209,7 @@ func (res *regressResult) cvPlot() (*plot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	bars, err := plotter.NewYErrorBars(struct {
-		plotter.XYer
-		plotter.YErrorer
-	}{xy, errs})
+	bars, err := yErrorBars(xy, errs)
 	if err != nil {
 		return nil, err
 	}
@@ -275,4 +269,12 @@ func (res *regressResult) summary(w io.Writer) {
 		fmt.Fprintf(w, "predicted %d rows of %s: rms %.4g, %.0f%% interval coverage %.4f (%d/%d), mean predictive sd %.4g\n",
 			p.N, p.Data, p.RMS, 100*p.Level, p.Coverage, p.Inside, p.N, p.MeanSD)
 	}
+}
+
+// yErrorBars draws the vertical error bars errs at the points xy.
+func yErrorBars(xy plotter.XYs, errs plotter.YErrors) (*plotter.YErrorBars, error) {
+	return plotter.NewYErrorBars(struct {
+		plotter.XYer
+		plotter.YErrorer
+	}{xy, errs})
 }
