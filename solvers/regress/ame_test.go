@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/vmcmpi/vmcmpi/dataset"
 	"github.com/vmcmpi/vmcmpi/internal/repotest"
 	"github.com/vmcmpi/vmcmpi/solvers/regress"
@@ -47,33 +45,19 @@ func TestAMELiquidDropMatchesQR(t *testing.T) {
 	for i := range d.Rows {
 		s.Add(d.Row(i), y[i])
 	}
+	ones := make([]float64, p) // unit penalty weights, as Ridge with nil weights
+	for j := range ones {
+		ones[j] = 1
+	}
 	for _, lam := range []float64{0, 1e-4} {
 		f, err := regress.Ridge(s, lam, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := d.Rows
-		extra := 0
-		if lam > 0 {
-			extra = p
-		}
-		a := mat.NewDense(n+extra, p, nil)
-		b := mat.NewDense(n+extra, 1, nil)
-		for i := range n {
-			a.SetRow(i, d.Row(i))
-			b.Set(i, 0, y[i])
-		}
-		for j := range extra {
-			a.Set(n+j, j, math.Sqrt(float64(n)*lam))
-		}
-		var qr mat.QR
-		qr.Factorize(a)
-		var sol mat.Dense
-		if err := qr.SolveTo(&sol, false, b); err != nil {
-			t.Fatal(err)
-		}
+		sol := regress.QRSolve(t, d.X, y, p, lam, ones)
 		for j := range p {
-			want := sol.At(j, 0)
+			want := sol[j]
 			// 1e-8 relative: the acceptance bound for normal equations vs QR.
 			if math.Abs(f.Coef[j]-want) > 1e-8*math.Abs(want) {
 				t.Errorf("λ=%g %s: %.12g, QR %.12g", lam, d.Names[j], f.Coef[j], want)
