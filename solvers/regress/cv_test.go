@@ -36,14 +36,7 @@ func TestCVMatchesRows(t *testing.T) {
 				}
 			}
 			theta := qrSolve(t, xt, yt, p, lam, w)
-			s := 0.0
-			for r := range yh {
-				d := yh[r]
-				for j := range p {
-					d -= xh[r*p+j] * theta[j]
-				}
-				s += d * d
-			}
+			s := residualSS(xh, yh, p, theta)
 			// 1e-9: the statistics' RSS cancels yᵀy against θᵀXᵀy; here
 			// yᵀy/RSS ≈ 10², leaving ~1e-13 of 1e-16 round-off.
 			if got, want := cv.FoldMSE[i][k], s/float64(len(yh)); math.Abs(got-want) > 1e-9*want {

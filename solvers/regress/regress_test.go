@@ -72,6 +72,20 @@ func qrSolve(t *testing.T, x, y []float64, p int, lambda float64, w []float64) [
 	return out
 }
 
+// residualSS is Σ_i (y_i − x_i·θ)² over the rows of x (row-major, p
+// columns).
+func residualSS(x, y []float64, p int, theta []float64) float64 {
+	s := 0.0
+	for i := range y {
+		d := y[i]
+		for j := range p {
+			d -= x[i*p+j] * theta[j]
+		}
+		s += d * d
+	}
+	return s
+}
+
 func relDiff(a, b []float64) float64 {
 	num, den := 0.0, 0.0
 	for i := range a {
@@ -134,14 +148,7 @@ func TestOLSStdErr(t *testing.T) {
 	var cov mat.Dense
 	cov.Mul(&rinv, rinv.T())
 	ref := qrSolve(t, x, y, p, 0, nil)
-	rss := 0.0
-	for i := range y {
-		d := y[i]
-		for j := range p {
-			d -= x[i*p+j] * ref[j]
-		}
-		rss += d * d
-	}
+	rss := residualSS(x, y, p, ref)
 	s2 := rss / float64(300-p)
 	for j := range p {
 		want := math.Sqrt(s2 * cov.At(j, j))
