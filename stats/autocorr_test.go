@@ -13,15 +13,7 @@ func TestAutocorrelationDirect(t *testing.T) {
 		if len(rho) != min(maxLag, n-1)+1 {
 			t.Fatalf("n=%d: %d lags", n, len(rho))
 		}
-		mean := 0.0
-		for _, v := range x {
-			mean += v
-		}
-		mean /= float64(n)
-		c0 := 0.0
-		for _, v := range x {
-			c0 += (v - mean) * (v - mean)
-		}
+		mean, c0 := meanSS(x)
 		for lag := range rho {
 			s := 0.0
 			for i := 0; i+lag < n; i++ {

@@ -228,11 +228,7 @@ func TestBlockingNonPowerOfTwo(t *testing.T) {
 		x := ar1(n, 0.6, uint64(n))
 		x[n-1] += 50 // an outlier in the trailing, partial blocks
 		e := Blocking(x)
-		mean := 0.0
-		for _, v := range x {
-			mean += v
-		}
-		mean /= float64(n)
+		mean, _ := meanSS(x)
 		if math.Abs(e.Mean-mean) > 1e-13 {
 			t.Errorf("n=%d: mean %.17g, want mean of all samples %.17g", n, e.Mean, mean)
 		}
@@ -397,15 +393,7 @@ func TestCombine(t *testing.T) {
 
 	// Pooled closed form from the concatenated samples.
 	N := len(all)
-	mean := 0.0
-	for _, v := range all {
-		mean += v
-	}
-	mean /= float64(N)
-	ss := 0.0
-	for _, v := range all {
-		ss += (v - mean) * (v - mean)
-	}
+	mean, ss := meanSS(all)
 	errVar := 0.0
 	for _, e := range chains {
 		errVar += float64(e.N) * float64(e.N) * e.Error * e.Error
@@ -486,4 +474,17 @@ func BenchmarkBlocking(b *testing.B) {
 		Blocking(x)
 	}
 	b.ReportMetric(float64(len(x))*float64(b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// meanSS is the two-pass mean of x and the sum of squared deviations from
+// it, the reference the estimators are checked against.
+func meanSS(x []float64) (mean, ss float64) {
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	for _, v := range x {
+		ss += (v - mean) * (v - mean)
+	}
+	return mean, ss
 }
