@@ -267,13 +267,7 @@ func TestDensityMatchesExact(t *testing.T) {
 	if testing.Short() {
 		prod = 5000
 	}
-	d, err := New(comm.NewSerial(), ds, Options{Walkers: 4, BurnIn: 200, Production: prod, Seed: 3, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	runSerial(t, ds, Options{Walkers: 4, BurnIn: 200, Production: prod, Seed: 3, Workers: 2})
 	dens, err := ds.Density(comm.NewSerial())
 	if err != nil {
 		t.Fatal(err)

@@ -109,17 +109,26 @@ func TestLatticeChains(t *testing.T) {
 				iters, samples, prod, rel = 60, 100, 2000, 2e-2
 			}
 			sys, e0 := c.system(t)
-			d, err := New(comm.NewSerial(), sys, spinOptions(iters, samples, prod, 1e-3))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := d.Run(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := runSerial(t, sys, spinOptions(iters, samples, prod, 1e-3))
 			checkSpin(t, res, e0, rel)
 		})
 	}
+}
+
+// runSerial runs a driver for sys on one rank to the end. (The tests of
+// other packages have internal/vmctest; this package's own tests cannot
+// import it.)
+func runSerial(t *testing.T, sys System, opt Options) *Result {
+	t.Helper()
+	d, err := New(comm.NewSerial(), sys, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 func fmtG(x float64) string {
@@ -143,14 +152,7 @@ func TestLatticeHeisenberg4x4(t *testing.T) {
 		c.alpha, iters, prod, rel = 2, 100, 2000, 1e-2
 	}
 	sys, e0 := c.system(t)
-	d, err := New(comm.NewSerial(), sys, spinOptions(iters, 250, prod, 0.01))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := d.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runSerial(t, sys, spinOptions(iters, 250, prod, 0.01))
 	checkSpin(t, res, e0, rel)
 }
 
@@ -193,14 +195,7 @@ func TestLatticeRanks(t *testing.T) {
 	sys1.SetParams(res[0].Params)
 	opt := spinOptions(0, samples, prod, 1e-3)
 	opt.Seed = 2
-	d, err := New(comm.NewSerial(), sys1, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	one, err := d.Run(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	one := runSerial(t, sys1, opt)
 	tol := 4 * math.Hypot(one.Error, res[0].Error)
 	t.Logf("1 rank %.6f ± %.6f, 2 ranks %.6f ± %.6f", one.Energy, one.Error, res[0].Energy, res[0].Error)
 	if math.Abs(one.Energy-res[0].Energy) > tol {
