@@ -104,17 +104,21 @@ func TestSlaterBuilderErrors(t *testing.T) {
 }
 
 // Without interaction the determinant at α = ω is exact: the run prints
-// the shell energy 10ω with zero error.
+// the shell energy 10ω with zero error, also times the untrained deep-set
+// network (ln J = 0 at its initial parameters).
 func TestRunSlaterNonInteracting(t *testing.T) {
-	var out bytes.Buffer
-	args := []string{"-config", dot6Config, "-out", t.TempDir(), "-set", "system.interaction=none",
-		"-set", "wavefunction.jastrow=none", "-set", "optimizer.iterations=0", "-set", "production.samples=500",
-		"-set", "sampler.burnin=50", "-set", "output.progress=none"}
-	if err := runRun(args, &out, &out); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(out.String(), "energy = 10.000000 ± 0.000000 (exact 10)") {
-		t.Errorf("output %q", out.String())
+	for _, net := range []string{"none", "deepset"} {
+		var out bytes.Buffer
+		args := []string{"-config", dot6Config, "-out", t.TempDir(), "-set", "system.interaction=none",
+			"-set", "wavefunction.jastrow=none", "-set", "optimizer.iterations=0", "-set", "production.samples=500",
+			"-set", "sampler.burnin=50", "-set", "output.progress=none", "-set", "wavefunction.network=" + net,
+			"-set", "wavefunction.init_scale=0.5"}
+		if err := runRun(args, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(out.String(), "energy = 10.000000 ± 0.000000 (exact 10)") {
+			t.Errorf("network %s: output %q", net, out.String())
+		}
 	}
 }
 
