@@ -66,22 +66,37 @@ type ContinuousWalker struct {
 	grad []float64
 }
 
-func (c *ContinuousWalker) Sweep() (accepted, proposed int) {
-	a0, p0 := c.W.Counts()
-	c.W.Sample()
-	a1, p1 := c.W.Counts()
-	return int(a1 - a0), int(p1 - p0)
-}
-
+func (c *ContinuousWalker) Sweep() (accepted, proposed int) { return sampleInterval(c.W) }
 func (c *ContinuousWalker) Measure(o []float64) float64 {
-	st := c.W.State()
-	lap := st.Derivs(c.grad)
-	if o != nil {
-		st.ParamGrad(o)
-	}
-	return c.h.LocalEnergy(st.Positions(), c.grad, lap)
+	return measureContinuous(c.h, c.W.State(), c.grad, o)
 }
 
 func (c *ContinuousWalker) Refresh()                       { c.W.Refresh() }
 func (c *ContinuousWalker) MarshalBinary() ([]byte, error) { return c.W.MarshalBinary() }
 func (c *ContinuousWalker) UnmarshalBinary(b []byte) error { return c.W.UnmarshalBinary(b) }
+
+// chain is a sampler chain that counts its moves; sampler.Walker,
+// sampler.GibbsWalker and sampler.SpinWalker are chains.
+type chain interface {
+	Counts() (accepted, proposed uint64)
+	Sample()
+}
+
+// sampleInterval advances ch by one sample interval and returns the moves
+// accepted and proposed in it.
+func sampleInterval(ch chain) (accepted, proposed int) {
+	a0, p0 := ch.Counts()
+	ch.Sample()
+	a1, p1 := ch.Counts()
+	return int(a1 - a0), int(p1 - p0)
+}
+
+// measureContinuous returns the local energy of st from ∇ln Ψ and ∇²ln Ψ
+// (grad is scratch of N·d values) and writes O_k into o unless o is nil.
+func measureContinuous(h *hamiltonian.Continuous, st wavefunc.State, grad, o []float64) float64 {
+	lap := st.Derivs(grad)
+	if o != nil {
+		st.ParamGrad(o)
+	}
+	return h.LocalEnergy(st.Positions(), grad, lap)
+}

@@ -65,20 +65,9 @@ type GibbsWalker struct {
 	grad []float64
 }
 
-func (g *GibbsWalker) Sweep() (accepted, proposed int) {
-	a0, p0 := g.W.Counts()
-	g.W.Sample()
-	a1, p1 := g.W.Counts()
-	return int(a1 - a0), int(p1 - p0)
-}
-
+func (g *GibbsWalker) Sweep() (accepted, proposed int) { return sampleInterval(g.W) }
 func (g *GibbsWalker) Measure(o []float64) float64 {
-	st := g.W.State()
-	lap := st.Derivs(g.grad)
-	if o != nil {
-		st.ParamGrad(o)
-	}
-	return g.h.LocalEnergy(st.Positions(), g.grad, lap)
+	return measureContinuous(g.h, g.W.State(), g.grad, o)
 }
 
 func (g *GibbsWalker) Refresh()                       { g.W.Refresh() }

@@ -92,12 +92,7 @@ type LatticeWalker struct {
 	h  *hamiltonian.Spin
 }
 
-func (c *LatticeWalker) Sweep() (accepted, proposed int) {
-	a0, p0 := c.W.Counts()
-	c.W.Sample()
-	a1, p1 := c.W.Counts()
-	return int(a1 - a0), int(p1 - p0)
-}
+func (c *LatticeWalker) Sweep() (accepted, proposed int) { return sampleInterval(c.W) }
 
 func (c *LatticeWalker) Measure(o []float64) float64 {
 	if o != nil {
