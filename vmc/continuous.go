@@ -23,17 +23,25 @@ var _ System = (*Continuous)(nil)
 
 // NewContinuous checks that the pieces fit together.
 func NewContinuous(h *hamiltonian.Continuous, m wavefunc.Model, set sampler.Settings) (*Continuous, error) {
-	if err := h.Validate(); err != nil {
+	if err := checkFit(h, m); err != nil {
 		return nil, err
-	}
-	if m.Particles() != h.N || m.Dims() != h.D {
-		return nil, fmt.Errorf("vmc: wave function of %d particles in %d dimensions for a system of %d in %d",
-			m.Particles(), m.Dims(), h.N, h.D)
 	}
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
 	return &Continuous{H: h, Model: m, Sampler: set}, nil
+}
+
+// checkFit validates h and checks that m has its particles and dimensions.
+func checkFit(h *hamiltonian.Continuous, m wavefunc.Model) error {
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	if m.Particles() != h.N || m.Dims() != h.D {
+		return fmt.Errorf("vmc: wave function of %d particles in %d dimensions for a system of %d in %d",
+			m.Particles(), m.Dims(), h.N, h.D)
+	}
+	return nil
 }
 
 func (s *Continuous) NumParams() int                 { return s.Model.NumParams() }

@@ -22,12 +22,8 @@ var _ System = (*GibbsContinuous)(nil)
 
 // NewGibbsContinuous checks that the pieces fit together.
 func NewGibbsContinuous(h *hamiltonian.Continuous, m sampler.GibbsModel, thin int) (*GibbsContinuous, error) {
-	if err := h.Validate(); err != nil {
+	if err := checkFit(h, m); err != nil {
 		return nil, err
-	}
-	if m.Particles() != h.N || m.Dims() != h.D {
-		return nil, fmt.Errorf("vmc: wave function of %d particles in %d dimensions for a system of %d in %d",
-			m.Particles(), m.Dims(), h.N, h.D)
 	}
 	if err := m.GibbsValid(); err != nil {
 		return nil, fmt.Errorf("vmc: gibbs sampling: %w", err)
