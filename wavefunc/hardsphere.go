@@ -95,6 +95,7 @@ type hardSphereState struct {
 func (s *hardSphereState) Positions() []float64 { return s.x }
 func (s *hardSphereState) LogPsi() float64      { return s.logPsi }
 
+// dist is the Euclidean distance between two particles' coordinates.
 func dist(a, b []float64) float64 {
 	s := 0.0
 	for k := range a {

@@ -1,9 +1,6 @@
 package wavefunc
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Pade is the Padé–Jastrow factor for electrons,
 //
@@ -116,15 +113,6 @@ func (s *padeState) Positions() []float64 { return s.x }
 
 func (s *padeState) LogPsi() float64 { return s.sum }
 
-func padeDist(a, b []float64) float64 {
-	r2 := 0.0
-	for c := range a {
-		t := a[c] - b[c]
-		r2 += t * t
-	}
-	return math.Sqrt(r2)
-}
-
 func (s *padeState) Refresh() {
 	p := s.p
 	n, d := p.n, p.d
@@ -133,7 +121,7 @@ func (s *padeState) Refresh() {
 	for i := range n {
 		s.r[i*n+i], s.u[i*n+i] = 0, 0
 		for j := i + 1; j < n; j++ {
-			r := padeDist(s.x[i*d:(i+1)*d], s.x[j*d:(j+1)*d])
+			r := dist(s.x[i*d:(i+1)*d], s.x[j*d:(j+1)*d])
 			u := p.cusp[i*n+j] * r / (1 + beta*r)
 			s.r[i*n+j], s.r[j*n+i] = r, r
 			s.u[i*n+j], s.u[j*n+i] = u, u
@@ -154,7 +142,7 @@ func (s *padeState) Propose(i int, pos []float64) float64 {
 			s.rN[j], s.uN[j] = 0, 0
 			continue
 		}
-		r := padeDist(pos, s.x[j*d:(j+1)*d])
+		r := dist(pos, s.x[j*d:(j+1)*d])
 		u := p.cusp[i*n+j] * r / (1 + beta*r)
 		s.rN[j], s.uN[j] = r, u
 		delta += u - s.u[i*n+j]
