@@ -108,10 +108,17 @@ type Scalar struct {
 // Scalar declares a section holding one value.
 func (b *Buffer) Scalar(name string) Scalar { return Scalar{b: b, off: b.add(name, 1)} }
 
-func (s Scalar) Add(v float64)  { s.b.data[s.off] += v }
-func (s Scalar) Set(v float64)  { s.b.data[s.off] = v }
+// Add adds v to the value.
+func (s Scalar) Add(v float64) { s.b.data[s.off] += v }
+
+// Set replaces the value by v.
+func (s Scalar) Set(v float64) { s.b.data[s.off] = v }
+
+// Value is the current value.
 func (s Scalar) Value() float64 { return s.b.data[s.off] }
-func (s Scalar) Ptr() *float64  { return &s.b.data[s.off] }
+
+// Ptr points at the value in the buffer, for hot loops.
+func (s Scalar) Ptr() *float64 { return &s.b.data[s.off] }
 
 // Vector is a handle on n consecutive values of a Buffer.
 type Vector struct {
@@ -127,7 +134,9 @@ func (b *Buffer) Vector(name string, n int) Vector {
 
 // Data is the section's values, a view into the buffer.
 func (v Vector) Data() []float64 { return v.b.data[v.off : v.off+v.n : v.off+v.n] }
-func (v Vector) Len() int        { return v.n }
+
+// Len is the number of values.
+func (v Vector) Len() int { return v.n }
 
 // Matrix is a handle on an r×c row-major block of a Buffer.
 type Matrix struct {
@@ -142,11 +151,17 @@ func (b *Buffer) Matrix(name string, r, c int) Matrix {
 }
 
 // Data is the row-major values, a view into the buffer.
-func (m Matrix) Data() []float64  { return m.b.data[m.off : m.off+m.rows*m.cols : m.off+m.rows*m.cols] }
+func (m Matrix) Data() []float64 { return m.b.data[m.off : m.off+m.rows*m.cols : m.off+m.rows*m.cols] }
+
+// Dims is the number of rows and columns.
 func (m Matrix) Dims() (r, c int) { return m.rows, m.cols }
+
+// At is element (i, j).
 func (m Matrix) At(i, j int) float64 {
 	return m.b.data[m.off+i*m.cols+j]
 }
+
+// Add adds v to element (i, j).
 func (m Matrix) Add(i, j int, v float64) { m.b.data[m.off+i*m.cols+j] += v }
 
 // Moments accumulates the count, mean and variance of a sample in a form

@@ -44,10 +44,17 @@ func checkFit(h *hamiltonian.Continuous, m wavefunc.Model) error {
 	return nil
 }
 
-func (s *Continuous) NumParams() int                 { return s.Model.NumParams() }
+// NumParams is the number of the model's parameters.
+func (s *Continuous) NumParams() int { return s.Model.NumParams() }
+
+// Params copies the model's parameters into dst (allocated when nil).
 func (s *Continuous) Params(dst []float64) []float64 { return s.Model.Params(dst) }
-func (s *Continuous) SetParams(p []float64)          { s.Model.SetParams(p) }
-func (s *Continuous) Exact() (float64, bool)         { return s.H.Exact() }
+
+// SetParams replaces the model's parameters.
+func (s *Continuous) SetParams(p []float64) { s.Model.SetParams(p) }
+
+// Exact is the Hamiltonian's exact ground-state energy, when known.
+func (s *Continuous) Exact() (float64, bool) { return s.H.Exact() }
 
 // NewWalker draws a starting configuration (non-overlapping hard spheres,
 // finite ln Ψ) from the walker's own stream.
@@ -74,13 +81,21 @@ type ContinuousWalker struct {
 	grad []float64
 }
 
+// Sweep advances the chain by one sample interval.
 func (c *ContinuousWalker) Sweep() (accepted, proposed int) { return sampleInterval(c.W) }
+
+// Measure returns the local energy and writes O_k into o unless o is nil.
 func (c *ContinuousWalker) Measure(o []float64) float64 {
 	return measureContinuous(c.h, c.W.State(), c.grad, o)
 }
 
-func (c *ContinuousWalker) Refresh()                       { c.W.Refresh() }
+// Refresh recomputes the state's caches after the parameters changed.
+func (c *ContinuousWalker) Refresh() { c.W.Refresh() }
+
+// MarshalBinary encodes the chain (configuration, counters, RNG state).
 func (c *ContinuousWalker) MarshalBinary() ([]byte, error) { return c.W.MarshalBinary() }
+
+// UnmarshalBinary restores a chain encoded by MarshalBinary.
 func (c *ContinuousWalker) UnmarshalBinary(b []byte) error { return c.W.UnmarshalBinary(b) }
 
 // chain is a sampler chain that counts its moves; sampler.Walker,

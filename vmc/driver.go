@@ -36,6 +36,7 @@ type Walker interface {
 // System is a variational wave function together with its Hamiltonian and
 // sampler settings: it owns the parameters and makes walkers.
 type System interface {
+	// NumParams is the number of variational parameters P.
 	NumParams() int
 	// Params copies the parameters into dst (allocated when nil).
 	Params(dst []float64) []float64
@@ -50,9 +51,14 @@ type System interface {
 
 // Rule is a parameter update rule (solvers/optim's Rule satisfies it).
 type Rule interface {
+	// Step updates params in place from the (preconditioned) gradient.
 	Step(params, grad []float64)
+	// Name identifies the rule in checkpoints.
 	Name() string
+	// State is the rule's internal state (moments, step count), for
+	// checkpoints.
 	State() []float64
+	// SetState restores what State returned.
 	SetState(s []float64) error
 }
 
@@ -60,6 +66,7 @@ type Rule interface {
 // S the centred P×P covariance of the O_k, row-major (solvers/optim's SR
 // satisfies it).
 type Preconditioner interface {
+	// Solve writes δ into dst.
 	Solve(dst, S, f []float64) error
 }
 
@@ -363,8 +370,10 @@ func (d *Driver) History() []Record { return d.history }
 // Params returns a copy of the current parameters.
 func (d *Driver) Params() []float64 { return append([]float64(nil), d.params...) }
 
-// Rank is this driver's rank; Size the number of ranks.
+// Rank is this driver's rank.
 func (d *Driver) Rank() int { return d.c.Rank() }
+
+// Size is the number of ranks.
 func (d *Driver) Size() int { return d.c.Size() }
 
 func (d *Driver) wall() float64 { return d.wallBase + time.Since(d.started).Seconds() }

@@ -34,10 +34,17 @@ func NewGibbsContinuous(h *hamiltonian.Continuous, m sampler.GibbsModel, thin in
 	return &GibbsContinuous{H: h, Model: m, Thin: thin}, nil
 }
 
-func (s *GibbsContinuous) NumParams() int                 { return s.Model.NumParams() }
+// NumParams is the number of the model's parameters.
+func (s *GibbsContinuous) NumParams() int { return s.Model.NumParams() }
+
+// Params copies the model's parameters into dst (allocated when nil).
 func (s *GibbsContinuous) Params(dst []float64) []float64 { return s.Model.Params(dst) }
-func (s *GibbsContinuous) SetParams(p []float64)          { s.Model.SetParams(p) }
-func (s *GibbsContinuous) Exact() (float64, bool)         { return s.H.Exact() }
+
+// SetParams replaces the model's parameters.
+func (s *GibbsContinuous) SetParams(p []float64) { s.Model.SetParams(p) }
+
+// Exact is the Hamiltonian's exact ground-state energy, when known.
+func (s *GibbsContinuous) Exact() (float64, bool) { return s.H.Exact() }
 
 // NewWalker draws a starting configuration from the walker's own stream;
 // the driver's burn-in (Sweep calls) thermalises it.
@@ -61,11 +68,19 @@ type GibbsWalker struct {
 	grad []float64
 }
 
+// Sweep advances the chain by one sample interval.
 func (g *GibbsWalker) Sweep() (accepted, proposed int) { return sampleInterval(g.W) }
+
+// Measure returns the local energy and writes O_k into o unless o is nil.
 func (g *GibbsWalker) Measure(o []float64) float64 {
 	return measureContinuous(g.h, g.W.State(), g.grad, o)
 }
 
-func (g *GibbsWalker) Refresh()                       { g.W.Refresh() }
+// Refresh recomputes the state's caches after the parameters changed.
+func (g *GibbsWalker) Refresh() { g.W.Refresh() }
+
+// MarshalBinary encodes the chain (configuration, counters, RNG state).
 func (g *GibbsWalker) MarshalBinary() ([]byte, error) { return g.W.MarshalBinary() }
+
+// UnmarshalBinary restores a chain encoded by MarshalBinary.
 func (g *GibbsWalker) UnmarshalBinary(b []byte) error { return g.W.UnmarshalBinary(b) }

@@ -47,10 +47,17 @@ func NewLattice(h *hamiltonian.Spin, m *wavefunc.SpinRBM, set sampler.SpinSettin
 	return &Lattice{H: h, Model: m, Sampler: set}, nil
 }
 
-func (s *Lattice) NumParams() int                 { return s.Model.NumParams() }
+// NumParams is the number of the model's parameters.
+func (s *Lattice) NumParams() int { return s.Model.NumParams() }
+
+// Params copies the model's parameters into dst (allocated when nil).
 func (s *Lattice) Params(dst []float64) []float64 { return s.Model.Params(dst) }
-func (s *Lattice) SetParams(p []float64)          { s.Model.SetParams(p) }
-func (s *Lattice) Exact() (float64, bool)         { return s.Reference, s.HasReference }
+
+// SetParams replaces the model's parameters.
+func (s *Lattice) SetParams(p []float64) { s.Model.SetParams(p) }
+
+// Exact is the Reference energy, when HasReference.
+func (s *Lattice) Exact() (float64, bool) { return s.Reference, s.HasReference }
 
 // Sites is the number of lattice sites (result.json and the energy-per-site
 // plot use it).
@@ -92,8 +99,10 @@ type LatticeWalker struct {
 	h  *hamiltonian.Spin
 }
 
+// Sweep advances the chain by one sample interval.
 func (c *LatticeWalker) Sweep() (accepted, proposed int) { return sampleInterval(c.W) }
 
+// Measure returns the local energy and writes O_k into o unless o is nil.
 func (c *LatticeWalker) Measure(o []float64) float64 {
 	if o != nil {
 		c.st.ParamGrad(o)
@@ -101,6 +110,11 @@ func (c *LatticeWalker) Measure(o []float64) float64 {
 	return c.h.LocalEnergy(c.st.Spins(), c.st)
 }
 
-func (c *LatticeWalker) Refresh()                       { c.W.Refresh() }
+// Refresh recomputes the state's caches after the parameters changed.
+func (c *LatticeWalker) Refresh() { c.W.Refresh() }
+
+// MarshalBinary encodes the chain (configuration, counters, RNG state).
 func (c *LatticeWalker) MarshalBinary() ([]byte, error) { return c.W.MarshalBinary() }
+
+// UnmarshalBinary restores a chain encoded by MarshalBinary.
 func (c *LatticeWalker) UnmarshalBinary(b []byte) error { return c.W.UnmarshalBinary(b) }
