@@ -9,7 +9,7 @@ import (
 // DeepSet is a correlation factor for electrons that is symmetric under
 // every permutation of same-spin electrons, so that it can multiply a
 // Slater determinant without breaking antisymmetry. It is a "deep set"
-// (a sum-pooled embedding read out by a dense network) over three kinds
+// (a pooled embedding read out by a dense network) over three kinds
 // of items, each seen through squared, dimensionless distances: an
 // electron i through s_i = ω |r_i|² (channel 0, N items), a pair through
 // t_ij = ω |r_i − r_j|² and σ_ij = s_i + s_j (channel 1 for same-spin
@@ -24,20 +24,21 @@ import (
 //
 //	ln J = Σ_m L_m g_m + Σ_h w_h f(c_h + Σ_m U_hm g_m).
 //
-// Why this form: sums over items are invariant under any relabelling of
-// the items, a pair's inputs are symmetric in its two electrons, and the
-// same-spin and opposite-spin pairs are pooled separately, so ln J is unchanged by exchanging two same-spin electrons
-// (and by exchanging the whole spin-up and spin-down sets, for equal
-// numbers of each); it is not symmetric under the exchange of one
-// spin-up and one spin-down electron, which antisymmetry does not ask.
-// The inputs are rotation invariants, matching the L = 0 ground states of
-// closed shells. They are squared distances, so J is smooth at
-// coalescence and leaves the Kato cusp to the Padé–Jastrow factor;
-// averaging instead of summing keeps the read-out's inputs of order one
-// for every N. σ makes a pair feature depend on where the pair sits in
-// the trap, the electron–electron–trap correlation of three-body
-// Jastrow factors, at no extra cost per move. With L = w = 0, ln J = 0 exactly (the initial state of
-// Randomize): the product starts at Slater × Padé.
+// Why this form: averages over items are invariant under any relabelling
+// of the items, a pair's inputs are symmetric in its two electrons, and
+// the same-spin and opposite-spin pairs are pooled separately, so ln J is
+// unchanged by exchanging two same-spin electrons (and by exchanging the
+// whole spin-up and spin-down sets, for equal numbers of each); it is not
+// symmetric under the exchange of one spin-up and one spin-down electron,
+// which antisymmetry does not ask. The inputs are rotation invariants,
+// matching the L = 0 ground states of closed shells. They are squared
+// distances, so J is smooth at coalescence and leaves the Kato cusp to
+// the Padé–Jastrow factor. σ makes a pair feature depend on where the
+// pair sits in the trap (the electron–electron–trap correlation of
+// three-body Jastrow factors) at no extra cost per move. Averaging
+// instead of summing keeps the read-out's inputs of order one for every
+// N. With L = w = 0, ln J = 0 exactly (the state Randomize leaves): the
+// product starts at Slater × Padé.
 //
 // Parameters, flat: A (3K), B (3K), S (2K, pair channels), L (3K), U
 // (H×3K row-major), c (H), w (H), channels in the order one-body,
