@@ -103,7 +103,10 @@ func RunLocal(n int, fn func(c Comm) error) error {
 	return errors.Join(errs...)
 }
 
+// Rank is this rank's index in the group.
 func (c *LocalComm) Rank() int { return c.rank }
+
+// Size is the number of ranks in the group.
 func (c *LocalComm) Size() int { return c.h.n }
 
 // exchange deposits a copy of buf, waits for all ranks, checks that they
@@ -138,6 +141,7 @@ func (c *LocalComm) exchange(call string, buf []float64, read func(slots [][]flo
 	return nil
 }
 
+// AllReduce combines buf element-wise over the group with op, in place.
 func (c *LocalComm) AllReduce(buf []float64, op Op) error {
 	if err := checkOp(c, op); err != nil {
 		return err
@@ -164,6 +168,7 @@ func (c *LocalComm) AllReduce(buf []float64, op Op) error {
 	})
 }
 
+// Bcast copies root's buf into every rank's buf.
 func (c *LocalComm) Bcast(buf []float64, root int) error {
 	if err := checkRoot(c, "Bcast", root); err != nil {
 		return err
@@ -171,6 +176,7 @@ func (c *LocalComm) Bcast(buf []float64, root int) error {
 	return c.exchange("Bcast", buf, func(slots [][]float64) { copy(buf, slots[root]) })
 }
 
+// Gather concatenates every rank's send, in rank order, into root's recv.
 func (c *LocalComm) Gather(send, recv []float64, root int) error {
 	if err := checkRoot(c, "Gather", root); err != nil {
 		return err
@@ -203,6 +209,7 @@ func (c *LocalComm) Gather(send, recv []float64, root int) error {
 	return nil
 }
 
+// Barrier waits for every rank of the group.
 func (c *LocalComm) Barrier() error {
 	return c.exchange("Barrier", nil, func([][]float64) {})
 }
@@ -219,4 +226,5 @@ func (c *LocalComm) Aborted() (bool, int) {
 	return c.h.aborted, c.h.code
 }
 
+// Finalize has nothing to release.
 func (c *LocalComm) Finalize() error { return nil }

@@ -13,14 +13,19 @@ func NewSerial() *Serial { return &Serial{} }
 
 var _ Comm = (*Serial)(nil)
 
+// Rank is 0.
 func (*Serial) Rank() int { return 0 }
+
+// Size is 1.
 func (*Serial) Size() int { return 1 }
 
 // AllReduce leaves buf as it is: the reduction over one rank is its input.
 func (s *Serial) AllReduce(buf []float64, op Op) error { return checkOp(s, op) }
 
+// Bcast leaves buf as it is: rank 0 is the only root.
 func (s *Serial) Bcast(buf []float64, root int) error { return checkRoot(s, "Bcast", root) }
 
+// Gather copies send into recv, which must have the same length.
 func (s *Serial) Gather(send, recv []float64, root int) error {
 	if err := checkRoot(s, "Gather", root); err != nil {
 		return err
@@ -32,9 +37,11 @@ func (s *Serial) Gather(send, recv []float64, root int) error {
 	return nil
 }
 
+// Barrier returns at once.
 func (*Serial) Barrier() error { return nil }
 
 // Abort exits the process with code.
 func (*Serial) Abort(code int) { os.Exit(code) }
 
+// Finalize has nothing to release.
 func (*Serial) Finalize() error { return nil }
