@@ -25,13 +25,19 @@ func NewGaussian(n, d int, alpha, beta float64) *Gaussian {
 	return &Gaussian{n: n, d: d, alpha: alpha, beta: beta}
 }
 
+// Particles is N.
 func (g *Gaussian) Particles() int { return g.n }
-func (g *Gaussian) Dims() int      { return g.d }
+
+// Dims is d.
+func (g *Gaussian) Dims() int { return g.d }
+
+// NumParams is 1: α (β is fixed).
 func (g *Gaussian) NumParams() int { return 1 }
 
 // Alpha is the current variational parameter.
 func (g *Gaussian) Alpha() float64 { return g.alpha }
 
+// Params copies [α] into dst (allocated when nil).
 func (g *Gaussian) Params(dst []float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, 1)
@@ -40,6 +46,7 @@ func (g *Gaussian) Params(dst []float64) []float64 {
 	return dst
 }
 
+// SetParams sets α = p[0]; it panics unless len(p) = 1.
 func (g *Gaussian) SetParams(p []float64) {
 	if len(p) != 1 {
 		panic(fmt.Sprintf("wavefunc: Gaussian.SetParams with %d values, want 1", len(p)))
@@ -64,6 +71,7 @@ func (g *Gaussian) q(r []float64) float64 {
 	return s
 }
 
+// NewState returns the state at configuration x (N·d values).
 func (g *Gaussian) NewState(x []float64) State {
 	if len(x) != g.n*g.d {
 		panic(fmt.Sprintf("wavefunc: Gaussian.NewState with %d coordinates, want %d", len(x), g.n*g.d))

@@ -28,10 +28,16 @@ func NewHardSphereJastrow(n, d int, a float64) *HardSphereJastrow {
 	return &HardSphereJastrow{n: n, d: d, a: a}
 }
 
+// Particles is N.
 func (h *HardSphereJastrow) Particles() int { return h.n }
-func (h *HardSphereJastrow) Dims() int      { return h.d }
+
+// Dims is d.
+func (h *HardSphereJastrow) Dims() int { return h.d }
+
+// NumParams is 0: the radius is fixed.
 func (h *HardSphereJastrow) NumParams() int { return 0 }
 
+// Params returns dst[:0].
 func (h *HardSphereJastrow) Params(dst []float64) []float64 {
 	if dst == nil {
 		dst = []float64{}
@@ -39,6 +45,7 @@ func (h *HardSphereJastrow) Params(dst []float64) []float64 {
 	return dst[:0]
 }
 
+// SetParams accepts only an empty p.
 func (h *HardSphereJastrow) SetParams(p []float64) {
 	if len(p) != 0 {
 		panic(fmt.Sprintf("wavefunc: HardSphereJastrow.SetParams with %d values, want 0", len(p)))
@@ -62,6 +69,7 @@ func (h *HardSphereJastrow) d2u(r float64) float64 {
 	return -h.a * (2*r - h.a) / (t * t)
 }
 
+// NewState returns the state at configuration x (N·d values).
 func (h *HardSphereJastrow) NewState(x []float64) State {
 	n, d := h.n, h.d
 	if len(x) != n*d {

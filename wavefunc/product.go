@@ -36,10 +36,16 @@ func NewProduct(ms ...Model) Model {
 // Factors returns the factor models in order.
 func (p *Product) Factors() []Model { return p.ms }
 
+// Particles is the factors' N.
 func (p *Product) Particles() int { return p.ms[0].Particles() }
-func (p *Product) Dims() int      { return p.ms[0].Dims() }
+
+// Dims is the factors' d.
+func (p *Product) Dims() int { return p.ms[0].Dims() }
+
+// NumParams is the sum of the factors' parameter counts.
 func (p *Product) NumParams() int { return p.off[len(p.ms)] }
 
+// Params concatenates the factors' parameters, in order, into dst (allocated when nil).
 func (p *Product) Params(dst []float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, p.NumParams())
@@ -50,6 +56,7 @@ func (p *Product) Params(dst []float64) []float64 {
 	return dst[:p.NumParams()]
 }
 
+// SetParams hands each factor its slice of v, in order.
 func (p *Product) SetParams(v []float64) {
 	if len(v) != p.NumParams() {
 		panic(fmt.Sprintf("wavefunc: Product.SetParams with %d values, want %d", len(v), p.NumParams()))
@@ -59,6 +66,7 @@ func (p *Product) SetParams(v []float64) {
 	}
 }
 
+// NewState returns the product of the factors' states at configuration x.
 func (p *Product) NewState(x []float64) State {
 	s := &productState{
 		p:   p,

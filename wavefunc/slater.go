@@ -102,13 +102,19 @@ func NewSlater(n, d int, alpha float64) (*Slater, error) {
 	return &Slater{n: n, d: d, m: n / 2, alpha: alpha, qn: qn, nmax: shell, RefreshEvery: 1000}, nil
 }
 
+// Particles is N.
 func (s *Slater) Particles() int { return s.n }
-func (s *Slater) Dims() int      { return s.d }
+
+// Dims is d.
+func (s *Slater) Dims() int { return s.d }
+
+// NumParams is 1: the orbital scale α.
 func (s *Slater) NumParams() int { return 1 }
 
 // Alpha is the orbital scale.
 func (s *Slater) Alpha() float64 { return s.alpha }
 
+// Params copies [α] into dst (allocated when nil).
 func (s *Slater) Params(dst []float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, 1)
@@ -117,6 +123,7 @@ func (s *Slater) Params(dst []float64) []float64 {
 	return dst[:1]
 }
 
+// SetParams sets α = p[0]; it panics unless len(p) = 1.
 func (s *Slater) SetParams(p []float64) {
 	if len(p) != 1 {
 		panic(fmt.Sprintf("wavefunc: Slater.SetParams with %d values, want 1", len(p)))
@@ -136,6 +143,7 @@ func hermite(h []float64, t float64) {
 	}
 }
 
+// NewState returns the state at configuration x (N·d values).
 func (s *Slater) NewState(x []float64) State {
 	n, d, m := s.n, s.d, s.m
 	if len(x) != n*d {
