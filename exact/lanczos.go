@@ -35,14 +35,14 @@ const minKrylov = 8
 
 // Result is an exact ground-state energy and how it was obtained.
 type Result struct {
-	Energy   float64 `json:"energy"`
-	Sites    int     `json:"sites"`
-	Dim      int     `json:"dimension"`
-	Sector   string  `json:"sector"` // "full" or "Sz=…"
-	Krylov   int     `json:"krylov"`
-	MatVecs  int     `json:"matvecs"`
-	Residual float64 `json:"residual"`
-	Bytes    int64   `json:"bytes"`
+	Energy   float64 `json:"energy"`    // ground-state energy
+	Sites    int     `json:"sites"`     // lattice sites N
+	Dim      int     `json:"dimension"` // dimension of the sector's basis
+	Sector   string  `json:"sector"`    // "full" or "Sz=…"
+	Krylov   int     `json:"krylov"`    // Krylov space size per restart
+	MatVecs  int     `json:"matvecs"`   // Hamiltonian applications
+	Residual float64 `json:"residual"`  // Lanczos residual estimate |β_m y_m|
+	Bytes    int64   `json:"bytes"`     // memory of the Lanczos vectors (Need)
 }
 
 // ErrMemory is wrapped by the error returned when a system needs more

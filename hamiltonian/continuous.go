@@ -17,13 +17,13 @@ import (
 // and/or hard spheres of radius HardSphere (V = +Inf when some r_ij ≤ a).
 // Fermions only changes Exact (shell filling instead of a condensate).
 type Continuous struct {
-	N, D       int
-	Omega      float64
-	Elliptical bool
-	Gamma      float64
-	Coulomb    bool
-	HardSphere float64
-	Fermions   bool
+	N, D       int     // particles and dimensions
+	Omega      float64 // trap frequency ω
+	Elliptical bool    // V_trap with γ² z² (d = 3)
+	Gamma      float64 // γ of the elliptical trap
+	Coulomb    bool    // Σ_{i<j} 1/r_ij
+	HardSphere float64 // radius a > 0 of the hard spheres; 0 for none
+	Fermions   bool    // electrons (shell filling) rather than bosons, for Exact
 }
 
 // Validate reports the first field whose value makes the system undefined.

@@ -119,12 +119,12 @@ type Options struct {
 // Record is one row of the optimisation history.
 type Record struct {
 	Iteration    int
-	Energy       float64
-	Error        float64
-	Variance     float64
-	Acceptance   float64
-	GradNorm     float64
-	LearningRate float64
+	Energy       float64 // mean local energy of the iteration's samples
+	Error        float64 // its error bar
+	Variance     float64 // variance of E_L
+	Acceptance   float64 // accepted / proposed moves
+	GradNorm     float64 // |G| of the energy gradient
+	LearningRate float64 // the rule's step size at this iteration
 	Wall         float64 // seconds since the run started
 }
 
@@ -147,16 +147,16 @@ func RecordFromRow(row []float64) (Record, error) {
 
 // Result is the outcome of a run.
 type Result struct {
-	Energy     float64
+	Energy     float64 // production mean of E_L
 	Error      float64 // blocking error bar of the production mean
 	Variance   float64 // variance of E_L
-	Acceptance float64
-	Samples    int64 // production samples over all walkers and ranks
+	Acceptance float64 // accepted / proposed moves in production
+	Samples    int64   // production samples over all walkers and ranks
 	Ranks      int
 	Walkers    int // per rank
-	Iterations int
+	Iterations int // optimisation iterations completed
 	Params     []float64
-	Exact      float64
+	Exact      float64 // the System's exact energy, when HasExact
 	HasExact   bool
 	History    []Record
 }
