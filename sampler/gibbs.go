@@ -2,7 +2,6 @@ package sampler
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/vmcmpi/vmcmpi/wavefunc"
@@ -29,19 +28,15 @@ type GibbsModel interface {
 // once and is always accepted; successive configurations are far less
 // correlated than those of single-particle Metropolis moves when the
 // weights are small. It has the same methods as Walker, so a driver can
-// hold either behind one interface.
+// hold either behind one interface; its counters count single-particle
+// updates, accepted and proposed alike (Gibbs draws are never rejected).
 type GibbsWalker struct {
-	model  GibbsModel
-	state  wavefunc.State
+	chain
+	gibbs  GibbsModel
 	burnIn int
 	thin   int
-	src    *rand.PCG
-	rng    *rand.Rand
-	n, d   int
 
 	h, x []float64
-
-	accepted, proposed uint64
 }
 
 // NewGibbs returns a Gibbs chain at configuration x (copied) that discards
@@ -53,39 +48,22 @@ func NewGibbs(m GibbsModel, x []float64, burnIn, thin int, src *rand.PCG) (*Gibb
 	if burnIn < 0 || thin < 0 {
 		return nil, fmt.Errorf("sampler: gibbs: burn-in %d and thin %d must not be negative", burnIn, thin)
 	}
-	n, d := m.Particles(), m.Dims()
-	if len(x) != n*d {
-		return nil, fmt.Errorf("sampler: configuration has %d values, want N·d = %d", len(x), n*d)
-	}
-	s := m.NewState(x)
-	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
-		return nil, fmt.Errorf("sampler: ln|Ψ| = %g at the initial configuration", lp)
+	c, err := newChain(m, x, src)
+	if err != nil {
+		return nil, err
 	}
 	return &GibbsWalker{
-		model: m, state: s, burnIn: burnIn, thin: thin, src: src, rng: rand.New(src), n: n, d: d,
-		h: make([]float64, m.Hidden()), x: make([]float64, n*d),
+		chain: c, gibbs: m, burnIn: burnIn, thin: thin,
+		h: make([]float64, m.Hidden()), x: make([]float64, c.n*c.d),
 	}, nil
 }
-
-// State is the walker's wave-function state at its current configuration.
-func (w *GibbsWalker) State() wavefunc.State { return w.state }
-
-// Rand is the walker's random number generator.
-func (w *GibbsWalker) Rand() *rand.Rand { return w.rng }
-
-// Counts returns the accepted and proposed single-particle updates since
-// the last ResetCounts (equal: Gibbs draws are never rejected).
-func (w *GibbsWalker) Counts() (accepted, proposed uint64) { return w.accepted, w.proposed }
-
-// ResetCounts zeroes the move counters.
-func (w *GibbsWalker) ResetCounts() { w.accepted, w.proposed = 0, 0 }
 
 // Sweep draws h given x, then a new x given h, and moves the state there
 // particle by particle (Propose + Accept keeps its caches consistent at
 // O(N·d·H), the cost of the draws themselves). It returns N.
 func (w *GibbsWalker) Sweep() int {
-	w.model.GibbsHidden(w.state.Positions(), w.h, w.rng)
-	w.model.GibbsVisible(w.h, w.x, w.rng)
+	w.gibbs.GibbsHidden(w.state.Positions(), w.h, w.rng)
+	w.gibbs.GibbsVisible(w.h, w.x, w.rng)
 	d := w.d
 	for i := range w.n {
 		w.state.Propose(i, w.x[i*d:(i+1)*d])
@@ -111,27 +89,15 @@ func (w *GibbsWalker) Thermalize() {
 	w.ResetCounts()
 }
 
-// Refresh recomputes the state's caches after the parameters changed.
-func (w *GibbsWalker) Refresh() { w.state.Refresh() }
-
 const gibbsMagic = "VMCG"
 
 // MarshalBinary encodes the configuration, the move counters and the PCG
 // state; the hidden units are redrawn from x at every sweep, so they are
 // not part of the chain's state.
-func (w *GibbsWalker) MarshalBinary() ([]byte, error) {
-	return marshalContinuous(gibbsMagic, w.state.Positions(), w.accepted, w.proposed, w.src)
-}
+func (w *GibbsWalker) MarshalBinary() ([]byte, error) { return w.marshal(gibbsMagic) }
 
 // UnmarshalBinary restores a chain written by MarshalBinary for a model of
 // the same shape.
 func (w *GibbsWalker) UnmarshalBinary(b []byte) error {
-	s, acc, prop, src, err := unmarshalContinuous(b, gibbsMagic, "Gibbs walker", w.model, w.n*w.d)
-	if err != nil {
-		return err
-	}
-	*w.src = *src
-	w.state = s
-	w.accepted, w.proposed = acc, prop
-	return nil
+	return w.unmarshal(b, gibbsMagic, "Gibbs walker")
 }

@@ -3,10 +3,6 @@ package sampler
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
-	"math/rand/v2"
-
-	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
 // A walker record is little-endian: a 4-byte magic naming the walker type,
@@ -39,44 +35,4 @@ func readHeader(b []byte, magic, what string) (count, accepted, proposed uint64,
 	}
 	return binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:]),
 		binary.LittleEndian.Uint64(b[24:]), b[headerLen:], nil
-}
-
-// marshalContinuous encodes a chain in continuous space: configuration x,
-// counters and PCG state.
-func marshalContinuous(magic string, x []float64, accepted, proposed uint64, src *rand.PCG) ([]byte, error) {
-	b := make([]byte, 0, headerLen+8*len(x)+24)
-	b = appendHeader(b, magic, len(x), accepted, proposed)
-	for _, v := range x {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	return src.AppendBinary(b)
-}
-
-// unmarshalContinuous decodes a record written by marshalContinuous for a
-// model of nx coordinates and builds the model's state at the restored
-// configuration, which must have a finite ln|Ψ|.
-func unmarshalContinuous(b []byte, magic, what string, m wavefunc.Model, nx int) (s wavefunc.State, accepted, proposed uint64, src *rand.PCG, err error) {
-	n, acc, prop, b, err := readHeader(b, magic, what)
-	if err != nil {
-		return nil, 0, 0, nil, err
-	}
-	if n != uint64(nx) {
-		return nil, 0, 0, nil, fmt.Errorf("sampler: %s record has %d coordinates, want %d", what, n, nx)
-	}
-	if uint64(len(b)) < 8*n {
-		return nil, 0, 0, nil, fmt.Errorf("sampler: %s record cut short", what)
-	}
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	src = new(rand.PCG)
-	if err := src.UnmarshalBinary(b[8*n:]); err != nil {
-		return nil, 0, 0, nil, fmt.Errorf("sampler: %s RNG state: %w", what, err)
-	}
-	s = m.NewState(x)
-	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
-		return nil, 0, 0, nil, fmt.Errorf("sampler: restored configuration has ln|Ψ| = %g", lp)
-	}
-	return s, acc, prop, src, nil
 }

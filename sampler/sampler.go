@@ -97,16 +97,10 @@ func NewSource(seed uint64, rank, walker int) *rand.PCG {
 
 // Walker is one Markov chain. It is used by one goroutine at a time.
 type Walker struct {
-	model wavefunc.Model
-	state wavefunc.State
-	set   Settings
-	src   *rand.PCG
-	rng   *rand.Rand
-	n, d  int
+	chain
+	set Settings
 
 	pos, fOld, fNew []float64
-
-	accepted, proposed uint64
 }
 
 // New returns a Walker at configuration x (N·d values, copied) drawing its
@@ -115,35 +109,19 @@ func New(m wavefunc.Model, x []float64, set Settings, src *rand.PCG) (*Walker, e
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
-	n, d := m.Particles(), m.Dims()
-	if len(x) != n*d {
-		return nil, fmt.Errorf("sampler: configuration has %d values, want N·d = %d", len(x), n*d)
+	c, err := newChain(m, x, src)
+	if err != nil {
+		return nil, err
 	}
-	s := m.NewState(x)
-	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
-		return nil, fmt.Errorf("sampler: ln|Ψ| = %g at the initial configuration", lp)
-	}
+	d := c.d
 	return &Walker{
-		model: m, state: s, set: set, src: src, rng: rand.New(src), n: n, d: d,
+		chain: c, set: set,
 		pos: make([]float64, d), fOld: make([]float64, d), fNew: make([]float64, d),
 	}, nil
 }
 
-// State is the walker's wave-function state at its current configuration.
-func (w *Walker) State() wavefunc.State { return w.state }
-
 // Settings returns the walker's settings.
 func (w *Walker) Settings() Settings { return w.set }
-
-// Rand is the walker's random number generator, for callers that need
-// extra random numbers in the same reproducible stream.
-func (w *Walker) Rand() *rand.Rand { return w.rng }
-
-// Counts returns the accepted and proposed moves since the last ResetCounts.
-func (w *Walker) Counts() (accepted, proposed uint64) { return w.accepted, w.proposed }
-
-// ResetCounts zeroes the move counters.
-func (w *Walker) ResetCounts() { w.accepted, w.proposed = 0, 0 }
 
 // Move proposes one move of particle i and reports whether it was accepted.
 func (w *Walker) Move(i int) bool {
@@ -221,28 +199,13 @@ func (w *Walker) Thermalize() {
 	w.ResetCounts()
 }
 
-// Refresh recomputes the state's caches, after the model's parameters
-// changed.
-func (w *Walker) Refresh() { w.state.Refresh() }
-
 const magic = "VMCW"
 
 // MarshalBinary encodes the configuration, the PCG state and the move
 // counters (little-endian), so a checkpoint can continue the chain exactly.
-func (w *Walker) MarshalBinary() ([]byte, error) {
-	return marshalContinuous(magic, w.state.Positions(), w.accepted, w.proposed, w.src)
-}
+func (w *Walker) MarshalBinary() ([]byte, error) { return w.marshal(magic) }
 
 // UnmarshalBinary restores a walker marshalled by MarshalBinary of a walker
 // of the same model shape; the state is rebuilt from the model's current
 // parameters.
-func (w *Walker) UnmarshalBinary(b []byte) error {
-	s, acc, prop, src, err := unmarshalContinuous(b, magic, "walker", w.model, w.n*w.d)
-	if err != nil {
-		return err
-	}
-	*w.src = *src
-	w.state = s
-	w.accepted, w.proposed = acc, prop
-	return nil
-}
+func (w *Walker) UnmarshalBinary(b []byte) error { return w.unmarshal(b, magic, "walker") }
