@@ -26,7 +26,7 @@ func (res *regressResult) write(dir string, plots bool) ([]string, error) {
 	var files []string
 	put := func(name string, data []byte) error {
 		p := filepath.Join(dir, name)
-		if err := regressWriteFile(p, data); err != nil {
+		if err := writeAtomic(p, data); err != nil {
 			return err
 		}
 		files = append(files, p)
@@ -75,17 +75,6 @@ func (res *regressResult) write(dir string, plots bool) ([]string, error) {
 		files = append(files, path)
 	}
 	return files, nil
-}
-
-func regressWriteFile(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	return nil
 }
 
 func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
