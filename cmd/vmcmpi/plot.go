@@ -105,23 +105,37 @@ func readCSV(path string) ([]string, [][]float64, error) {
 	return header, rows, nil
 }
 
+// readColumns reads the CSV file at path and returns one column for each
+// list of accepted header names (the first name found wins); want
+// describes the columns for the error when one is missing.
+func readColumns(path, want string, names ...[]string) ([][]float64, error) {
+	header, rows, err := readCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	idx := make([]int, len(names))
+	for k, alt := range names {
+		if idx[k] = column(header, alt...); idx[k] < 0 {
+			return nil, fmt.Errorf("%s: header %q lacks %s", path, strings.Join(header, ","), want)
+		}
+	}
+	cols := make([][]float64, len(names))
+	for _, row := range rows {
+		for k, i := range idx {
+			cols[k] = append(cols[k], row[i])
+		}
+	}
+	return cols, nil
+}
+
 // readHistory reads the iteration, energy and error columns of history.csv.
 func readHistory(path string) (energySeries, error) {
-	header, rows, err := readCSV(path)
+	c, err := readColumns(path, "an iteration, energy or error column",
+		[]string{"iteration", "iter"}, []string{"energy"}, []string{"error", "energy_error"})
 	if err != nil {
 		return energySeries{}, err
 	}
-	ci, ce, cr := column(header, "iteration", "iter"), column(header, "energy"), column(header, "error", "energy_error")
-	if ci < 0 || ce < 0 || cr < 0 {
-		return energySeries{}, fmt.Errorf("%s: header %q lacks an iteration, energy or error column", path, strings.Join(header, ","))
-	}
-	var s energySeries
-	for _, row := range rows {
-		s.Iter = append(s.Iter, row[ci])
-		s.Energy = append(s.Energy, row[ce])
-		s.Error = append(s.Error, row[cr])
-	}
-	return s, nil
+	return energySeries{Iter: c[0], Energy: c[1], Error: c[2]}, nil
 }
 
 // runSummary is the part of result.json the plots use.
@@ -151,21 +165,11 @@ type radialDensity struct {
 
 // readDensity reads density.csv (columns r_lo, r_hi, density).
 func readDensity(path string) (radialDensity, error) {
-	header, rows, err := readCSV(path)
+	c, err := readColumns(path, "r_lo, r_hi or density", []string{"r_lo"}, []string{"r_hi"}, []string{"density"})
 	if err != nil {
 		return radialDensity{}, err
 	}
-	cl, ch, cd := column(header, "r_lo"), column(header, "r_hi"), column(header, "density")
-	if cl < 0 || ch < 0 || cd < 0 {
-		return radialDensity{}, fmt.Errorf("%s: header %q lacks r_lo, r_hi or density", path, strings.Join(header, ","))
-	}
-	var d radialDensity
-	for _, row := range rows {
-		d.Lo = append(d.Lo, row[cl])
-		d.Hi = append(d.Hi, row[ch])
-		d.Density = append(d.Density, row[cd])
-	}
-	return d, nil
+	return radialDensity{Lo: c[0], Hi: c[1], Density: c[2]}, nil
 }
 
 // writePlots draws every picture whose data exist in dir and returns the
