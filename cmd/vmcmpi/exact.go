@@ -111,7 +111,7 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	path := filepath.Join(cfg.Output.Dir, "exact.json")
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := writeAtomic(path, append(b, '\n')); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", path)

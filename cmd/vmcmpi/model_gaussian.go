@@ -21,25 +21,9 @@ func buildGaussian(cfg *Config, h *hamiltonian.Continuous, _ *rand.Rand) (wavefu
 	if !(w.Beta > 0) {
 		return nil, cfg.keyError("wavefunction.beta", w.Beta, "the Gaussian needs β > 0")
 	}
-	ms := []wavefunc.Model{wavefunc.NewGaussian(h.N, h.D, w.Alpha, w.Beta)}
-	if h.HardSphere > 0 {
-		ms = append(ms, wavefunc.NewHardSphereJastrow(h.N, h.D, h.HardSphere))
+	js, err := jastrowFactors(cfg, h)
+	if err != nil {
+		return nil, err
 	}
-	switch w.Jastrow {
-	case "none":
-	case "pade":
-		if h.N < 2 || h.D < 2 {
-			return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow), "the Padé factor needs system.particles ≥ 2 and system.dimensions 2 or 3")
-		}
-		if !(w.JastrowBeta >= 0) {
-			return nil, cfg.keyError("wavefunction.jastrow_beta", w.JastrowBeta, "the Padé β must be ≥ 0")
-		}
-		ms = append(ms, wavefunc.NewPade(h.N, h.D, w.JastrowBeta))
-	default:
-		return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow), `want "none" or "pade"`)
-	}
-	if len(ms) == 1 {
-		return ms[0], nil
-	}
-	return wavefunc.NewProduct(ms...), nil
+	return product(append([]wavefunc.Model{wavefunc.NewGaussian(h.N, h.D, w.Alpha, w.Beta)}, js...)), nil
 }

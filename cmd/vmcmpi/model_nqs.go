@@ -111,29 +111,9 @@ func buildFFNN(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc
 // withNQSJastrow multiplies m by the Padé–Jastrow factor when asked and by
 // the hard-sphere factor for hard-sphere bosons.
 func withNQSJastrow(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) (wavefunc.Model, error) {
-	w := cfg.Wavefunction
-	ms := []wavefunc.Model{m}
-	if h.HardSphere > 0 {
-		ms = append(ms, wavefunc.NewHardSphereJastrow(h.N, h.D, h.HardSphere))
+	js, err := jastrowFactors(cfg, h)
+	if err != nil {
+		return nil, err
 	}
-	switch w.Jastrow {
-	case "none":
-	case "pade":
-		switch {
-		case h.N < 2:
-			return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow),
-				fmt.Sprintf("a Jastrow factor needs interaction partners, but system.particles = %d", h.N))
-		case h.D < 2:
-			return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow), "the Padé cusp is defined in 2 and 3 dimensions, not system.dimensions = 1")
-		case !(w.JastrowBeta >= 0):
-			return nil, cfg.keyError("wavefunction.jastrow_beta", w.JastrowBeta, "the Padé β must be ≥ 0")
-		}
-		ms = append(ms, wavefunc.NewPade(h.N, h.D, w.JastrowBeta))
-	default:
-		return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow), `want "none" or "pade"`)
-	}
-	if len(ms) == 1 {
-		return m, nil
-	}
-	return wavefunc.NewProduct(ms...), nil
+	return product(append([]wavefunc.Model{m}, js...)), nil
 }

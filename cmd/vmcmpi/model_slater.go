@@ -38,20 +38,11 @@ func buildSlater(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefu
 	if err != nil {
 		return nil, cfg.keyError("system.particles", h.N, err.Error())
 	}
-	ms := []wavefunc.Model{sl}
-	switch w.Jastrow {
-	case "none":
-	case "pade":
-		switch {
-		case h.D < 2:
-			return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow), "the Padé cusp is defined in 2 and 3 dimensions, not system.dimensions = 1")
-		case !(w.JastrowBeta >= 0):
-			return nil, cfg.keyError("wavefunction.jastrow_beta", w.JastrowBeta, "the Padé β must be ≥ 0")
-		}
-		ms = append(ms, wavefunc.NewPade(h.N, h.D, w.JastrowBeta))
-	default:
-		return nil, cfg.keyError("wavefunction.jastrow", quote(w.Jastrow), `want "none" or "pade"`)
+	js, err := jastrowFactors(cfg, h)
+	if err != nil {
+		return nil, err
 	}
+	ms := append([]wavefunc.Model{sl}, js...)
 	var net wavefunc.Model
 	switch w.Network {
 	case "none":
@@ -69,10 +60,7 @@ func buildSlater(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefu
 	if net != nil {
 		ms = append(ms, net)
 	}
-	if len(ms) == 1 {
-		return sl, nil
-	}
-	return wavefunc.NewProduct(ms...), nil
+	return product(ms), nil
 }
 
 // maxFeatures bounds wavefunction.features: the State caches N²·K pair
