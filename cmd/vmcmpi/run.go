@@ -226,7 +226,22 @@ func (j *runJob) finish(res *vmc.Result, runErr error, stdout io.Writer) error {
 		return errors.Join(runErr, err)
 	}
 	if runErr != nil {
-		return fmt.Errorf("%w (history so far in %s)", runErr, filepath.Join(dir, "history.csv"))
+		saved := filepath.Join(dir, "history.csv")
+		if errors.Is(runErr, vmc.ErrStopped) {
+			return fmt.Errorf("%w (history so far in %s)", runErr, saved)
+		}
+		// A failed optimisation keeps the parameters worth restarting from:
+		// the last good ones before a divergence, else the current ones.
+		params := j.driver.Params()
+		var de *vmc.DivergenceError
+		if errors.As(runErr, &de) {
+			params = de.LastGood
+		}
+		path := filepath.Join(dir, "parameters.json")
+		if err := writeParameters(path, j.driver.Iteration(), runErr, params); err != nil {
+			return errors.Join(runErr, err)
+		}
+		return fmt.Errorf("%w (history so far in %s, parameters in %s)", runErr, saved, path)
 	}
 	if err := writeResult(filepath.Join(dir, "result.json"), j.cfg, j.sys, res); err != nil {
 		return err
@@ -274,6 +289,20 @@ func num(x float64) *float64 {
 		return nil
 	}
 	return &x
+}
+
+// writeParameters saves the parameters of a run that failed, with the
+// iteration and the reason, so that nothing computed is lost.
+func writeParameters(path string, iteration int, reason error, params []float64) error {
+	b, err := json.MarshalIndent(struct {
+		Iteration  int       `json:"iteration"`
+		Error      string    `json:"error"`
+		Parameters []float64 `json:"parameters"`
+	}{iteration, reason.Error(), params}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return writeAtomic(path, append(b, '\n'))
 }
 
 func writeResult(path string, cfg *Config, sys vmc.System, res *vmc.Result) error {

@@ -201,3 +201,34 @@ func TestRunWithoutProduction(t *testing.T) {
 		t.Errorf("a run with nothing to compute: %v", err)
 	}
 }
+
+// A learning rate far beyond the stability limit drives α negative (Ψ not
+// normalisable): the run fails naming the divergence and keeps history.csv
+// and the last good parameters (one positive α) in parameters.json.
+func TestRunDivergenceKeepsParameters(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "optimizer.learning_rate=10",
+		"-set", "optimizer.iterations=20", "-set", "output.progress=none"}
+	err := runRun(args, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "parameters.json") {
+		t.Fatalf("got %v, want a divergence that names parameters.json", err)
+	}
+	b, rerr := os.ReadFile(filepath.Join(dir, "parameters.json"))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	var p struct {
+		Iteration  int       `json:"iteration"`
+		Error      string    `json:"error"`
+		Parameters []float64 `json:"parameters"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Parameters) != 1 || !(p.Parameters[0] > 0) || !strings.Contains(p.Error, "diverged") || p.Iteration < 1 {
+		t.Errorf("parameters.json: %s", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "history.csv")); err != nil {
+		t.Errorf("history.csv not kept: %v", err)
+	}
+}
