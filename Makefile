@@ -17,6 +17,7 @@ help:
 	@echo "make test-mpi   the MPI suite under mpirun (needs libopenmpi-dev openmpi-bin)"
 	@echo "make test-slurm submit the job scripts to a throw-away local SLURM (needs slurmctld slurmd slurm-client munge)"
 	@echo "make bench      benchmarks (steps/s, allocations); bench-mpi for the MPI collectives"
+	@echo "make fuzz       the config, AME and CSV fuzz targets (FUZZTIME each, default 30s)"
 	@echo "make build | build-mpi | lint | clean"
 
 build:
@@ -64,8 +65,12 @@ bench-mpi:
 	$(MPIENV) $(GO) test -tags mpi -run '^$$' -bench 'MPIAllReduce8' -benchtime 20000x -count 5 -benchmem -exec "$(MPIRUN) -np 2" ./comm/
 	$(MPIENV) $(GO) test -tags mpi -run '^$$' -bench 'MPIAllReduce1e6' -benchtime 300x -count 5 -benchmem -exec "$(MPIRUN) -np 2" ./comm/
 
+# Each fuzz target for FUZZTIME; seeds are configs/*.toml and real AME/CSV lines.
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzConfig -fuzztime 30s ./cmd/vmcmpi/
+	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./cmd/vmcmpi/
+	$(GO) test -run '^$$' -fuzz '^FuzzAME$$' -fuzztime $(FUZZTIME) ./dataset/
+	$(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./dataset/
 
 clean:
 	rm -rf bin out
