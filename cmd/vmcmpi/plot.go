@@ -217,6 +217,36 @@ func writePlots(dir string) ([]string, error) {
 	return files, nil
 }
 
+// distinctTicks are gonum/plot's default ticks labelled with as many
+// decimals as their spacing needs: an energy converging to 3 spans
+// 2.99–3.04, which the default labels would all print as "3".
+type distinctTicks struct{}
+
+func (distinctTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	step := math.Inf(1)
+	prev := math.NaN()
+	for _, t := range ts {
+		if t.Label == "" {
+			continue
+		}
+		if d := t.Value - prev; d > 0 && d < step {
+			step = d
+		}
+		prev = t.Value
+	}
+	dec := 0
+	if !math.IsInf(step, 1) {
+		dec = max(0, int(math.Ceil(-math.Log10(step)-1e-9)))
+	}
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', dec, 64)
+		}
+	}
+	return ts
+}
+
 // errPoints feeds points with symmetric vertical error bars to gonum/plot.
 type errPoints struct {
 	plotter.XYs
@@ -229,6 +259,7 @@ func energyPlot(s energySeries, exact *float64, scale float64, what, unit string
 	p.Title.Text = strings.ToUpper(what[:1]) + what[1:] + " during optimisation"
 	p.X.Label.Text = "iteration"
 	p.Y.Label.Text = what + " (" + unit + ")"
+	p.Y.Tick.Marker = distinctTicks{}
 	pts := errPoints{XYs: make(plotter.XYs, len(s.Iter)), YErrors: make(plotter.YErrors, len(s.Iter))}
 	for i := range s.Iter {
 		e := s.Error[i] / scale
