@@ -8,7 +8,9 @@
 //  1. the rank's walkers run on goroutines (at most Workers at a time); each
 //     draws Samples samples (Walker.Sweep then Walker.Measure) and keeps its
 //     own sums: E_L moments (Welford), a streaming blocking accumulator,
-//     Σ O_k, Σ (E_L−K) O_k and, for stochastic reconfiguration, Σ O_k O_l;
+//     Σ O_k, Σ (E_L−K) O_k and, for stochastic reconfiguration, Σ O_k O_l
+//     (dense path) or its diagonal and the samples' O vectors themselves
+//     (matrix-free path, Options.SRSolver);
 //  2. the walkers' sums are merged in walker order into one reduce.Buffer
 //     (the energy moments about the shift K = previous iteration's mean,
 //     identical on all ranks) together with the acceptance counts, a
@@ -17,7 +19,11 @@
 //     G_k = 2(⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩) and takes the same update step
 //     (SR first solves (S + ε)δ = G/2), so parameters stay identical without
 //     communication; a broadcast from rank 0 every SyncEvery iterations
-//     guards against drift.
+//     guards against drift. The matrix-free SR path instead runs conjugate
+//     gradient on every rank, each product S·v = ⟨Õ (Õ·v)⟩ (Õ = O − ⟨O⟩)
+//     formed from the kept O vectors and summed with one all-reduce of P
+//     doubles; above a thousand parameters this is cheaper than the dense
+//     P²/2 products per sample and the all-reduce of P² doubles.
 //
 // After the iterations, a production run with frozen parameters measures
 // the energy; each walker's chain gets a blocking error bar, and the

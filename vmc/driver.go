@@ -70,6 +70,51 @@ type Preconditioner interface {
 	Solve(dst, S, f []float64) error
 }
 
+// MatrixFree is a Preconditioner that can also solve (S + shift) δ = f from
+// products S·v alone, without S (solvers/optim's SR satisfies it).
+type MatrixFree interface {
+	Preconditioner
+	// SolveOp writes δ into dst; diag is the diagonal of S and apply(dst,
+	// v) writes S·v (without the shift), identically on every rank.
+	SolveOp(dst, diag, f []float64, apply func(dst, v []float64)) error
+}
+
+// SRSolver selects how stochastic reconfiguration solves its equations.
+type SRSolver int
+
+const (
+	// SRAuto uses SRDense up to SRCGAbove parameters and SRCG above, when
+	// the preconditioner is MatrixFree.
+	SRAuto SRSolver = iota
+	// SRDense sums Σ O_k O_l (P²/2 per sample, P² doubles in the
+	// all-reduce) and hands the dense S to Preconditioner.Solve.
+	SRDense
+	// SRCG keeps the iteration's O vectors (Samples × P per walker) and
+	// solves matrix-free with MatrixFree.SolveOp: each product S·v costs
+	// 2·P per sample and one all-reduce of P doubles.
+	SRCG
+)
+
+// String is the configuration name of the solver.
+func (s SRSolver) String() string {
+	switch s {
+	case SRAuto:
+		return "auto"
+	case SRDense:
+		return "dense"
+	case SRCG:
+		return "cg"
+	}
+	return fmt.Sprintf("SRSolver(%d)", int(s))
+}
+
+// DefaultSRCGAbove is the number of parameters above which SRAuto solves
+// matrix-free: from about a thousand parameters the dense path's P²/2
+// products per sample and its P³/3 Cholesky cost more than the
+// conjugate-gradient products, and its P² all-reduce dominates the
+// communication.
+const DefaultSRCGAbove = 1000
+
 // Options configure a Driver. Zero values are usable where noted.
 type Options struct {
 	// Walkers per rank (at least 1).
@@ -93,6 +138,11 @@ type Options struct {
 	Rule Rule
 	// SR, when set, preconditions the gradient (stochastic reconfiguration).
 	SR Preconditioner
+	// SRSolver chooses the dense or the matrix-free SR path; the zero
+	// value is SRAuto. SRCG needs an SR that is MatrixFree.
+	SRSolver SRSolver
+	// SRCGAbove is SRAuto's threshold on P; 0 means DefaultSRCGAbove.
+	SRCGAbove int
 	// LearningRate is recorded in the history when the rule does not
 	// report its own (a LearningRate() float64 method).
 	LearningRate float64
@@ -225,6 +275,14 @@ type Driver struct {
 	bBad                reduce.Vector
 	bO, bEO, bOO        reduce.Vector
 	grad, f, delta, cov []float64
+
+	// matrix-free SR (mf != nil): ⟨O⟩, the diagonal of S, n, the S·v
+	// operator handed to the solver, and the first error inside it
+	mf         MatrixFree
+	mean, diag []float64
+	nSamples   float64
+	applyFn    func(dst, v []float64)
+	applyErr   error
 }
 
 // New makes the walkers of this rank; it does no sampling.
@@ -250,7 +308,13 @@ func New(c comm.Comm, sys System, opt Options) (*Driver, error) {
 	if opt.Chunk == 0 {
 		opt.Chunk = max(opt.Samples, 1000)
 	}
+	if opt.SRCGAbove == 0 {
+		opt.SRCGAbove = DefaultSRCGAbove
+	}
 	d := &Driver{c: c, sys: sys, opt: opt, np: sys.NumParams(), started: time.Now()}
+	if err := d.chooseSR(); err != nil {
+		return nil, err
+	}
 	d.params = sys.Params(nil)
 	d.lastGood = append([]float64(nil), d.params...)
 	var werr error
@@ -261,7 +325,11 @@ func New(c comm.Comm, sys System, opt Options) (*Driver, error) {
 			break
 		}
 		d.walkers = append(d.walkers, wk)
-		d.accs = append(d.accs, newAccum(d.np, opt.SR != nil))
+		a := newAccum(d.np, opt.SR != nil && d.mf == nil)
+		if d.mf != nil {
+			a.keepO(opt.Samples, d.np)
+		}
+		d.accs = append(d.accs, a)
 	}
 	// Walkers start from random positions, so one rank may fail where the
 	// others succeed (hard spheres that cannot be placed): agree, so that no
@@ -292,7 +360,16 @@ func (d *Driver) layout() {
 	d.bBad = b.Vector("nonfinite", d.c.Size())
 	d.bO = b.Vector("sum_o", d.np)
 	d.bEO = b.Vector("sum_eo", d.np)
-	if d.opt.SR != nil {
+	switch {
+	case d.mf != nil:
+		// Only the diagonal of Σ O_k O_l: the preconditioner and the
+		// relative shift need it, and S·v comes from the kept O vectors.
+		d.bOO = b.Vector("sum_oo_diag", d.np)
+		d.delta = make([]float64, d.np)
+		d.mean = make([]float64, d.np)
+		d.diag = make([]float64, d.np)
+		d.applyFn = d.applyS
+	case d.opt.SR != nil:
 		d.bOO = b.Vector("sum_oo", d.np*d.np)
 		d.cov = make([]float64, d.np*d.np)
 		d.delta = make([]float64, d.np)
@@ -309,6 +386,13 @@ type accum struct {
 	acc, prop       float64
 	bad             int
 	o, so, seo, soo []float64
+
+	// Matrix-free SR: the iteration's O vectors, row i = sample i
+	// (centred after the all-reduce), the number of rows filled, and the
+	// scratch of S·v: t = Õ v and sv = Õᵀ t.
+	obs   []float64
+	rows  int
+	t, sv []float64
 }
 
 func newAccum(np int, sr bool) *accum {
@@ -319,8 +403,17 @@ func newAccum(np int, sr bool) *accum {
 	return a
 }
 
+// keepO makes the accumulator store each sample's O vector (matrix-free
+// SR) and sum only the squares O_k² into soo.
+func (a *accum) keepO(samples, np int) {
+	a.obs = make([]float64, samples*np)
+	a.soo = make([]float64, np)
+	a.t = make([]float64, samples)
+	a.sv = make([]float64, np)
+}
+
 func (a *accum) reset() {
-	a.n, a.mean, a.m2, a.acc, a.prop, a.bad = 0, 0, 0, 0, 0, 0
+	a.n, a.mean, a.m2, a.acc, a.prop, a.bad, a.rows = 0, 0, 0, 0, 0, 0, 0
 	a.blk.Reset()
 	clear(a.so)
 	clear(a.seo)
@@ -409,38 +502,7 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 	np := d.np
 	K := d.shift
 	err := d.forEach(ctx, func(w int) error {
-		wk, a := d.walkers[w], d.accs[w]
-		a.reset()
-		// Cached quantities are recomputed from the positions at every
-		// iteration, as a restored walker's are, so a resumed run stays
-		// bit-identical even when no update refreshed them.
-		wk.Refresh()
-		for range d.opt.Samples {
-			ac, pr := wk.Sweep()
-			a.acc += float64(ac)
-			a.prop += float64(pr)
-			e := wk.Measure(a.o)
-			if !finite(e) {
-				a.bad++
-				break
-			}
-			a.add(e)
-			de := e - K
-			for k, ok := range a.o {
-				a.so[k] += ok
-				a.seo[k] += de * ok
-			}
-			if sr {
-				// Upper triangle only: S is symmetric, and this P²/2
-				// loop per sample is SR's main cost.
-				for k, ok := range a.o {
-					row := a.soo[k*np+k : k*np+np]
-					for l, ol := range a.o[k:] {
-						row[l] += ok * ol
-					}
-				}
-			}
-		}
+		d.sampleWalker(w, K)
 		return nil
 	})
 	if err != nil {
@@ -506,7 +568,12 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 	if d.opt.Rule != nil && np > 0 {
 		copy(d.lastGood, d.params)
 		step := d.grad
-		if sr {
+		if d.mf != nil {
+			if err := d.solveMatrixFree(ctx, n); err != nil {
+				return rec, fmt.Errorf("vmc: iteration %d: stochastic reconfiguration (matrix-free): %w", d.iter, err)
+			}
+			step = d.delta
+		} else if sr {
 			for k := range np {
 				for l := range k {
 					soo[k*np+l] = soo[l*np+k]
@@ -544,6 +611,56 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		return rec, fmt.Errorf("after iteration %d: %w", d.iter, ErrStopped)
 	}
 	return rec, nil
+}
+
+// sampleWalker draws the iteration's samples of walker w into its
+// accumulator: energy moments and blocking, Σ O_k, Σ (E_L−K) O_k and, for
+// SR, the upper triangle of Σ O_k O_l (dense) or the O vectors themselves
+// and Σ O_k² (matrix-free). It allocates nothing.
+func (d *Driver) sampleWalker(w int, K float64) {
+	wk, a := d.walkers[w], d.accs[w]
+	np := d.np
+	a.reset()
+	// Cached quantities are recomputed from the positions at every
+	// iteration, as a restored walker's are, so a resumed run stays
+	// bit-identical even when no update refreshed them.
+	wk.Refresh()
+	for i := range d.opt.Samples {
+		ac, pr := wk.Sweep()
+		a.acc += float64(ac)
+		a.prop += float64(pr)
+		o := a.o
+		if a.obs != nil {
+			o = a.obs[i*np : (i+1)*np]
+		}
+		e := wk.Measure(o)
+		if !finite(e) {
+			a.bad++
+			break
+		}
+		a.add(e)
+		de := e - K
+		for k, ok := range o {
+			a.so[k] += ok
+			a.seo[k] += de * ok
+		}
+		switch {
+		case a.obs != nil:
+			a.rows++
+			for k, ok := range o {
+				a.soo[k] += ok * ok
+			}
+		case a.soo != nil:
+			// Upper triangle only: S is symmetric, and this P²/2 loop
+			// per sample is the dense path's main cost.
+			for k, ok := range o {
+				row := a.soo[k*np+k : k*np+np]
+				for l, ol := range o[k:] {
+					row[l] += ok * ol
+				}
+			}
+		}
+	}
 }
 
 func (d *Driver) mergeEnergy(a *accum) {
