@@ -92,6 +92,7 @@ type OptimizerConfig struct {
 	Momentum     float64 `toml:"momentum"`
 	Shift        float64 `toml:"shift"`
 	Rule         string  `toml:"rule"`
+	SRSolver     string  `toml:"sr_solver"`
 }
 
 // ProductionConfig is the [production] table.
@@ -123,7 +124,7 @@ func Defaults() Config {
 		},
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0.5, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
-			Kind: "adam", LearningRate: 0.05, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd",
+			Kind: "adam", LearningRate: 0.05, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto",
 		},
 		Production: ProductionConfig{Samples: 50000},
 		Output:     OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
@@ -326,6 +327,7 @@ func (c *Config) Validate() error {
 		{o.Momentum < 0 || o.Momentum >= 1, "optimizer.momentum", o.Momentum, "must be in [0, 1)"},
 		{o.Shift < 0, "optimizer.shift", o.Shift, "must be ≥ 0"},
 		{!oneOf(o.Rule, "gd", "adam"), "optimizer.rule", quote(o.Rule), `want "gd" or "adam"`},
+		{srSolver(o.SRSolver) < 0, "optimizer.sr_solver", quote(o.SRSolver), `want "auto", "dense" or "cg"`},
 		{c.Production.Samples < 0, "production.samples", c.Production.Samples, "must be ≥ 0"},
 		{c.Production.Samples == 0 && o.Iterations == 0, "production.samples", 0, "with optimizer.iterations = 0 as well there is nothing to compute"},
 		{c.Output.Dir == "", "output.dir", quote(c.Output.Dir), "must name a directory"},
@@ -361,6 +363,17 @@ func (c *Config) Validate() error {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// srSolver maps optimizer.sr_solver to the driver's choice, −1 when the
+// name is unknown.
+func srSolver(name string) vmc.SRSolver {
+	for _, s := range []vmc.SRSolver{vmc.SRAuto, vmc.SRDense, vmc.SRCG} {
+		if s.String() == name {
+			return s
+		}
+	}
+	return -1
+}
 
 // modelBuilder makes the trial wave function of wavefunction.kind for a
 // continuous system; rng (seeded from the config's seed, identical on all

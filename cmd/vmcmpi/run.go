@@ -199,6 +199,7 @@ func prepareRun(c comm.Comm, cfg *Config, adapt ...func(vmc.System, *vmc.Options
 		Seed:         uint64(cfg.Seed),
 		Rule:         rule,
 		SR:           sr,
+		SRSolver:     srSolver(cfg.Optimizer.SRSolver),
 		LearningRate: cfg.Optimizer.LearningRate,
 	}
 	for _, a := range adapt {
