@@ -109,10 +109,12 @@ func (s SRSolver) String() string {
 }
 
 // DefaultSRCGAbove is the number of parameters above which SRAuto solves
-// matrix-free: from about a thousand parameters the dense path's P²/2
-// products per sample and its P³/3 Cholesky cost more than the
-// conjugate-gradient products, and its P² all-reduce dominates the
-// communication.
+// matrix-free. Below it the dense path is kept for being exact (Cholesky,
+// no tolerance) and storing no samples; above it its P²/2 products per
+// sample, P³/3 factorisation and all-reduce of P² doubles dominate an
+// iteration by far. BenchmarkSRSolver finds CG faster already at a few
+// hundred parameters, so a lower SRCGAbove pays when Samples × P doubles
+// per walker fit in memory.
 const DefaultSRCGAbove = 1000
 
 // Options configure a Driver. Zero values are usable where noted.
