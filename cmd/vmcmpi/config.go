@@ -93,6 +93,7 @@ type OptimizerConfig struct {
 	Shift        float64 `toml:"shift"`
 	Rule         string  `toml:"rule"`
 	SRSolver     string  `toml:"sr_solver"`
+	CGTol        float64 `toml:"cg_tol"`
 }
 
 // ProductionConfig is the [production] table.
@@ -124,7 +125,7 @@ func Defaults() Config {
 		},
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0.5, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
-			Kind: "adam", LearningRate: 0.05, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto",
+			Kind: "adam", LearningRate: 0.05, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
 		},
 		Production: ProductionConfig{Samples: 50000},
 		Output:     OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
@@ -297,7 +298,7 @@ func (c *Config) Validate() error {
 		{"wavefunction.envelope", c.Wavefunction.Envelope}, {"wavefunction.jastrow_beta", c.Wavefunction.JastrowBeta},
 		{"sampler.step", c.Sampler.Step},
 		{"optimizer.learning_rate", c.Optimizer.LearningRate}, {"optimizer.momentum", c.Optimizer.Momentum},
-		{"optimizer.shift", c.Optimizer.Shift},
+		{"optimizer.shift", c.Optimizer.Shift}, {"optimizer.cg_tol", c.Optimizer.CGTol},
 	} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return c.keyError(f.key, f.v, "must be a finite number")
@@ -328,6 +329,7 @@ func (c *Config) Validate() error {
 		{o.Shift < 0, "optimizer.shift", o.Shift, "must be ≥ 0"},
 		{!oneOf(o.Rule, "gd", "adam"), "optimizer.rule", quote(o.Rule), `want "gd" or "adam"`},
 		{srSolver(o.SRSolver) < 0, "optimizer.sr_solver", quote(o.SRSolver), `want "auto", "dense" or "cg"`},
+		{!(o.CGTol > 0 && o.CGTol < 1), "optimizer.cg_tol", o.CGTol, "the relative residual of conjugate gradient must be in (0, 1)"},
 		{c.Production.Samples < 0, "production.samples", c.Production.Samples, "must be ≥ 0"},
 		{c.Production.Samples == 0 && o.Iterations == 0, "production.samples", 0, "with optimizer.iterations = 0 as well there is nothing to compute"},
 		{c.Output.Dir == "", "output.dir", quote(c.Output.Dir), "must name a directory"},

@@ -84,6 +84,7 @@ func TestConfigErrors(t *testing.T) {
 		{"[optimizer]\nkind = \"bfgs\"\n", []string{"optimizer.kind"}},
 		{"[optimizer]\niterations = -1\n", []string{"optimizer.iterations"}},
 		{"[optimizer]\nsr_solver = \"lu\"\n", []string{"optimizer.sr_solver", `"auto", "dense" or "cg"`}},
+		{"[optimizer]\ncg_tol = 0\n", []string{"optimizer.cg_tol", "(0, 1)"}},
 		{"[wavefunction]\nkind = \"tensor-network\"\n", []string{"wavefunction.kind"}},
 		{"seed = -1\n", []string{"seed"}},
 		{"[system]\nparticles = \"two\"\n", []string{"particles"}},

@@ -175,7 +175,7 @@ func buildOptimizer(cfg *Config, np int) (vmc.Rule, vmc.Preconditioner) {
 		return optim.NewGD(o.LearningRate)
 	}
 	if o.Kind == "sr" {
-		return rule(o.Rule), &optim.SR{Shift: o.Shift}
+		return rule(o.Rule), &optim.SR{Shift: o.Shift, CGTol: o.CGTol}
 	}
 	return rule(o.Kind), nil
 }

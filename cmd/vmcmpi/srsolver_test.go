@@ -29,9 +29,9 @@ func TestSRSolverKey(t *testing.T) {
 
 // `vmcmpi run` of the default (RBM × Padé, SR) with sr_solver = "cg" gives
 // the dense run's result: the same samples while the parameters agree, and
-// updates that differ by the CG tolerance (relative residual 1e-10, S + ε
-// with ε = 1e-3) only, so energies and parameters agree to ~1e-9; the
-// bounds are 1e-7.
+// updates that differ by the CG tolerance only (cg_tol = 1e-12 here, S + ε
+// with ε = 1e-3), so energies and parameters agree to ~1e-9; the bounds
+// are 1e-7.
 func TestRunSRSolverCG(t *testing.T) {
 	type result struct {
 		Energy     float64   `json:"energy"`
@@ -40,7 +40,7 @@ func TestRunSRSolverCG(t *testing.T) {
 	res := map[string]result{}
 	for _, solver := range []string{"dense", "cg"} {
 		dir := t.TempDir()
-		args := []string{"-out", dir, "-set", "output.progress=none", "-set", "optimizer.sr_solver=" + solver,
+		args := []string{"-out", dir, "-set", "output.progress=none", "-set", "optimizer.sr_solver=" + solver, "-set", "optimizer.cg_tol=1e-12",
 			"-set", "optimizer.iterations=15", "-set", "sampler.samples=200", "-set", "production.samples=2000"}
 		if err := runRun(args, io.Discard, io.Discard); err != nil {
 			t.Fatalf("sr_solver = %s: %v", solver, err)
