@@ -230,30 +230,8 @@ func TestDeepSetBadInput(t *testing.T) {
 func TestDeepSetZeroAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	for _, c := range deepSetModels(t) {
-		n, d := c.m.Particles(), c.m.Dims()
-		s := c.m.NewState(randomConfig(rng, n, d, 1, 0))
-		pos := make([]float64, d)
-		g := make([]float64, d)
-		grad := make([]float64, n*d)
-		o := make([]float64, c.m.NumParams())
-		i := 0
-		allocs := testing.AllocsPerRun(500, func() {
-			i = (i + 1) % n
-			for k := range d {
-				pos[k] = s.Positions()[i*d+k] + 0.3*(2*rng.Float64()-1)
-			}
-			s.Propose(i, pos)
-			s.ProposedGradI(g)
-			if i%2 == 0 {
-				s.Accept()
-			} else {
-				s.Reject()
-			}
-			s.GradI(i, g)
-			s.Derivs(grad)
-			s.ParamGrad(o)
-		})
-		if allocs != 0 {
+		x := randomConfig(rng, c.m.Particles(), c.m.Dims(), 1, 0)
+		if allocs := wavetest.MoveAllocs(c.m, x, 0.3, 500, rng); allocs != 0 {
 			t.Errorf("%s: %v allocations per move", c.name, allocs)
 		}
 	}

@@ -178,30 +178,8 @@ func TestLogPsiValues(t *testing.T) {
 func TestZeroAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, c := range models() {
-		n, d := c.m.Particles(), c.m.Dims()
-		x := randomConfig(rng, n, d, 1, c.rmin)
-		s := c.m.NewState(x)
-		pos := make([]float64, d)
-		g := make([]float64, d)
-		grad := make([]float64, n*d)
-		o := make([]float64, c.m.NumParams())
-		i := 0
-		allocs := testing.AllocsPerRun(200, func() {
-			i = (i + 1) % n
-			for k := range d {
-				pos[k] = s.Positions()[i*d+k] + 0.1*(2*rng.Float64()-1)
-			}
-			if r := s.Propose(i, pos); math.IsInf(r, -1) {
-				s.Reject()
-				return
-			}
-			s.ProposedGradI(g)
-			s.Accept()
-			s.GradI(i, g)
-			s.Derivs(grad)
-			s.ParamGrad(o)
-		})
-		if allocs != 0 {
+		x := randomConfig(rng, c.m.Particles(), c.m.Dims(), 1, c.rmin)
+		if allocs := wavetest.MoveAllocs(c.m, x, 0.1, 200, rng); allocs != 0 {
 			t.Errorf("%s: %v allocations per move", c.name, allocs)
 		}
 	}

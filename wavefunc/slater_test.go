@@ -186,27 +186,10 @@ func TestSlaterMoves(t *testing.T) {
 func TestSlaterZeroAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 20))
 	for _, c := range slaterModels(t) {
-		n, d := c.m.Particles(), c.m.Dims()
-		s := c.m.NewState(randomConfig(rng, n, d, 1, 0))
-		pos := make([]float64, d)
-		g := make([]float64, d)
-		grad := make([]float64, n*d)
-		o := make([]float64, c.m.NumParams())
-		i := 0
-		allocs := testing.AllocsPerRun(2000, func() {
-			i = (i + 1) % n
-			for k := range d {
-				pos[k] = s.Positions()[i*d+k] + 0.3*(2*rng.Float64()-1)
-			}
-			s.Propose(i, pos)
-			s.ProposedGradI(g)
-			s.Accept() // includes a full refresh every 1000 accepts
-			s.GradI(i, g)
-			s.Derivs(grad)
-			s.ParamGrad(o)
-			s.Refresh()
-		})
-		if allocs != 0 {
+		x := randomConfig(rng, c.m.Particles(), c.m.Dims(), 1, 0)
+		// 2500 steps accept 1250 moves, so the periodic full
+		// refresh inside Accept runs too.
+		if allocs := wavetest.MoveAllocs(c.m, x, 0.3, 2500, rng); allocs != 0 {
 			t.Errorf("%s: %v allocations per move", c.name, allocs)
 		}
 	}

@@ -6,6 +6,8 @@ package wavetest
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"testing"
 
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
@@ -147,4 +149,39 @@ func CheckMoves(m wavefunc.Model, x []float64, moves int, tol float64, next func
 		}
 	}
 	return nil
+}
+
+// MoveAllocs is the average number of allocations of one walker step on a
+// State at x: a single-particle move by up to ±step per coordinate
+// (accepted on even steps, rejected on odd ones or when Ψ' = 0), the
+// drift at both ends, the full gradient and Laplacian, O_k and a Refresh.
+// Every one of these is on a sampling hot path and must allocate nothing.
+func MoveAllocs(m wavefunc.Model, x []float64, step float64, runs int, rng *rand.Rand) float64 {
+	n, d := m.Particles(), m.Dims()
+	s := m.NewState(x)
+	pos := make([]float64, d)
+	g := make([]float64, d)
+	grad := make([]float64, n*d)
+	o := make([]float64, m.NumParams())
+	i := 0
+	return testing.AllocsPerRun(runs, func() {
+		i = (i + 1) % n
+		for k := range d {
+			pos[k] = s.Positions()[i*d+k] + step*(2*rng.Float64()-1)
+		}
+		if r := s.Propose(i, pos); math.IsInf(r, -1) {
+			s.Reject()
+		} else {
+			s.ProposedGradI(g)
+			if i%2 == 0 {
+				s.Accept()
+			} else {
+				s.Reject()
+			}
+		}
+		s.GradI(i, g)
+		s.Derivs(grad)
+		s.ParamGrad(o)
+		s.Refresh()
+	})
 }
