@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -92,14 +93,21 @@ func TestConfigErrors(t *testing.T) {
 	} {
 		p := writeConfig(t, tc.text)
 		_, err := LoadConfig(p, nil)
-		if err == nil {
-			t.Errorf("%q accepted", tc.text)
-			continue
-		}
-		for _, w := range append(tc.want, p) {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%q: error %q does not mention %q", tc.text, err, w)
-			}
+		wantError(t, fmt.Sprintf("%q", tc.text), err, append(tc.want, p)...)
+	}
+}
+
+// wantError reports unless err is non-nil and mentions every string of
+// want (the file, key or line a user needs to find the mistake).
+func wantError(t *testing.T, what string, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: accepted", what)
+		return
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%s: error %q does not mention %q", what, err, w)
 		}
 	}
 }

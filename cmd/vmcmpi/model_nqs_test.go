@@ -84,15 +84,7 @@ func TestNQSBuilderErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := buildNQSFrom(t, c.path, c.sets...)
-		if err == nil {
-			t.Errorf("%v: accepted", c.sets)
-			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%v: error %q lacks %q", c.sets, err, w)
-			}
-		}
+		wantError(t, fmt.Sprint(c.sets), err, c.want...)
 	}
 }
 

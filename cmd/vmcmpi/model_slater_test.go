@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -91,15 +92,7 @@ func TestSlaterBuilderErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := buildSlaterFrom(t, c.sets...)
-		if err == nil {
-			t.Errorf("%v: accepted", c.sets)
-			continue
-		}
-		for _, w := range c.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("%v: error %q lacks %q", c.sets, err, w)
-			}
-		}
+		wantError(t, fmt.Sprint(c.sets), err, c.want...)
 	}
 }
 
