@@ -124,7 +124,7 @@ func ReadFile(path string) (*State, error) {
 	return s, nil
 }
 
-// createTemp is the file factory of WriteFile; tests replace it to cut a
+// createTemp is the file factory of WriteAtomic; tests replace it to cut a
 // write short.
 var createTemp = func(dir, pattern string) (file, error) { return os.CreateTemp(dir, pattern) }
 
@@ -136,20 +136,31 @@ type file interface {
 	Close() error
 }
 
-// WriteFile writes s to path atomically: a temporary file in the same
-// directory is written and fsynced, then renamed over path, then the
-// directory is fsynced so that the rename itself is durable. On any error
-// the temporary file is removed and an existing checkpoint at path is left
-// untouched.
-func WriteFile(path string, s *State) (err error) {
+// WriteFile writes s to path atomically (WriteAtomic): an existing
+// checkpoint at path is left untouched on any error.
+func WriteFile(path string, s *State) error {
 	b, err := Encode(s)
 	if err != nil {
 		return err
 	}
+	if err := WriteAtomic(path, b); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
+}
+
+// WriteAtomic writes data to path so that readers see the old file or the
+// new one, never half of one, even after a crash: a temporary file in the
+// same directory is written and fsynced, made readable (0644), renamed over
+// path, and the directory is fsynced so that the rename itself is durable.
+// On any error the temporary file is removed and path is left untouched.
+// Every file the project writes (checkpoints, results, histories) goes
+// through it.
+func WriteAtomic(path string, data []byte) (err error) {
 	dir := filepath.Dir(path)
 	f, err := createTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("checkpoint: create temporary file: %w", err)
+		return fmt.Errorf("create temporary file for %s: %w", path, err)
 	}
 	tmp := f.Name()
 	defer func() {
@@ -158,17 +169,20 @@ func WriteFile(path string, s *State) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("checkpoint: write %s: %w", tmp, err)
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("checkpoint: fsync %s: %w", tmp, err)
+		return fmt.Errorf("fsync %s: %w", tmp, err)
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("checkpoint: close %s: %w", tmp, err)
+		return fmt.Errorf("close %s: %w", tmp, err)
+	}
+	if err = os.Chmod(tmp, 0o644); err != nil {
+		return fmt.Errorf("chmod %s: %w", tmp, err)
 	}
 	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("checkpoint: rename %s to %s: %w", tmp, path, err)
+		return fmt.Errorf("rename %s to %s: %w", tmp, path, err)
 	}
 	if d, derr := os.Open(dir); derr == nil {
 		// Some file systems cannot fsync a directory; the rename has
