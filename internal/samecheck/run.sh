@@ -30,8 +30,8 @@ compare() { # name dir-old dir-new
 }
 for f in configs/*.toml; do
 	n=$(basename "$f" .toml)
-	"$old" run -config "$f" -out "$work/old/$n" "$@" >"$work/$n.old" 2>&1 || echo "old binary failed on $n (exit $?)"
-	"$new" run -config "$f" -out "$work/new/$n" "$@" >"$work/$n.new" 2>&1 || echo "new binary failed on $n (exit $?)"
+	"$old" run -config "$f" -out "$work/old/$n" "$@" >"$work/$n.old" 2>&1 || { echo "old binary failed on $n (exit $?)"; fail=1; }
+	"$new" run -config "$f" -out "$work/new/$n" "$@" >"$work/$n.new" 2>&1 || { echo "new binary failed on $n (exit $?)"; fail=1; }
 	compare "$n" "$work/old/$n" "$work/new/$n"
 	echo "checked $n"
 done
@@ -39,8 +39,8 @@ for f in configs/regress/*.toml; do
 	n=regress-$(basename "$f" .toml)
 	cmd=regress
 	grep -q '^\[bma\]' "$f" && cmd=bma
-	"$old" $cmd -config "$f" -out "$work/old/$n" >"$work/$n.old" 2>&1 || echo "old binary failed on $n (exit $?)"
-	"$new" $cmd -config "$f" -out "$work/new/$n" >"$work/$n.new" 2>&1 || echo "new binary failed on $n (exit $?)"
+	"$old" $cmd -config "$f" -out "$work/old/$n" >"$work/$n.old" 2>&1 || { echo "old binary failed on $n (exit $?)"; fail=1; }
+	"$new" $cmd -config "$f" -out "$work/new/$n" >"$work/$n.new" 2>&1 || { echo "new binary failed on $n (exit $?)"; fail=1; }
 	compare "$n" "$work/old/$n" "$work/new/$n"
 	echo "checked $n"
 done
