@@ -8,8 +8,8 @@ import (
 
 // LaplacianFloor is the smallest relative tolerance the Laplacian check
 // uses, whatever tol is asked for: the second difference divides the
-// rounding of ln|Ψ| by h², about 1e-8·|ln Ψ| per coordinate at h = 1e-4,
-// and the sum over N·d coordinates adds those up.
+// rounding of ln|Ψ| by h², a few times 1e-8·|ln Ψ| per coordinate at
+// h = 1e-4, and the sum over N·d coordinates adds those up.
 const LaplacianFloor = 1e-5
 
 // gradITol bounds the disagreement between GradI and the full gradient of

@@ -4,6 +4,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+var (
+	_ SpinModel = (*wavefunc.SpinRBM)(nil)
+	_ SpinState = (*wavefunc.SpinState)(nil)
 )
 
 // SpinModel is a wave function of N spins s_i = ±1 with variational
