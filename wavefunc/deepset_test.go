@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
-	"github.com/vmcmpi/vmcmpi/internal/wavetest"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
+	"github.com/vmcmpi/vmcmpi/wavefunc/wavecheck"
 )
 
 // mustDeepSet returns a DeepSet with every parameter drawn from
@@ -50,8 +50,8 @@ func TestDeepSetDerivs(t *testing.T) {
 			// item's input (σ and t reach ~10 in 3D): 1e-4 errs by 1e-6
 			// there, 5e-5 by a quarter of that. Round-off of the
 			// Laplacian's second difference, 1e-16·|ln Ψ|/h² ≈ 1e-7, stays
-			// below CheckDerivs' 1e-5 floor.
-			if err := wavetest.CheckDerivs(c.m, x, 5e-5, 1e-6); err != nil {
+			// below wavecheck.LaplacianFloor (1e-5).
+			if err := wavecheck.Derivs(c.m, x, 5e-5, 1e-6); err != nil {
 				t.Errorf("%s: %v", c.name, err)
 			}
 		}
@@ -75,9 +75,7 @@ func TestDeepSetMoves(t *testing.T) {
 			}
 			n, d := c.m.Particles(), c.m.Dims()
 			x := randomConfig(rng, n, d, 1, 0)
-			cur := append([]float64(nil), x...)
-			mv := 0
-			next := func(i int, pos []float64) {
+			next := func(i int, cur, pos []float64) {
 				// As in TestSlaterMoves: a mean-reverting walk (AR(1),
 				// stationary width 1) whose proposals pass a Metropolis
 				// test against fresh states, so that it stays where |Ψ|²
@@ -93,14 +91,10 @@ func TestDeepSetMoves(t *testing.T) {
 						break
 					}
 				}
-				if mv%2 == 0 {
-					copy(cur[i*d:], pos)
-				}
-				mv++
 			}
 			// 1e-10: each incremental update of an average adds ~1e-16
 			// of its size; thousands of moves stay far below.
-			if err := wavetest.CheckMoves(c.m, x, moves, 1e-10, next); err != nil {
+			if err := wavecheck.Moves(c.m, x, moves, 1e-10, next); err != nil {
 				t.Errorf("%s, resum every %d: %v", c.name, resum, err)
 			}
 		}
@@ -231,7 +225,7 @@ func TestDeepSetZeroAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	for _, c := range deepSetModels(t) {
 		x := randomConfig(rng, c.m.Particles(), c.m.Dims(), 1, 0)
-		if allocs := wavetest.MoveAllocs(c.m, x, 0.3, 500, rng); allocs != 0 {
+		if allocs := wavecheck.MoveAllocs(c.m, x, 0.3, 500, rng); allocs != 0 {
 			t.Errorf("%s: %v allocations per move", c.name, allocs)
 		}
 	}

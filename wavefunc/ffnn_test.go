@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vmcmpi/vmcmpi/internal/wavetest"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
+	"github.com/vmcmpi/vmcmpi/wavefunc/wavecheck"
 )
 
 func TestFFNNDerivsAndMoves(t *testing.T) {
@@ -43,13 +43,13 @@ func TestFFNNDerivsAndMoves(t *testing.T) {
 			// derivatives up to ≈ 10, so the O(h²·f'''/6) truncation is
 			// ≈ 2e-7 (h = 1e-3 fails at 2e-6); second-difference
 			// round-off ≈ |ln Ψ|·1e-16/h² ≈ 1e-8.
-			if err := wavetest.CheckDerivs(nn, x, 3e-4, 1e-6); err != nil {
+			if err := wavecheck.Derivs(nn, x, 3e-4, 1e-6); err != nil {
 				t.Fatalf("%v %s: %v", layers, tc.act, err)
 			}
 		}
 		x := randConfig(rng, tc.n*tc.d, 1)
 		probe := nn.NewState(x)
-		if err := wavetest.CheckMoves(nn, x, 60, 1e-10, gaussMove(rng, probe, tc.d, 0.5)); err != nil {
+		if err := wavecheck.Moves(nn, x, 60, 1e-10, gaussMove(rng, probe, tc.d, 0.5)); err != nil {
 			t.Fatalf("%v %s: %v", layers, tc.act, err)
 		}
 	}

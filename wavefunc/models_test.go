@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
-	"github.com/vmcmpi/vmcmpi/internal/wavetest"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
+	"github.com/vmcmpi/vmcmpi/wavefunc/wavecheck"
 )
 
 // randomConfig draws n·d coordinates from a normal distribution of width
@@ -60,8 +60,8 @@ func TestDerivs(t *testing.T) {
 		for range 5 {
 			x := randomConfig(rng, c.m.Particles(), c.m.Dims(), 1, c.rmin)
 			// h = 1e-4 and rel. 1e-6: central differences err by O(h²)·f'''
-			// ≈ 1e-8 and by round-off 1e-16/h ≈ 1e-12 (wavetest docs).
-			if err := wavetest.CheckDerivs(c.m, x, 1e-4, 1e-6); err != nil {
+			// ≈ 1e-8 and by round-off 1e-16/h ≈ 1e-12 (wavecheck docs).
+			if err := wavecheck.Derivs(c.m, x, 1e-4, 1e-6); err != nil {
 				t.Errorf("%s: %v", c.name, err)
 			}
 		}
@@ -74,30 +74,15 @@ func TestMoves(t *testing.T) {
 		n, d := c.m.Particles(), c.m.Dims()
 		x := randomConfig(rng, n, d, 1, c.rmin)
 		// Steps of 0.5 make hard-sphere overlaps (proposals where Ψ = 0)
-		// frequent enough to be exercised. CheckMoves moves particle
-		// mv % n and accepts even moves, so the proposal stays near the
-		// configuration it tracks when we track it the same way.
-		cur := append([]float64(nil), x...)
-		mv := 0
-		next := func(i int, pos []float64) {
+		// frequent enough to be exercised.
+		next := func(i int, cur, pos []float64) {
 			for k := range d {
 				pos[k] = cur[i*d+k] + 0.5*(2*rng.Float64()-1)
 			}
-			// Mirror CheckMoves' accept-every-other rule; an overlapping
-			// proposal is rejected there, so cur only changes on even
-			// moves that a fresh state says are allowed.
-			if mv%2 == 0 {
-				trial := append([]float64(nil), cur...)
-				copy(trial[i*d:], pos)
-				if !math.IsInf(c.m.NewState(trial).LogPsi(), -1) {
-					copy(cur[i*d:], pos)
-				}
-			}
-			mv++
 		}
 		// 2000 moves, rel. 1e-10: the caches accumulate one rounding per
 		// accepted move, ≈ 1e-16·√1000 ≪ 1e-10.
-		if err := wavetest.CheckMoves(c.m, x, 2000, 1e-10, next); err != nil {
+		if err := wavecheck.Moves(c.m, x, 2000, 1e-10, next); err != nil {
 			t.Errorf("%s: %v", c.name, err)
 		}
 	}
@@ -179,7 +164,7 @@ func TestZeroAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, c := range models() {
 		x := randomConfig(rng, c.m.Particles(), c.m.Dims(), 1, c.rmin)
-		if allocs := wavetest.MoveAllocs(c.m, x, 0.1, 200, rng); allocs != 0 {
+		if allocs := wavecheck.MoveAllocs(c.m, x, 0.1, 200, rng); allocs != 0 {
 			t.Errorf("%s: %v allocations per move", c.name, allocs)
 		}
 	}

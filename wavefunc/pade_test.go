@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/vmcmpi/vmcmpi/internal/wavetest"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
+	"github.com/vmcmpi/vmcmpi/wavefunc/wavecheck"
 )
 
 func TestPadeDerivsAndMoves(t *testing.T) {
@@ -19,13 +19,13 @@ func TestPadeDerivsAndMoves(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, uint64(tc.n)))
 		pj := wavefunc.NewPade(tc.n, tc.d, tc.beta)
 		x := randConfig(rng, tc.n*tc.d, 1)
-		// h = 1e-4, tol 1e-6 (wavetest's choice for smooth functions; the
+		// h = 1e-4, tol 1e-6 (wavecheck's choice for smooth functions; the
 		// pair distances in a unit Gaussian cloud are far from r = 0).
-		if err := wavetest.CheckDerivs(pj, x, 1e-4, 1e-6); err != nil {
+		if err := wavecheck.Derivs(pj, x, 1e-4, 1e-6); err != nil {
 			t.Fatalf("N=%d d=%d: %v", tc.n, tc.d, err)
 		}
 		probe := pj.NewState(x)
-		if err := wavetest.CheckMoves(pj, x, 100, 1e-10, gaussMove(rng, probe, tc.d, 0.5)); err != nil {
+		if err := wavecheck.Moves(pj, x, 100, 1e-10, gaussMove(rng, probe, tc.d, 0.5)); err != nil {
 			t.Fatalf("N=%d d=%d: %v", tc.n, tc.d, err)
 		}
 	}
@@ -95,10 +95,10 @@ func TestNQSProductsDerivsAndMoves(t *testing.T) {
 	} {
 		x := randConfig(rng, 6, 1)
 		// h = 3e-4, tol 1e-6: the tolerances of the factors' own checks.
-		if err := wavetest.CheckDerivs(m, x, 3e-4, 1e-6); err != nil {
+		if err := wavecheck.Derivs(m, x, 3e-4, 1e-6); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if err := wavetest.CheckMoves(m, x, 60, 1e-10, gaussMove(rng, m.NewState(x), 2, 0.5)); err != nil {
+		if err := wavecheck.Moves(m, x, 60, 1e-10, gaussMove(rng, m.NewState(x), 2, 0.5)); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}

@@ -5,8 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/vmcmpi/vmcmpi/internal/wavetest"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
+	"github.com/vmcmpi/vmcmpi/wavefunc/wavecheck"
 )
 
 func randConfig(rng *rand.Rand, nd int, scale float64) []float64 {
@@ -17,8 +17,10 @@ func randConfig(rng *rand.Rand, nd int, scale float64) []float64 {
 	return x
 }
 
-func gaussMove(rng *rand.Rand, s wavefunc.State, d int, step float64) func(i int, pos []float64) {
-	return func(i int, pos []float64) {
+// gaussMove proposes particle i at its position in s plus a Gaussian step;
+// s stays where it is, so every proposal is near the same configuration.
+func gaussMove(rng *rand.Rand, s wavefunc.State, d int, step float64) wavecheck.Proposal {
+	return func(i int, _, pos []float64) {
 		x := s.Positions()
 		for c := range d {
 			pos[c] = x[i*d+c] + step*rng.NormFloat64()
@@ -51,7 +53,7 @@ func TestRBMDerivs(t *testing.T) {
 			// the second difference's round-off ≈ |ln Ψ|·1e-16/h² stays
 			// below 1e-8 even for N = 10, H = 20 where |ln Ψ| ≈ 30 (h = 1e-4
 			// would push it to 1e-6 per coordinate).
-			if err := wavetest.CheckDerivs(r, x, 1e-3, 1e-6); err != nil {
+			if err := wavecheck.Derivs(r, x, 1e-3, 1e-6); err != nil {
 				t.Fatalf("N=%d d=%d H=%d sqrt=%v: %v", tc.n, tc.d, tc.h, tc.sqrt, err)
 			}
 		}
@@ -68,7 +70,7 @@ func TestRBMMoves(t *testing.T) {
 		probe := r.NewState(x)
 		// Cached θ accumulates one rounding per move; 200 moves stay far
 		// below 1e-10 relative.
-		if err := wavetest.CheckMoves(r, x, 200, 1e-10, gaussMove(rng, probe, 2, 0.7)); err != nil {
+		if err := wavecheck.Moves(r, x, 200, 1e-10, gaussMove(rng, probe, 2, 0.7)); err != nil {
 			t.Fatalf("sqrt=%v: %v", sqrt, err)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
-	"github.com/vmcmpi/vmcmpi/internal/wavetest"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
+	"github.com/vmcmpi/vmcmpi/wavefunc/wavecheck"
 )
 
 func mustSlater(t testing.TB, n, d int, alpha float64) *wavefunc.Slater {
@@ -123,7 +123,7 @@ func TestSlaterDerivs(t *testing.T) {
 		for range 5 {
 			x := awayFromNodes(c.m, rng)
 			// As in TestDerivs: h = 1e-4, rel. 1e-6.
-			if err := wavetest.CheckDerivs(c.m, x, 1e-4, 1e-6); err != nil {
+			if err := wavecheck.Derivs(c.m, x, 1e-4, 1e-6); err != nil {
 				t.Errorf("%s: %v", c.name, err)
 			}
 		}
@@ -146,9 +146,7 @@ func TestSlaterMoves(t *testing.T) {
 			}
 			n, d := c.m.Particles(), c.m.Dims()
 			x := randomConfig(rng, n, d, 1, 0)
-			cur := append([]float64(nil), x...)
-			mv := 0
-			next := func(i int, pos []float64) {
+			next := func(i int, cur, pos []float64) {
 				// A mean-reverting walk (AR(1) with stationary width 1):
 				// a free random walk would drift in thousands of moves to
 				// radii where |Ψ|² is negligible and no sampler goes.
@@ -168,15 +166,11 @@ func TestSlaterMoves(t *testing.T) {
 						break
 					}
 				}
-				if mv%2 == 0 {
-					copy(cur[i*d:], pos)
-				}
-				mv++
 			}
 			// 1e-10 relative: each accepted update adds ~1e-16·cond(D)
 			// to the inverse; cond(D) of oscillator orbitals at these
 			// spreads is below 1e4.
-			if err := wavetest.CheckMoves(c.m, x, moves, 1e-10, next); err != nil {
+			if err := wavecheck.Moves(c.m, x, moves, 1e-10, next); err != nil {
 				t.Errorf("%s, refresh every %d: %v", c.name, refresh, err)
 			}
 		}
@@ -189,7 +183,7 @@ func TestSlaterZeroAllocs(t *testing.T) {
 		x := randomConfig(rng, c.m.Particles(), c.m.Dims(), 1, 0)
 		// 2500 steps accept 1250 moves, so the periodic full
 		// refresh inside Accept runs too.
-		if allocs := wavetest.MoveAllocs(c.m, x, 0.3, 2500, rng); allocs != 0 {
+		if allocs := wavecheck.MoveAllocs(c.m, x, 0.3, 2500, rng); allocs != 0 {
 			t.Errorf("%s: %v allocations per move", c.name, allocs)
 		}
 	}

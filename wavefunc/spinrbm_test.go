@@ -1,9 +1,12 @@
-package wavefunc
+package wavefunc_test
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+	"github.com/vmcmpi/vmcmpi/wavefunc/wavecheck"
 )
 
 func randomSpins(n int, rng *rand.Rand) []int8 {
@@ -18,8 +21,8 @@ func randomSpins(n int, rng *rand.Rand) []int8 {
 // smooth in θ with O(1) curvature at scale 0.5, so step 1e-5 leaves a
 // truncation error ~1e-10 and round-off ~1e-16/1e-5 = 1e-11: tolerance 1e-8.
 func TestSpinRBMParamGrad(t *testing.T) {
-	t.Run("full", func(t *testing.T) { checkSpinParamGrad(t, NewSpinRBM(6, 9)) })
-	t.Run("symmetric", func(t *testing.T) { checkSpinParamGrad(t, NewSymmetricSpinRBM(6, 2, ringTranslations(6))) })
+	t.Run("full", func(t *testing.T) { checkSpinParamGrad(t, wavefunc.NewSpinRBM(6, 9)) })
+	t.Run("symmetric", func(t *testing.T) { checkSpinParamGrad(t, wavefunc.NewSymmetricSpinRBM(6, 2, ringTranslations(6))) })
 }
 
 // ringTranslations is the translation group of a ring of n sites.
@@ -34,31 +37,15 @@ func ringTranslations(n int) [][]int {
 	return g
 }
 
-func checkSpinParamGrad(t *testing.T, m *SpinRBM) {
+func checkSpinParamGrad(t *testing.T, m *wavefunc.SpinRBM) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	m.Randomize(0.5, rng)
-	p := m.Params(nil)
 	for trial := range 5 {
-		s := randomSpins(6, rng)
-		st := m.NewState(s)
-		o := make([]float64, m.NumParams())
-		st.ParamGrad(o)
-		const h = 1e-5
-		q := append([]float64(nil), p...)
-		for k := range p {
-			q[k] = p[k] + h
-			m.SetParams(q)
-			lp := m.LogPsi(s)
-			q[k] = p[k] - h
-			m.SetParams(q)
-			lm := m.LogPsi(s)
-			q[k] = p[k]
-			fd := (lp - lm) / (2 * h)
-			if math.Abs(fd-o[k]) > 1e-8 {
-				t.Fatalf("trial %d: O[%d] = %.12g, finite difference %.12g", trial, k, o[k], fd)
-			}
+		// Every O_k of a spin RBM is at most 1 in size (s_i, tanh θ_j,
+		// s_i tanh θ_j), so the relative tolerance is an absolute one.
+		if err := wavecheck.SpinParamGrad(m, m.NewState(randomSpins(6, rng)), 1e-5, 1e-8); err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
 		}
-		m.SetParams(p)
 	}
 }
 
@@ -66,40 +53,16 @@ func checkSpinParamGrad(t *testing.T, m *SpinRBM) {
 // evaluations. Tolerance 1e-10: a ratio is a product of H factors each
 // exact to a few ulps, and θ accumulates ~1e-16 per flip over 2000 flips.
 func TestSpinRBMRatios(t *testing.T) {
-	t.Run("full", func(t *testing.T) { checkSpinRatios(t, NewSpinRBM(8, 16)) })
-	t.Run("symmetric", func(t *testing.T) { checkSpinRatios(t, NewSymmetricSpinRBM(8, 2, ringTranslations(8))) })
+	t.Run("full", func(t *testing.T) { checkSpinRatios(t, wavefunc.NewSpinRBM(8, 16)) })
+	t.Run("symmetric", func(t *testing.T) { checkSpinRatios(t, wavefunc.NewSymmetricSpinRBM(8, 2, ringTranslations(8))) })
 }
 
-func checkSpinRatios(t *testing.T, m *SpinRBM) {
+func checkSpinRatios(t *testing.T, m *wavefunc.SpinRBM) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	n := m.Sites()
 	m.Randomize(0.4, rng)
-	st := m.NewState(randomSpins(n, rng))
-	flipped := make([]int8, n)
-	for step := range 2000 {
-		i := rng.IntN(n)
-		j := -1
-		if step%2 == 1 {
-			j = (i + 1 + rng.IntN(n-1)) % n
-		}
-		copy(flipped, st.Spins())
-		flipped[i] = -flipped[i]
-		if j >= 0 {
-			flipped[j] = -flipped[j]
-		}
-		want := m.LogPsi(flipped) - m.LogPsi(st.Spins())
-		if got := st.LogRatio(i, j); math.Abs(got-want) > 1e-10 {
-			t.Fatalf("step %d: LogRatio(%d,%d) = %.15g, fresh %.15g", step, i, j, got, want)
-		}
-		if got := st.Ratio(i, j); math.Abs(got/math.Exp(want)-1) > 1e-10 {
-			t.Fatalf("step %d: Ratio(%d,%d) = %.15g, fresh %.15g", step, i, j, got, math.Exp(want))
-		}
-		if rng.IntN(2) == 0 {
-			st.Flip(i, j)
-			if got, want := st.LogPsi(), m.LogPsi(st.Spins()); math.Abs(got-want) > 1e-10 {
-				t.Fatalf("step %d: cached ln Psi %.15g, fresh %.15g", step, got, want)
-			}
-		}
+	st := m.NewState(randomSpins(m.Sites(), rng))
+	if err := wavecheck.SpinMoves(m, st, 2000, 1e-10, rng); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -108,7 +71,7 @@ func checkSpinRatios(t *testing.T, m *SpinRBM) {
 func TestSpinRBMLargeWeights(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	n, h := 4, 400
-	m := NewSpinRBM(n, h)
+	m := wavefunc.NewSpinRBM(n, h)
 	m.Randomize(3, rng)
 	s := randomSpins(n, rng)
 	st := m.NewState(s)
@@ -129,27 +92,14 @@ func TestSpinRBMLargeWeights(t *testing.T) {
 
 func TestSpinRBMAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	m := NewSpinRBM(10, 20)
+	m := wavefunc.NewSpinRBM(10, 20)
 	m.Randomize(0.1, rng)
-	st := m.NewState(randomSpins(10, rng))
-	o := make([]float64, m.NumParams())
-	n := testing.AllocsPerRun(100, func() {
-		st.LogRatio(3, -1)
-		st.LogRatio(3, 4)
-		st.Ratio(3, -1)
-		st.Ratio(3, 4)
-		st.Flip(2, -1)
-		st.Flip(2, 5)
-		st.ParamGrad(o)
-	})
-	if n != 0 {
+	if n := wavecheck.SpinMoveAllocs(m, m.NewState(randomSpins(10, rng)), 100); n != 0 {
 		t.Errorf("%v allocations per ratio/flip/gradient", n)
 	}
-	sym := NewSymmetricSpinRBM(10, 2, ringTranslations(10))
-	sst := sym.NewState(randomSpins(10, rng))
-	os := make([]float64, sym.NumParams())
-	if n := testing.AllocsPerRun(100, func() { sst.ParamGrad(os) }); n != 0 {
-		t.Errorf("symmetric: %v allocations per gradient", n)
+	sym := wavefunc.NewSymmetricSpinRBM(10, 2, ringTranslations(10))
+	if n := wavecheck.SpinMoveAllocs(sym, sym.NewState(randomSpins(10, rng)), 100); n != 0 {
+		t.Errorf("symmetric: %v allocations per ratio/flip/gradient", n)
 	}
 }
 
@@ -158,7 +108,7 @@ func TestSpinRBMAllocs(t *testing.T) {
 func TestSymmetricSpinRBMInvariance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
 	g := ringTranslations(7)
-	m := NewSymmetricSpinRBM(7, 3, g)
+	m := wavefunc.NewSymmetricSpinRBM(7, 3, g)
 	m.Randomize(0.5, rng)
 	if m.NumParams() != 1+3+3*7 {
 		t.Fatalf("%d parameters, want %d", m.NumParams(), 1+3+3*7)
@@ -174,7 +124,7 @@ func TestSymmetricSpinRBMInvariance(t *testing.T) {
 			t.Errorf("ln Psi %.15g after a translation, %.15g before", l, l0)
 		}
 	}
-	full := NewSpinRBM(7, 21)
+	full := wavefunc.NewSpinRBM(7, 21)
 	full.Randomize(0.5, rng)
 	for k, site := range g[1] {
 		shifted[site] = s[k]

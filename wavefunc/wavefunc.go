@@ -8,6 +8,11 @@
 //
 // The package knows nothing of ranks, sampling or files, and it does not
 // import the Hamiltonian: the driver passes ∇ln Ψ and ∇²ln Ψ on as numbers.
+//
+// A new Model is written against State's contract and checked with
+// package wavefunc/wavecheck: its derivatives against finite differences,
+// its cached moves against fresh States, and its walker step for
+// allocations.
 package wavefunc
 
 // Model is a trial wave function for N particles in d dimensions with a
