@@ -24,7 +24,9 @@ type fitted struct {
 // each. Every rank reads the data files; each sums the sufficient
 // statistics of its share of the rows (regress.Layout.Owner), one
 // all-reduce combines them, and every rank solves the same small problems.
-// The result does not depend on the number of ranks.
+// The result does not depend on the number of ranks. Run first checks cfg
+// with Validate, which may fill defaults: validate a Config shared by
+// in-process ranks before starting them (Load and Decode have).
 func Run(c comm.Comm, cfg *Config) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
