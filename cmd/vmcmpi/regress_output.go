@@ -1,68 +1,36 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 
+	"github.com/vmcmpi/vmcmpi/study"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
-// write puts result.json, the prediction CSVs and the plots into dir and
-// returns the files written.
-func (res *regressResult) write(dir string, plots bool) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("output: %w", err)
-	}
-	var files []string
-	put := func(name string, data []byte) error {
-		p := filepath.Join(dir, name)
-		if err := writeAtomic(p, data); err != nil {
-			return err
-		}
-		files = append(files, p)
-		return nil
-	}
-	js, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("output: result.json: %w", err)
-	}
-	if err := put("result.json", append(js, '\n')); err != nil {
-		return files, err
-	}
-	if err := put("predictions.csv", res.train.csv(false)); err != nil {
-		return files, err
-	}
-	if res.pred != nil {
-		if err := put("predict.csv", res.pred.csv(true)); err != nil {
-			return files, err
-		}
-	}
-	if !plots {
-		return files, nil
-	}
+// regressPlots draws the residual plots (when the rows have nucleon
+// numbers) and cv.png (with a λ grid) into dir and returns their paths.
+func regressPlots(res *study.Result, dir string) ([]string, error) {
 	type pl struct {
 		name string
 		make func() (*plot.Plot, error)
 	}
 	var todo []pl
-	if res.train.d.n != nil {
+	if res.Train.N != nil {
 		todo = append(todo,
-			pl{"residuals-n.png", func() (*plot.Plot, error) { return res.residualPlot("N", true) }},
-			pl{"residuals-z.png", func() (*plot.Plot, error) { return res.residualPlot("Z", false) }})
+			pl{"residuals-n.png", func() (*plot.Plot, error) { return residualPlot(res, "N", true) }},
+			pl{"residuals-z.png", func() (*plot.Plot, error) { return residualPlot(res, "Z", false) }})
 	}
 	if res.CV != nil && len(res.CV.Lambdas) > 1 {
-		todo = append(todo, pl{"cv.png", res.cvPlot})
+		todo = append(todo, pl{"cv.png", func() (*plot.Plot, error) { return cvPlot(res.CV) }})
 	}
+	var files []string
 	for _, t := range todo {
 		p, err := t.make()
 		if err != nil {
@@ -77,59 +45,25 @@ func (res *regressResult) write(dir string, plots bool) ([]string, error) {
 	return files, nil
 }
 
-func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
-
-// csv lists every row: its file line, nucleon numbers when known, the
-// target, the predictive mean and sd, the residual, and with intervals the
-// bounds and whether the target lies inside.
-func (r *rowPredictions) csv(intervals bool) []byte {
-	var b strings.Builder
-	b.WriteString("line")
-	if r.d.n != nil {
-		b.WriteString(",n,z,a")
-	}
-	b.WriteString(",y,prediction,sd,residual")
-	if intervals {
-		b.WriteString(",lo,hi,inside")
-	}
-	b.WriteByte('\n')
-	for i, y := range r.d.y {
-		b.WriteString(strconv.Itoa(r.d.lines[i]))
-		if r.d.n != nil {
-			fmt.Fprintf(&b, ",%g,%g,%g", r.d.n[i], r.d.z[i], r.d.a[i])
-		}
-		fmt.Fprintf(&b, ",%s,%s,%s,%s", fmtG(y), fmtG(r.mean[i]), fmtG(r.sd[i]), fmtG(y-r.mean[i]))
-		if intervals {
-			in := 0
-			if y >= r.lo[i] && y <= r.hi[i] {
-				in = 1
-			}
-			fmt.Fprintf(&b, ",%s,%s,%d", fmtG(r.lo[i]), fmtG(r.hi[i]), in)
-		}
-		b.WriteByte('\n')
-	}
-	return []byte(b.String())
-}
-
 // residualPlot draws target − prediction against N (or Z) for the training
 // rows, and for the predicted rows with their intervals.
-func (res *regressResult) residualPlot(axis string, byN bool) (*plot.Plot, error) {
+func residualPlot(res *study.Result, axis string, byN bool) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%s: residuals of %s (rms %.3g)", res.Command, res.Target, res.RMS)
 	p.X.Label.Text = axis
 	p.Y.Label.Text = "target − prediction"
-	pts := func(r *rowPredictions) plotter.XYs {
-		xy := make(plotter.XYs, len(r.mean))
-		for i := range r.mean {
-			x := r.d.z[i]
+	pts := func(r *study.Rows) plotter.XYs {
+		xy := make(plotter.XYs, len(r.Mean))
+		for i := range r.Mean {
+			x := r.Z[i]
 			if byN {
-				x = r.d.n[i]
+				x = r.N[i]
 			}
-			xy[i] = plotter.XY{X: x, Y: r.d.y[i] - r.mean[i]}
+			xy[i] = plotter.XY{X: x, Y: r.Y[i] - r.Mean[i]}
 		}
 		return xy
 	}
-	s, err := plotter.NewScatter(pts(res.train))
+	s, err := plotter.NewScatter(pts(res.Train))
 	if err != nil {
 		return nil, err
 	}
@@ -137,8 +71,8 @@ func (res *regressResult) residualPlot(axis string, byN bool) (*plot.Plot, error
 	s.GlyphStyle.Color = color.RGBA{B: 180, A: 255}
 	p.Add(s)
 	p.Legend.Add("training rows", s)
-	if res.pred != nil && res.pred.d.n != nil {
-		xy := pts(res.pred)
+	if pr := res.Predicted; pr != nil && pr.N != nil {
+		xy := pts(pr)
 		ps, err := plotter.NewScatter(xy)
 		if err != nil {
 			return nil, err
@@ -149,8 +83,8 @@ func (res *regressResult) residualPlot(axis string, byN bool) (*plot.Plot, error
 		for i := range xy {
 			// Interval around the mean, seen from the residual: the
 			// target lies inside when the bar crosses zero.
-			errs[i].Low = res.pred.hi[i] - res.pred.mean[i]
-			errs[i].High = res.pred.mean[i] - res.pred.lo[i]
+			errs[i].Low = pr.Hi[i] - pr.Mean[i]
+			errs[i].High = pr.Mean[i] - pr.Lo[i]
 		}
 		bars, err := yErrorBars(xy, errs)
 		if err != nil {
@@ -165,8 +99,7 @@ func (res *regressResult) residualPlot(axis string, byN bool) (*plot.Plot, error
 }
 
 // cvPlot draws the cross-validated RMS error against λ with ±1 SE bars.
-func (res *regressResult) cvPlot() (*plot.Plot, error) {
-	cv := res.CV
+func cvPlot(cv *study.CVSummary) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%d-fold cross-validation (chosen λ = %.3g)", cv.Folds, cv.Chosen)
 	p.X.Label.Text = "log10 λ"
@@ -220,8 +153,8 @@ func (res *regressResult) cvPlot() (*plot.Plot, error) {
 	return p, nil
 }
 
-// summary prints the fit to w.
-func (res *regressResult) summary(w io.Writer) {
+// regressSummary prints the fit to w.
+func regressSummary(w io.Writer, res *study.Result) {
 	fmt.Fprintf(w, "%s: %d rows of %s, target %s\n", res.Command, res.N, res.Data, res.Target)
 	if res.Command == "regress" {
 		fmt.Fprintf(w, "method %s", res.Method)

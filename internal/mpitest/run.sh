@@ -57,11 +57,11 @@ done
 # ---------------------------------------------------------------------------
 # vmcmpi run end to end under mpirun: one configuration on 1, 2 and 3 ranks.
 # The energies agree within error bars, the error bar shrinks as
-# 1/sqrt(total samples) (internal/mpitest/cmpresult), and a repeated 2-rank
+# 1/sqrt(total samples) (internal/resultcmp -ranks), and a repeated 2-rank
 # run writes a bit-identical result.json.
 echo "== vmcmpi run under $MPIRUN -np 1, 2, 3"
 go build -tags mpi -o bin/vmcmpi-mpi ./cmd/vmcmpi
-go build -o "$tmp/cmpresult" ./internal/mpitest/cmpresult
+go build -o "$tmp/resultcmp" ./internal/resultcmp
 vmcrun() { # np outdir
 	# α starts at 0.33; 3 Adam steps of 0.005 (they exercise the gradient's
 	# all-reduce) end near 0.345 on every rank count, where the variance is
@@ -80,7 +80,7 @@ for np in 1 2 3; do
 	vmcrun "$np" "$tmp/vmc$np" || fail=1
 done
 if [ "$fail" = 0 ]; then
-	"$tmp/cmpresult" "$tmp/vmc1" "$tmp/vmc2" "$tmp/vmc3" || fail=1
+	"$tmp/resultcmp" -ranks "$tmp/vmc1" "$tmp/vmc2" "$tmp/vmc3" || fail=1
 	vmcrun 2 "$tmp/vmc2b" || fail=1
 	if cmp -s "$tmp/vmc2/result.json" "$tmp/vmc2b/result.json"; then
 		echo "== repeated 2-rank run: result.json bit-identical: ok"
@@ -95,10 +95,9 @@ fi
 # vmcmpi regress / bma under mpirun: 3 ranks against 1 rank. Rows are
 # spread over ranks by lane, so cross-validation scores, chosen λ,
 # coefficients, BMA weights and coverage must agree to 1e-12 relative
-# (internal/regresscmp). Needs the AME tables in ../shared/data/ame/.
+# (internal/resultcmp). Needs the AME tables in ../shared/data/ame/.
 if [ -f ../shared/data/ame/mass16.txt ] && [ -f ../shared/data/ame/mass_1.mas20.txt ]; then
 	go build -tags mpi -o bin/vmcmpi-mpi ./cmd/vmcmpi
-	go build -o "$tmp/regresscmp" ./internal/regresscmp
 	regrun() { # np command config outdir
 		if ! timeout 120 "$MPIRUN" -np "$1" bin/vmcmpi-mpi "$2" -config "$3" -out "$4" >"$4.log" 2>&1; then
 			echo "FAIL: vmcmpi $2 -config $3 on $1 rank(s):"
@@ -111,7 +110,7 @@ if [ -f ../shared/data/ame/mass16.txt ] && [ -f ../shared/data/ame/mass_1.mas20.
 		name=$(basename "$2" .toml)
 		echo "== vmcmpi $1 -config $2 under $MPIRUN -np 3 vs 1 rank"
 		if regrun 1 "$1" "$2" "$tmp/reg1-$name" && regrun 3 "$1" "$2" "$tmp/reg3-$name"; then
-			"$tmp/regresscmp" "$tmp/reg1-$name/result.json" "$tmp/reg3-$name/result.json" || fail=1
+			"$tmp/resultcmp" "$tmp/reg1-$name/result.json" "$tmp/reg3-$name/result.json" || fail=1
 		else
 			fail=1
 		fi

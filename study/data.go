@@ -1,4 +1,4 @@
-package main
+package study
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 	"github.com/vmcmpi/vmcmpi/dataset"
 )
 
-// regressData is the selected rows of a [data] or [predict] table.
-type regressData struct {
+// table is the selected rows of a [data] or [predict] table.
+type table struct {
 	file    string
 	cols    dataset.Columns
 	lines   []int     // file line of each row
@@ -34,12 +34,14 @@ func resolveDataPath(file, source string) (string, error) {
 	return "", fmt.Errorf("data file %q not found (tried it relative to the working directory and as %s); AME tables are not shipped: download them and give their path", file, alt)
 }
 
-func loadRegressData(d *RegressDataConfig, source, table string) (*regressData, error) {
+// loadTable reads the rows of the [data] or [predict] table d (name is
+// the table, for messages) that its selection keeps.
+func loadTable(d *DataConfig, source, name string) (*table, error) {
 	path, err := resolveDataPath(d.File, source)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s.file: %w", source, table, err)
+		return nil, fmt.Errorf("%s: %s.file: %w", source, name, err)
 	}
-	out := &regressData{file: path}
+	out := &table{file: path}
 	switch d.Format {
 	case "csv":
 		t, err := dataset.ReadCSVFile(path)
@@ -53,7 +55,7 @@ func loadRegressData(d *RegressDataConfig, source, table string) (*regressData, 
 		if d.Select == "experimental" {
 			e, err := t.Column("experimental")
 			if err != nil {
-				return nil, fmt.Errorf(`%s.select = "experimental" needs a column "experimental" (1/0), or set select = "all": %w`, table, err)
+				return nil, fmt.Errorf(`%s.select = "experimental" needs a column "experimental" (1/0), or set select = "all": %w`, name, err)
 			}
 			for i, v := range e {
 				keep[i] = keep[i] && v != 0
@@ -62,7 +64,7 @@ func loadRegressData(d *RegressDataConfig, source, table string) (*regressData, 
 		if d.MinA > 0 || d.MaxA > 0 {
 			a, err := t.Column("a")
 			if err != nil {
-				return nil, fmt.Errorf("%s.min_a/max_a need a column \"a\": %w", table, err)
+				return nil, fmt.Errorf("%s.min_a/max_a need a column \"a\": %w", name, err)
 			}
 			for i, v := range a {
 				keep[i] = keep[i] && v >= float64(d.MinA) && (d.MaxA == 0 || v <= float64(d.MaxA))
@@ -94,10 +96,10 @@ func loadRegressData(d *RegressDataConfig, source, table string) (*regressData, 
 		out.cols, out.lines = sel, sel.Lines()
 	}
 	if out.cols.Len() == 0 {
-		return nil, fmt.Errorf("%s: no rows left after the selection of [%s]", path, table)
+		return nil, fmt.Errorf("%s: no rows left after the selection of [%s]", path, name)
 	}
 	if out.y, err = out.cols.Column(d.Target); err != nil {
-		return nil, fmt.Errorf("%s.target: %w", table, err)
+		return nil, fmt.Errorf("%s.target: %w", name, err)
 	}
 	// Nucleon numbers are optional: residual plots against N and Z and
 	// predict.new_only use them when present.
@@ -111,7 +113,7 @@ func loadRegressData(d *RegressDataConfig, source, table string) (*regressData, 
 }
 
 // dropKnown keeps the rows of p whose (n, z) are not among train's rows.
-func (p *regressData) dropKnown(train *regressData) (*regressData, error) {
+func (p *table) dropKnown(train *table) (*table, error) {
 	if p.n == nil || train.n == nil {
 		return nil, errors.New("predict.new_only needs columns n, z and a in both tables")
 	}
@@ -119,7 +121,7 @@ func (p *regressData) dropKnown(train *regressData) (*regressData, error) {
 	for i := range train.n {
 		known[[2]float64{train.n[i], train.z[i]}] = true
 	}
-	out := &regressData{file: p.file}
+	out := &table{file: p.file}
 	var idx []int
 	for i := range p.n {
 		if !known[[2]float64{p.n[i], p.z[i]}] {

@@ -1,148 +1,29 @@
-package main
+package study
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"sort"
 	"strings"
-
-	"github.com/BurntSushi/toml"
 )
 
-// RegressConfig is the configuration of `vmcmpi regress` and `vmcmpi bma`,
-// decoded strictly from TOML (configs/regress/*.toml document every key).
-// It is separate from the run configuration of `vmcmpi run`.
-type RegressConfig struct {
-	Seed    uint64              `toml:"seed"`
-	Data    RegressDataConfig   `toml:"data"`
-	Model   RegressModelConfig  `toml:"model"`
-	CV      RegressCVConfig     `toml:"cv"`
-	Models  []RegressCandidate  `toml:"models"`
-	BMA     RegressBMAConfig    `toml:"bma"`
-	Predict *RegressDataConfig  `toml:"predict"`
-	Output  RegressOutputConfig `toml:"output"`
-
-	// Source is the file the configuration came from, for messages and
-	// for resolving relative data paths.
-	Source string `toml:"-"`
-}
-
-// RegressDataConfig is the [data] table (and the [predict] table, which
-// adds new_only and level).
-type RegressDataConfig struct {
-	File    string  `toml:"file"`
-	Format  string  `toml:"format"` // "ame2016" | "ame2020" | "csv"
-	Target  string  `toml:"target"` // "binding" | "be_per_a" | a CSV column
-	Select  string  `toml:"select"` // "experimental" | "all"
-	MinA    int     `toml:"min_a"`
-	MaxA    int     `toml:"max_a"`
-	NewOnly bool    `toml:"new_only"` // [predict] only: drop rows whose (n, z) are in the training data
-	Level   float64 `toml:"level"`    // [predict] only: central predictive interval, e.g. 0.95
-}
-
-// RegressModelConfig is the [model] table of `vmcmpi regress`.
-type RegressModelConfig struct {
-	Features    []string  `toml:"features"`
-	Intercept   bool      `toml:"intercept"`
-	Method      string    `toml:"method"` // "ols" | "ridge" | "lasso" | "bayes"
-	Lambda      float64   `toml:"lambda"`
-	Lambdas     []float64 `toml:"lambdas"`
-	LambdaPath  int       `toml:"lambda_path"`
-	LambdaRatio float64   `toml:"lambda_ratio"`
-	Standardize bool      `toml:"standardize"`
-}
-
-// RegressCVConfig is the [cv] table.
-type RegressCVConfig struct {
-	Folds     int  `toml:"folds"`
-	OneSE     bool `toml:"one_se"`
-	Bootstrap int  `toml:"bootstrap"`
-}
-
-// RegressCandidate is one [[models]] entry of `vmcmpi bma`.
-type RegressCandidate struct {
-	Name      string   `toml:"name"`
-	Features  []string `toml:"features"`
-	Intercept bool     `toml:"intercept"`
-	Method    string   `toml:"method"` // "bayes"
-	Prior     float64  `toml:"prior"`  // prior model probability (unnormalised); 0 means 1
-}
-
-// RegressBMAConfig is the [bma] table.
-type RegressBMAConfig struct {
-	Weights string `toml:"weights"` // "evidence" | "pseudo": which weights form the mixture
-}
-
-// RegressOutputConfig is the [output] table.
-type RegressOutputConfig struct {
-	Dir   string `toml:"dir"`
-	Plots *bool  `toml:"plots"`
-}
-
-func regressDefaults() RegressConfig {
-	return RegressConfig{
-		Seed:   1,
-		Data:   RegressDataConfig{Format: "ame2016", Target: "binding"},
-		Model:  RegressModelConfig{Method: "ols", LambdaRatio: 1e-4},
-		CV:     RegressCVConfig{Folds: 5},
-		BMA:    RegressBMAConfig{Weights: "evidence"},
-		Output: RegressOutputConfig{Dir: "out"},
+// validate checks the configuration and fills the defaults that depend on
+// other keys; defined reports whether a table was given.
+func (c *Config) validate(defined func(table string) bool) error {
+	if c.Kind != Regress && c.Kind != BMA {
+		return fmt.Errorf("kind %q: want %q or %q", c.Kind, Regress, BMA)
 	}
-}
-
-// LoadRegressConfig reads and validates a regression configuration. bma
-// selects the rules of `vmcmpi bma` ([[models]] required) over those of
-// `vmcmpi regress` ([model] required).
-func LoadRegressConfig(path string, bma bool) (*RegressConfig, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("could not read configuration: %w", err)
-	}
-	return DecodeRegressConfig(data, path, bma)
-}
-
-// DecodeRegressConfig decodes TOML strictly over the defaults and
-// validates it; name labels messages.
-func DecodeRegressConfig(data []byte, name string, bma bool) (*RegressConfig, error) {
-	cfg := regressDefaults()
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&cfg)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
+	if c.Predict != nil {
+		if c.Predict.Format == "" {
+			c.Predict.Format = c.Data.Format
 		}
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
+		if c.Predict.Target == "" {
+			c.Predict.Target = c.Data.Target
 		}
-		sort.Strings(keys)
-		return nil, fmt.Errorf("%s: unknown key %s (configs/regress/*.toml document the keys)", name, strings.Join(keys, ", "))
-	}
-	cfg.Source = name
-	if cfg.Predict != nil {
-		if cfg.Predict.Format == "" {
-			cfg.Predict.Format = cfg.Data.Format
-		}
-		if cfg.Predict.Target == "" {
-			cfg.Predict.Target = cfg.Data.Target
-		}
-		if cfg.Predict.Level == 0 {
-			cfg.Predict.Level = 0.95
+		if c.Predict.Level == 0 {
+			c.Predict.Level = 0.95
 		}
 	}
-	if err := cfg.validate(md, bma); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return &cfg, nil
-}
-
-func (c *RegressConfig) validate(md toml.MetaData, bma bool) error {
 	if err := c.Data.validate("data", false); err != nil {
 		return err
 	}
@@ -163,8 +44,8 @@ func (c *RegressConfig) validate(md toml.MetaData, bma bool) error {
 	if c.Output.Dir == "" {
 		return errors.New("output.dir is empty")
 	}
-	if bma {
-		if md.IsDefined("model") {
+	if c.Kind == BMA {
+		if defined("model") {
 			return errors.New("[model] belongs to `vmcmpi regress`; `vmcmpi bma` takes [[models]] candidates")
 		}
 		if len(c.Models) < 1 {
@@ -202,7 +83,7 @@ func (c *RegressConfig) validate(md toml.MetaData, bma bool) error {
 		}
 		return nil
 	}
-	if len(c.Models) > 0 || md.IsDefined("bma") {
+	if len(c.Models) > 0 || defined("bma") {
 		return errors.New("[[models]] and [bma] belong to `vmcmpi bma`")
 	}
 	m := &c.Model
@@ -244,7 +125,7 @@ func (c *RegressConfig) validate(md toml.MetaData, bma bool) error {
 	return nil
 }
 
-func (d *RegressDataConfig) validate(table string, predict bool) error {
+func (d *DataConfig) validate(table string, predict bool) error {
 	if d.File == "" {
 		return fmt.Errorf("%s.file is empty (want the path of an AME mass table or a CSV file)", table)
 	}
