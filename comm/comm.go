@@ -54,6 +54,17 @@ type Comm interface {
 	Finalize() error
 }
 
+// UncheckedAllReducer is implemented by backends whose AllReduce first
+// makes the ranks agree on the call, its length and operation (the MPI
+// backend spends a second collective on it). AllReduceUnchecked skips that
+// step: the caller must know that every rank makes the same call with a
+// buffer of the same length, as package reduce does after verifying a
+// buffer's layout, and must detect a mismatch of the contents itself.
+// Calling it with differing lengths is undefined behaviour under MPI.
+type UncheckedAllReducer interface {
+	AllReduceUnchecked(buf []float64, op Op) error
+}
+
 // Error is a failed collective, naming the rank and the call.
 type Error struct {
 	Rank int

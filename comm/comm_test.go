@@ -46,6 +46,7 @@ func TestSerial(t *testing.T) {
 	if err := s.Gather(want, recv[:3], 0); err == nil || !strings.Contains(err.Error(), "recv has 3") {
 		t.Errorf("Gather into a short recv: got %v", err)
 	}
+	noErr(t, allReduceClosedForms(unchecked{s}, 5))
 	if err := s.Barrier(); err != nil {
 		t.Error(err)
 	}
@@ -82,7 +83,7 @@ func TestLocalClosedForms(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			err := comm.RunLocal(n, func(c comm.Comm) error {
 				var errs []error
-				errs = append(errs, allReduceClosedForms(c, 10))
+				errs = append(errs, allReduceClosedForms(c, 10), allReduceClosedForms(unchecked{c}, 10))
 				for root := range n {
 					errs = append(errs, bcastBitIdentical(c, 100, root), gatherInOrder(c, 4, root))
 				}

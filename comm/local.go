@@ -65,7 +65,10 @@ type LocalComm struct {
 	rank int
 }
 
-var _ Comm = (*LocalComm)(nil)
+var (
+	_ Comm                = (*LocalComm)(nil)
+	_ UncheckedAllReducer = (*LocalComm)(nil)
+)
 
 // Local returns n communicators that form one group of in-process ranks.
 // Each must be used from its own goroutine; see RunLocal.
@@ -167,6 +170,10 @@ func (c *LocalComm) AllReduce(buf []float64, op Op) error {
 		}
 	})
 }
+
+// AllReduceUnchecked is AllReduce: in process, comparing the calls and
+// lengths costs no collective, so the group keeps checking them.
+func (c *LocalComm) AllReduceUnchecked(buf []float64, op Op) error { return c.AllReduce(buf, op) }
 
 // Bcast copies root's buf into every rank's buf.
 func (c *LocalComm) Bcast(buf []float64, root int) error {

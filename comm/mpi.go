@@ -118,7 +118,12 @@ type mpiComm struct {
 	// check holds the agreement vector, kept here so that a collective
 	// allocates nothing.
 	check [7]float64
+	// calls counts the MPI collectives made, agreement steps included
+	// (read by the tests, which check what each Comm call costs).
+	calls int
 }
+
+var _ UncheckedAllReducer = (*mpiComm)(nil)
 
 var (
 	worldOnce sync.Once
@@ -212,6 +217,7 @@ func (c *mpiComm) agree(id, n, arg int, bad bool) error {
 	if bad {
 		v[6] = float64(c.rank + 1)
 	}
+	c.calls++
 	if rc := C.vmc_allreduce(ptr(v[:]), 7, C.int(Max)); rc != C.MPI_SUCCESS {
 		return c.err(call, "MPI_Allreduce (argument check)", rc)
 	}
@@ -225,6 +231,7 @@ func (c *mpiComm) agree(id, n, arg int, bad bool) error {
 	// to name the first rank that differs from this one.
 	mine := []float64{fid, fn, farg}
 	all := make([]float64, 3*c.size)
+	c.calls++
 	if rc := C.vmc_allgather(ptr(mine), 3, ptr(all)); rc != C.MPI_SUCCESS {
 		return c.err(call, "MPI_Allgather (argument check)", rc)
 	}
@@ -265,11 +272,27 @@ func (c *mpiComm) AllReduce(buf []float64, op Op) error {
 	return c.allReduce(buf, op)
 }
 
+// AllReduceUnchecked is AllReduce without the agreement step: one
+// MPI_Allreduce. The caller guarantees equal lengths on all ranks (see
+// UncheckedAllReducer).
+func (c *mpiComm) AllReduceUnchecked(buf []float64, op Op) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.finalized {
+		return &Error{Rank: c.rank, Call: "AllReduce", Err: fmt.Errorf("called after Finalize")}
+	}
+	if err := checkOp(c, op); err != nil {
+		return err
+	}
+	return c.allReduce(buf, op)
+}
+
 // allReduce is AllReduce without the checks, in chunks of at most maxCount
 // values.
 func (c *mpiComm) allReduce(buf []float64, op Op) error {
 	for off := 0; off < len(buf); off += maxCount {
 		k := min(maxCount, len(buf)-off)
+		c.calls++
 		if rc := C.vmc_allreduce(ptr(buf[off:]), C.int(k), C.int(op)); rc != C.MPI_SUCCESS {
 			return c.err("AllReduce", "MPI_Allreduce", rc)
 		}
@@ -293,6 +316,7 @@ func (c *mpiComm) Bcast(buf []float64, root int) error {
 func (c *mpiComm) bcast(buf []float64, root int) error {
 	for off := 0; off < len(buf); off += maxCount {
 		k := min(maxCount, len(buf)-off)
+		c.calls++
 		if rc := C.vmc_bcast(ptr(buf[off:]), C.int(k), C.int(root)); rc != C.MPI_SUCCESS {
 			return c.err("Bcast", "MPI_Bcast", rc)
 		}
@@ -320,6 +344,7 @@ func (c *mpiComm) Gather(send, recv []float64, root int) error {
 		if c.rank == root {
 			rp = ptr(recv[off:])
 		}
+		c.calls++
 		if rc := C.vmc_gather(ptr(send[off:]), C.int(k), rp, C.longlong(n), C.int(root)); rc != C.MPI_SUCCESS {
 			return c.err("Gather", "MPI_Gather", rc)
 		}
@@ -333,6 +358,7 @@ func (c *mpiComm) Barrier() error {
 	if err := c.agree(callBarrier, 0, 0, false); err != nil {
 		return err
 	}
+	c.calls++
 	return c.err("Barrier", "MPI_Barrier", C.vmc_barrier())
 }
 

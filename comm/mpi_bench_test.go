@@ -44,10 +44,3 @@ func BenchmarkMPIAllReduce1e6(b *testing.B) { benchMPI(b, 1_000_000, true) }
 // The same without the argument check, to show what the check costs.
 func BenchmarkMPIAllReduce8Unchecked(b *testing.B)   { benchMPI(b, 8, false) }
 func BenchmarkMPIAllReduce1e6Unchecked(b *testing.B) { benchMPI(b, 1_000_000, false) }
-
-// unchecked skips the argument agreement in AllReduce.
-type unchecked struct{ comm.Comm }
-
-func (u unchecked) AllReduce(buf []float64, op comm.Op) error {
-	return comm.RawAllReduce(u.Comm, buf, op)
-}

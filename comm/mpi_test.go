@@ -50,6 +50,40 @@ func TestMPIAllReduceClosedForms(t *testing.T) {
 	noErr(t, allReduceClosedForms(mpitest.World(), 10))
 }
 
+// TestMPIUnchecked: the same sums without the agreement step.
+func TestMPIUnchecked(t *testing.T) {
+	noErr(t, allReduceClosedForms(unchecked{mpitest.World()}, 10))
+	defer comm.SetMaxCount(3)()
+	noErr(t, allReduceClosedForms(unchecked{mpitest.World()}, 10))
+}
+
+// TestMPICallCost pins what each Comm call costs in MPI collectives, the
+// model of internal/mpitest.Counting: a checked call is two (the agreement
+// all-reduce and the call), AllReduceUnchecked one.
+func TestMPICallCost(t *testing.T) {
+	w := mpitest.World()
+	buf := make([]float64, 4)
+	for _, tc := range []struct {
+		name string
+		call func() error
+		want int
+	}{
+		{"AllReduce", func() error { return w.AllReduce(buf, comm.Sum) }, 2},
+		{"AllReduceUnchecked", func() error { return w.(comm.UncheckedAllReducer).AllReduceUnchecked(buf, comm.Sum) }, 1},
+		{"Bcast", func() error { return w.Bcast(buf, 0) }, 2},
+		{"Gather", func() error { return w.Gather(buf[:1], make([]float64, w.Size()), 0) }, 2},
+		{"Barrier", w.Barrier, 2},
+	} {
+		before := comm.MPICalls(w)
+		if err := tc.call(); err != nil {
+			t.Fatal(err)
+		}
+		if got := comm.MPICalls(w) - before; got != tc.want {
+			t.Errorf("%s: %d MPI collectives, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
 // TestMPIChunked runs the collectives with a chunk size of 3, the path taken
 // by buffers longer than MaxInt32 values.
 func TestMPIChunked(t *testing.T) {

@@ -11,7 +11,10 @@ type Serial struct{}
 // NewSerial returns the single-rank communicator.
 func NewSerial() *Serial { return &Serial{} }
 
-var _ Comm = (*Serial)(nil)
+var (
+	_ Comm                = (*Serial)(nil)
+	_ UncheckedAllReducer = (*Serial)(nil)
+)
 
 // Rank is 0.
 func (*Serial) Rank() int { return 0 }
@@ -21,6 +24,9 @@ func (*Serial) Size() int { return 1 }
 
 // AllReduce leaves buf as it is: the reduction over one rank is its input.
 func (s *Serial) AllReduce(buf []float64, op Op) error { return checkOp(s, op) }
+
+// AllReduceUnchecked is AllReduce: one rank has nothing to agree with.
+func (s *Serial) AllReduceUnchecked(buf []float64, op Op) error { return checkOp(s, op) }
 
 // Bcast leaves buf as it is: rank 0 is the only root.
 func (s *Serial) Bcast(buf []float64, root int) error { return checkRoot(s, "Bcast", root) }

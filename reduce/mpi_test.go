@@ -30,3 +30,13 @@ func TestMPILayoutMismatch(t *testing.T) {
 		}
 	}
 }
+
+func TestMPIOutOfStep(t *testing.T) {
+	w := mpitest.World()
+	if w.Size() < 2 {
+		t.Skip("needs two ranks")
+	}
+	if err := outOfStep(w); err != nil {
+		t.Error(err)
+	}
+}

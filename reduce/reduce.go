@@ -2,17 +2,30 @@
 // one flat float64 buffer with named sections, so that a rank fills them
 // locally and all ranks sum them with a single collective call.
 //
-// The layout is declared once (Scalar, Vector, Matrix, Moments); the handles
-// then read and write the shared buffer. Every rank must declare the same
-// sections in the same order: AllReduce checks the layout's length and a
-// hash of its section names across ranks before summing, so a mismatch is an
-// error rather than a silently wrong sum.
+// The layout is declared once (Scalar, Vector, Matrix, Moments, Consensus);
+// the handles then read and write the shared buffer. Every rank must
+// declare the same sections in the same order. The layout is verified
+// across ranks once (Verify, or the first AllReduce after a section was
+// declared), with the communicator's fully checked collectives: a mismatch
+// is an error naming the rank rather than a silently wrong sum.
+//
+// After that an AllReduce is a single collective: the unchecked all-reduce
+// of the backend (comm.UncheckedAllReducer) when it has one. Its safety
+// comes from a trailer of five values that travels behind the data:
+// 1, h₁, h₁², h₂, h₂² for two 16-bit hashes h of the layout and of the
+// buffer's call count. After the sum every rank checks, exactly in
+// integers, that Σ1 is the number of ranks and (Σh)² = Σ1·Σh², which by
+// Cauchy–Schwarz holds only when every rank sent the same h: all ranks
+// reduced this buffer at the same call. A mismatch (ranks out of step) is
+// then seen by all ranks at once, and one more checked collective names the
+// rank that differs.
 package reduce
 
 import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"math/bits"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 )
@@ -23,16 +36,26 @@ type section struct {
 	n    int
 }
 
+// trailerLen is the number of values behind the data: a Consensus.
+const trailerLen = consensusLen
+
 // Buffer is a flat float64 buffer with named sections.
 type Buffer struct {
-	data     []float64
+	data     []float64 // the sections, then the trailer
+	n        int       // values in the sections
 	sections []section
 	index    map[string]int
-	check    [4]float64
+	// verified is the number of sections whose layout all ranks have
+	// confirmed (−1: none); calls counts this buffer's reductions.
+	verified int
+	calls    uint64
+	print    uint64
 }
 
 // New returns an empty buffer.
-func New() *Buffer { return &Buffer{index: map[string]int{}} }
+func New() *Buffer {
+	return &Buffer{index: map[string]int{}, data: make([]float64, trailerLen), verified: -1}
+}
 
 func (b *Buffer) add(name string, n int) int {
 	if _, dup := b.index[name]; dup {
@@ -41,18 +64,22 @@ func (b *Buffer) add(name string, n int) int {
 	if n < 0 {
 		panic(fmt.Sprintf("reduce: section %q has negative size %d", name, n))
 	}
-	off := len(b.data)
+	off := b.n
 	b.index[name] = len(b.sections)
 	b.sections = append(b.sections, section{name: name, off: off, n: n})
-	b.data = append(b.data, make([]float64, n)...)
+	b.n += n
+	data := make([]float64, b.n+trailerLen)
+	copy(data, b.data[:off])
+	b.data = data
+	b.print = b.fingerprint()
 	return off
 }
 
-// Len is the number of float64 values in the buffer.
-func (b *Buffer) Len() int { return len(b.data) }
+// Len is the number of float64 values in the buffer's sections.
+func (b *Buffer) Len() int { return b.n }
 
-// Data is the whole buffer; it is what AllReduce sends.
-func (b *Buffer) Data() []float64 { return b.data }
+// Data is the values of all sections in declaration order.
+func (b *Buffer) Data() []float64 { return b.data[:b.n:b.n] }
 
 // Section returns the values of a named section, or false when there is none.
 func (b *Buffer) Section(name string) ([]float64, bool) {
@@ -67,36 +94,154 @@ func (b *Buffer) Section(name string) ([]float64, bool) {
 // Reset sets every value to zero, ready for the next accumulation.
 func (b *Buffer) Reset() { clear(b.data) }
 
-// AllReduce sums the buffer across the ranks of c, in place, after checking
-// that every rank has the same layout.
-func (b *Buffer) AllReduce(c comm.Comm) error {
+// Verify checks with one checked collective (a MAX all-reduce of four
+// values per buffer) that every rank declared the same layouts for bufs,
+// in the same order; afterwards each AllReduce of them is one collective.
+// Every rank must call it with the same number of buffers.
+func Verify(c comm.Comm, bufs ...*Buffer) error {
 	if c.Size() == 1 {
+		for _, b := range bufs {
+			b.verified = len(b.sections)
+		}
 		return nil
 	}
-	h := b.fingerprint()
-	n := float64(len(b.data))
-	b.check = [4]float64{n, -n, h, -h}
-	if err := c.AllReduce(b.check[:], comm.Max); err != nil {
+	check := make([]float64, 4*len(bufs))
+	for i, b := range bufs {
+		n, h := float64(b.n), float64(b.print>>12)
+		copy(check[4*i:], []float64{n, -n, h, -h})
+	}
+	if err := c.AllReduce(check, comm.Max); err != nil {
 		return fmt.Errorf("reduce: layout check: %w", err)
 	}
-	if b.check[0] != n || -b.check[1] != n || b.check[2] != h || -b.check[3] != h {
-		return fmt.Errorf("reduce: rank %d: buffer layout differs across ranks (%d values here, between %g and %g across ranks, or different section names)",
-			c.Rank(), len(b.data), -b.check[1], b.check[0])
+	for i, b := range bufs {
+		n, h := float64(b.n), float64(b.print>>12)
+		v := check[4*i : 4*i+4]
+		if v[0] != n || -v[1] != n || v[2] != h || -v[3] != h {
+			return fmt.Errorf("reduce: rank %d: buffer layout differs across ranks (%d values here, between %g and %g across ranks, or different section names)",
+				c.Rank(), b.n, -v[1], v[0])
+		}
 	}
-	if err := c.AllReduce(b.data, comm.Sum); err != nil {
-		return fmt.Errorf("reduce: %w", err)
+	for _, b := range bufs {
+		b.verified = len(b.sections)
 	}
 	return nil
 }
 
-// fingerprint hashes the section names and sizes into a float64 that is
-// exact (below 2^52), so it survives a Max reduction unchanged.
-func (b *Buffer) fingerprint() float64 {
+// AllReduce sums the buffer across the ranks of c, in place: one
+// collective once the layout is verified (Verify, or this call's own
+// check after a layout change), with the trailer check described in the
+// package documentation.
+func (b *Buffer) AllReduce(c comm.Comm) error {
+	if c.Size() == 1 {
+		return nil
+	}
+	if b.verified != len(b.sections) {
+		if err := Verify(c, b); err != nil {
+			return err
+		}
+	}
+	b.calls++
+	key := mix(b.print ^ mix(b.calls))
+	t := Consensus{b: b, off: b.n}
+	t.Set(key)
+	var err error
+	if u, ok := c.(comm.UncheckedAllReducer); ok {
+		err = u.AllReduceUnchecked(b.data, comm.Sum)
+	} else {
+		err = c.AllReduce(b.data, comm.Sum)
+	}
+	if err != nil {
+		return fmt.Errorf("reduce: %w", err)
+	}
+	if t.Agreed(c.Size()) {
+		return nil
+	}
+	// Out of step: every rank saw the same sums, so all come here and
+	// meet in this checked collective, which names a rank that differs.
+	// The ranks' call counts stay apart: the job cannot go on.
+	return outOfStep(c, key&consensusMask)
+}
+
+// outOfStep finds, with one checked collective, the first rank whose
+// trailer key differs from this rank's.
+func outOfStep(c comm.Comm, key uint64) error {
+	keys := make([]float64, c.Size())
+	keys[c.Rank()] = float64(key)
+	if err := c.AllReduce(keys, comm.Sum); err != nil {
+		return fmt.Errorf("reduce: rank %d: ranks reduced different buffers or calls, and naming the rank failed: %w", c.Rank(), err)
+	}
+	for r, k := range keys {
+		if k != float64(key) {
+			return fmt.Errorf("reduce: rank %d: ranks are out of step: rank %d reduced another buffer or call at the same time", c.Rank(), r)
+		}
+	}
+	return fmt.Errorf("reduce: rank %d: ranks are out of step (a buffer of another length or operation)", c.Rank())
+}
+
+// fingerprint hashes the section names and sizes.
+func (b *Buffer) fingerprint() uint64 {
 	f := fnv.New64a()
 	for _, s := range b.sections {
 		fmt.Fprintf(f, "%s:%d;", s.name, s.n)
 	}
-	return float64(f.Sum64() >> 12)
+	return f.Sum64()
+}
+
+// mix is the splitmix64 finaliser: every input bit reaches every output bit.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// consensusLen is the size of a Consensus section: 1, h₁, h₁², h₂, h₂².
+const consensusLen = 5
+
+// consensusMask keeps the two 16-bit halves of a key that a Consensus sums.
+// With h < 2¹⁶ every partial sum of h² stays below 2⁵³ for up to 2²¹
+// ranks, so the float64 sums are exact integers.
+const consensusMask = 1<<32 - 1
+
+// Consensus is a handle on five values of a Buffer that tell, after the
+// sum, whether every rank set the same 32-bit key: a rank sets
+// 1, h₁, h₁², h₂, h₂² from the two 16-bit halves of its key, and the sums
+// satisfy (Σh)² = n·Σh² exactly when all n keys are equal (Cauchy–Schwarz),
+// for each half. Two different keys agree only when both halves collide.
+type Consensus struct {
+	b   *Buffer
+	off int
+}
+
+// Consensus declares a section that checks agreement on a key.
+func (b *Buffer) Consensus(name string) Consensus {
+	return Consensus{b: b, off: b.add(name, consensusLen)}
+}
+
+// Set writes this rank's key (its low 32 bits count).
+func (c Consensus) Set(key uint64) {
+	s := c.b.data[c.off : c.off+consensusLen : c.off+consensusLen]
+	h1, h2 := float64(key&0xffff), float64(key>>16&0xffff)
+	s[0], s[1], s[2], s[3], s[4] = 1, h1, h1*h1, h2, h2*h2
+}
+
+// Agreed reports, after the sum, whether all size ranks set the same key.
+func (c Consensus) Agreed(size int) bool {
+	s := c.b.data[c.off : c.off+consensusLen : c.off+consensusLen]
+	if s[0] != float64(size) || size < 1 {
+		return false
+	}
+	return sameKeys(uint64(size), s[1], s[2]) && sameKeys(uint64(size), s[3], s[4])
+}
+
+// sameKeys compares (Σh)² with n·Σh² in 128-bit integers.
+func sameKeys(n uint64, sum, sumSq float64) bool {
+	if sum < 0 || sumSq < 0 || sum != math.Trunc(sum) || sumSq != math.Trunc(sumSq) || sumSq >= 1<<63 {
+		return false
+	}
+	hi1, lo1 := bits.Mul64(uint64(sum), uint64(sum))
+	hi2, lo2 := bits.Mul64(n, uint64(sumSq))
+	return hi1 == hi2 && lo1 == lo2
 }
 
 // Scalar is a handle on one value of a Buffer.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/internal/mpitest"
 	"github.com/vmcmpi/vmcmpi/reduce"
 )
 
@@ -263,5 +264,123 @@ func TestMomentsHugeN(t *testing.T) {
 		t.Errorf("raw Σx² variance %g vs exact %g is within %.2g: the test data no longer shows the cancellation", naive, variance, rel)
 	} else {
 		t.Logf("exact variance %.6g; shifted sums agree; raw Σx² gives %.6g", variance, naive)
+	}
+}
+
+// TestOneCollective: a verified buffer reduces with one collective per
+// AllReduce; an unverified one checks its layout first (one checked call,
+// two MPI collectives) and then reduces with one, and a section declared
+// later makes the next AllReduce check again.
+func TestOneCollective(t *testing.T) {
+	err := comm.RunLocal(2, func(c comm.Comm) error {
+		cc := &mpitest.Counting{Comm: c}
+		a, b := reduce.New(), reduce.New()
+		va, vb := a.Vector("a", 3), b.Vector("b", 2)
+		if err := reduce.Verify(cc, a); err != nil {
+			return err
+		}
+		var errs []error
+		want := func(what string, n int) {
+			if got := cc.Collectives(); got != n {
+				errs = append(errs, fmt.Errorf("rank %d: after %s: %d collectives, want %d", c.Rank(), what, got, n))
+			}
+		}
+		want("Verify", 2)
+		for i := range 5 {
+			a.Reset()
+			va.Data()[0] = float64(c.Rank() + i)
+			if err := a.AllReduce(cc); err != nil {
+				return err
+			}
+			if got := va.Data()[0]; got != float64(1+2*i) {
+				errs = append(errs, fmt.Errorf("sum %g, want %d", got, 1+2*i))
+			}
+		}
+		want("5 reductions of a verified buffer", 7)
+		vb.Data()[1] = 1
+		if err := b.AllReduce(cc); err != nil {
+			return err
+		}
+		want("the first reduction of an unverified buffer", 10)
+		b.Scalar("late")
+		if err := b.AllReduce(cc); err != nil {
+			return err
+		}
+		want("a reduction after a new section", 13)
+		if err := b.AllReduce(cc); err != nil {
+			return err
+		}
+		want("one more", 14)
+		return errors.Join(errs...)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// outOfStep makes rank 1 reduce buffer B while the others reduce buffer A
+// of the same layout (and the same number of calls before): all ranks must
+// get an error naming a rank that differs, and be able to use the
+// communicator afterwards.
+func outOfStep(c comm.Comm) error {
+	a, b := reduce.New(), reduce.New()
+	a.Vector("v", 2)
+	b.Vector("v", 2)
+	if err := reduce.Verify(c, a, b); err != nil {
+		return err
+	}
+	if err := a.AllReduce(c); err != nil { // call 1 of A on every rank
+		return err
+	}
+	other := "rank 1"
+	if c.Rank() == 1 {
+		other = "rank 0"
+	}
+	var err error
+	if c.Rank() == 1 {
+		err = b.AllReduce(c) // call 1 of B meets call 2 of A
+	} else {
+		err = a.AllReduce(c)
+	}
+	if err == nil || !strings.Contains(err.Error(), "out of step") || !strings.Contains(err.Error(), other) {
+		return fmt.Errorf("rank %d: out-of-step reduction gave %v, want an error naming %s", c.Rank(), err, other)
+	}
+	return c.Barrier()
+}
+
+func TestOutOfStepLocal(t *testing.T) {
+	if err := comm.RunLocal(3, outOfStep); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConsensus: equal keys agree on every rank; a key that differs in one
+// half only, on one rank, does not.
+func TestConsensus(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		key   func(rank int) uint64
+		agree bool
+	}{
+		{"equal", func(int) uint64 { return 0xdead_beef }, true},
+		{"low half differs", func(r int) uint64 { return 0xdead_beef + uint64(r/2) }, false},
+		{"high half differs", func(r int) uint64 { return 0xdead_beef + uint64(r/2)<<16 }, false},
+		{"zero and max", func(r int) uint64 { return uint64(r%2) * 0xffff_ffff }, false},
+	} {
+		err := comm.RunLocal(4, func(c comm.Comm) error {
+			b := reduce.New()
+			k := b.Consensus("k")
+			k.Set(tc.key(c.Rank()))
+			if err := b.AllReduce(c); err != nil {
+				return err
+			}
+			if got := k.Agreed(c.Size()); got != tc.agree {
+				return fmt.Errorf("Agreed = %v, want %v", got, tc.agree)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
 	}
 }

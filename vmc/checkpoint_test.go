@@ -53,25 +53,44 @@ func ignoreOutput(k string) bool { return strings.HasPrefix(k, "output.") }
 // newTestDriver builds the same run on every call: two bosons in a 2D trap,
 // a Gaussian started away from the optimum, importance sampling, with the
 // density histogram on.
-func newTestDriver(t testing.TB, c comm.Comm, stop func() bool, onIter func(Record), onChunk func(int, int)) (*Driver, *DensitySystem) {
+func newTestDriver(t testing.TB, c comm.Comm, stop func() bool, onIter func(Record), onChunk func(int, int)) (*Driver, *RadialDensity) {
 	h := &hamiltonian.Continuous{N: 2, D: 2, Omega: 1}
 	m := wavefunc.NewGaussian(2, 2, 0.35, 1)
 	cs, err := NewContinuous(h, m, sampler.Settings{Kind: sampler.Importance, Step: 0.3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := NewDensitySystem(cs, 20, 0)
+	rd, err := NewRadialDensity(2, 20, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := New(c, ds, Options{
+	d, err := New(c, cs, Options{
 		Walkers: 2, Samples: 200, BurnIn: 50, Iterations: 6, Production: 2000, Chunk: 500,
 		Seed: 7, Rule: &momentumRule{lr: 0.05, mu: 0.5}, Workers: 2, Stop: stop, OnIteration: onIter, OnChunk: onChunk,
+		Observables: []Observable{rd, &positionMoments{d: 2}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d, ds
+	return d, rd
+}
+
+// positionMoments is a blocked observable: ⟨x_1⟩ and ⟨r²⟩ per particle of
+// the first particle.
+type positionMoments struct{ d int }
+
+func (o *positionMoments) Name() string  { return "position_moments" }
+func (o *positionMoments) Len() int      { return 2 }
+func (o *positionMoments) Blocked() bool { return true }
+func (o *positionMoments) Bind(w Walker) (MeasureFunc, error) {
+	p := w.(Positioned)
+	return func(dst []float64) {
+		x := p.Positions()
+		dst[0], dst[1] = x[0], 0
+		for _, v := range x[:o.d] {
+			dst[1] += v * v
+		}
+	}, nil
 }
 
 // outcome is what a run ends with, compared bit for bit.
@@ -81,12 +100,12 @@ type outcome struct {
 }
 
 func runOnce(t testing.TB, c comm.Comm) (outcome, error) {
-	d, ds := newTestDriver(t, c, nil, nil, nil)
+	d, rd := newTestDriver(t, c, nil, nil, nil)
 	res, err := d.Run(context.Background())
 	if err != nil {
 		return outcome{}, err
 	}
-	dens, err := ds.Density(c)
+	dens, err := rd.Density(res)
 	return outcome{res, dens}, err
 }
 
@@ -107,7 +126,7 @@ func runInterrupted(t testing.TB, c comm.Comm, dir string, stopIter, stopChunk i
 		return outcome{}, err
 	}
 	// Another process: nothing survives but the file.
-	d2, ds2 := newTestDriver(t, c, nil, nil, nil)
+	d2, rd2 := newTestDriver(t, c, nil, nil, nil)
 	if err := cp.Load(d2); err != nil {
 		return outcome{}, err
 	}
@@ -115,7 +134,7 @@ func runInterrupted(t testing.TB, c comm.Comm, dir string, stopIter, stopChunk i
 	if err != nil {
 		return outcome{}, err
 	}
-	dens, err := ds2.Density(c)
+	dens, err := rd2.Density(res)
 	return outcome{res, dens}, err
 }
 
@@ -141,6 +160,20 @@ func compareOutcomes(t *testing.T, got, want outcome) {
 		a.Wall, b.Wall = 0, 0 // wall-clock time is the only thing allowed to differ
 		if a != b {
 			t.Fatalf("history record %d: %+v vs %+v", i, a, b)
+		}
+	}
+	if len(g.Observables) != 2 || len(w.Observables) != 2 {
+		t.Fatalf("%d and %d observable results, want 2", len(g.Observables), len(w.Observables))
+	}
+	for i, wo := range w.Observables {
+		o := g.Observables[i]
+		if o.Name != wo.Name || !same(o.Samples, wo.Samples) {
+			t.Fatalf("observable %q with %v samples, want %q with %v", o.Name, o.Samples, wo.Name, wo.Samples)
+		}
+		for k := range wo.Sum {
+			if !same(o.Sum[k], wo.Sum[k]) || !same(o.Mean[k], wo.Mean[k]) || !same(o.Error[k], wo.Error[k]) {
+				t.Fatalf("observable %q value %d: sum, mean, error %v %v %v, want %v %v %v", o.Name, k, o.Sum[k], o.Mean[k], o.Error[k], wo.Sum[k], wo.Mean[k], wo.Error[k])
+			}
 		}
 	}
 	for i := range want.dens.Count {
@@ -205,6 +238,22 @@ func TestResumeBitIdentical(t *testing.T) {
 	})
 }
 
+// A snapshot of the format before observables (driver state version 1)
+// is refused with a message that says so.
+func TestRestoreRefusesOldVersion(t *testing.T) {
+	d, _ := newTestDriver(t, comm.NewSerial(), nil, nil, nil)
+	snap, err := d.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := append([]byte(nil), snap.Extra[ExtraKey]...)
+	e[0] = 1
+	snap.Extra[ExtraKey] = e
+	if err := d.Restore(snap); err == nil || !strings.Contains(err.Error(), "version 1") {
+		t.Errorf("restoring a version-1 snapshot: %v, want an error naming the version", err)
+	}
+}
+
 func TestResumeRefusesOtherRun(t *testing.T) {
 	dir := t.TempDir()
 	err := comm.RunLocal(2, func(c comm.Comm) error {
@@ -259,7 +308,7 @@ func TestDensityMatchesExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := NewDensitySystem(cs, 10, 3)
+	rd, err := NewRadialDensity(2, 10, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,8 +316,8 @@ func TestDensityMatchesExact(t *testing.T) {
 	if testing.Short() {
 		prod = 5000
 	}
-	runSerial(t, ds, Options{Walkers: 4, BurnIn: 200, Production: prod, Seed: 3, Workers: 2})
-	dens, err := ds.Density(comm.NewSerial())
+	res := runSerial(t, cs, Options{Walkers: 4, BurnIn: 200, Production: prod, Seed: 3, Workers: 2, Observables: []Observable{rd}})
+	dens, err := rd.Density(res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +347,7 @@ func TestDensityMatchesExact(t *testing.T) {
 			t.Errorf("bin %d: ρ = %v, exact %v", i, dens.Rho[i], rho)
 		}
 	}
-	if _, err := NewDensitySystem(&Lattice{}, 10, 1); err == nil {
+	if _, err := rd.Bind(&LatticeWalker{}); err == nil {
 		t.Error("radial density of a spin lattice accepted")
 	}
 	var sb strings.Builder

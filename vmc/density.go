@@ -1,162 +1,74 @@
 package vmc
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-
-	"github.com/vmcmpi/vmcmpi/comm"
-	"github.com/vmcmpi/vmcmpi/hamiltonian"
 )
 
-// DensitySystem wraps a system of particles in a trap (Continuous or
-// GibbsContinuous) whose walkers also histogram the distance of every
-// particle from the trap centre at each production sample (the driver
-// measures with o == nil there), giving the one-body radial density. The
-// histogram travels in the walkers' checkpoint records, so a resumed run
-// ends with the same density as an uninterrupted one.
-type DensitySystem struct {
-	System
-	// H is the trap of the wrapped system.
-	H *hamiltonian.Continuous
-	// Bins of width RMax/Bins cover [0, RMax); farther particles are
-	// counted as overflow.
-	Bins int
-	RMax float64
-
-	walkers []*densityWalker // this rank's, by index
+// RadialDensity is the observable behind the one-body radial density: at
+// every production sample it histograms the distance of each particle
+// from the origin (the trap centre) into Bins bins of width RMax/Bins,
+// the last value counting the particles at RMax or beyond. It reads the
+// coordinates of walkers that are Positioned. Its values are plain sums
+// (no blocking): the density needs counts, not error bars per bin.
+type RadialDensity struct {
+	D    int     // dimension of space
+	Bins int     // bins of [0, RMax)
+	RMax float64 // outer edge of the last bin
 }
 
-// NewDensitySystem wraps sys with a histogram of bins bins over [0, rmax);
-// rmax ≤ 0 picks 5/√ω, where a Gaussian ground-state density has fallen
-// below e^{-25} of its centre value.
-func NewDensitySystem(sys System, bins int, rmax float64) (*DensitySystem, error) {
-	var h *hamiltonian.Continuous
-	switch s := sys.(type) {
-	case *Continuous:
-		h = s.H
-	case *GibbsContinuous:
-		h = s.H
-	default:
-		return nil, fmt.Errorf("vmc: no radial density for a %T", sys)
+var _ Observable = (*RadialDensity)(nil)
+
+// RadialDensityName is the observable's name in results and checkpoints.
+const RadialDensityName = "radial_density"
+
+// NewRadialDensity returns the radial density of particles in d
+// dimensions over bins bins of [0, rmax).
+func NewRadialDensity(d, bins int, rmax float64) (*RadialDensity, error) {
+	if d < 1 {
+		return nil, fmt.Errorf("vmc: density in %d dimensions", d)
 	}
 	if bins < 1 {
 		return nil, fmt.Errorf("vmc: density histogram needs at least one bin, got %d", bins)
 	}
-	if rmax <= 0 {
-		rmax = 5 / math.Sqrt(h.Omega)
-	}
 	if !(rmax > 0) || math.IsInf(rmax, 0) {
 		return nil, fmt.Errorf("vmc: density histogram range %g must be positive and finite", rmax)
 	}
-	return &DensitySystem{System: sys, H: h, Bins: bins, RMax: rmax}, nil
+	return &RadialDensity{D: d, Bins: bins, RMax: rmax}, nil
 }
 
-var _ System = (*DensitySystem)(nil)
+// Name is RadialDensityName.
+func (o *RadialDensity) Name() string { return RadialDensityName }
 
-// positions reads a walker's current configuration.
-func positions(w Walker) (func() []float64, bool) {
-	switch w := w.(type) {
-	case *ContinuousWalker:
-		return func() []float64 { return w.W.State().Positions() }, true
-	case *GibbsWalker:
-		return func() []float64 { return w.W.State().Positions() }, true
-	}
-	return nil, false
-}
+// Len is Bins + 1: the bins, then the overflow.
+func (o *RadialDensity) Len() int { return o.Bins + 1 }
 
-// NewWalker makes a walker of the wrapped system that records production
-// samples.
-func (s *DensitySystem) NewWalker(rank, index int, seed uint64) (Walker, error) {
-	w, err := s.System.NewWalker(rank, index, seed)
-	if err != nil {
-		return nil, err
-	}
-	pos, ok := positions(w)
+// Blocked is false.
+func (o *RadialDensity) Blocked() bool { return false }
+
+// Bind accepts Positioned walkers.
+func (o *RadialDensity) Bind(w Walker) (MeasureFunc, error) {
+	p, ok := w.(Positioned)
 	if !ok {
-		return nil, fmt.Errorf("vmc: density needs walkers of particles in a trap, got %T", w)
+		return nil, fmt.Errorf("vmc: radial density needs walkers of particles (with Positions), got %T", w)
 	}
-	dw := &densityWalker{Walker: w, pos: pos, sys: s, counts: make([]float64, s.Bins+1)}
-	for len(s.walkers) <= index {
-		s.walkers = append(s.walkers, nil)
-	}
-	s.walkers[index] = dw
-	return dw, nil
-}
-
-type densityWalker struct {
-	Walker
-	pos     func() []float64
-	sys     *DensitySystem
-	samples float64   // configurations recorded
-	counts  []float64 // per bin; the last entry is the overflow
-}
-
-func (w *densityWalker) Measure(o []float64) float64 {
-	e := w.Walker.Measure(o)
-	if o == nil {
-		w.record()
-	}
-	return e
-}
-
-func (w *densityWalker) record() {
-	x := w.pos()
-	d := w.sys.H.D
-	scale := float64(w.sys.Bins) / w.sys.RMax
-	for i := 0; i < len(x); i += d {
-		r2 := 0.0
-		for _, v := range x[i : i+d] {
-			r2 += v * v
+	scale := float64(o.Bins) / o.RMax
+	return func(dst []float64) {
+		clear(dst)
+		x := p.Positions()
+		for i := 0; i < len(x); i += o.D {
+			r2 := 0.0
+			for _, v := range x[i : i+o.D] {
+				r2 += v * v
+			}
+			b := int(math.Sqrt(r2) * scale)
+			if b > o.Bins || b < 0 {
+				b = o.Bins
+			}
+			dst[b]++
 		}
-		b := int(math.Sqrt(r2) * scale)
-		if b > w.sys.Bins || b < 0 {
-			b = w.sys.Bins
-		}
-		w.counts[b]++
-	}
-	w.samples++
-}
-
-// MarshalBinary appends the histogram to the walker's record.
-func (w *densityWalker) MarshalBinary() ([]byte, error) {
-	inner, err := w.Walker.MarshalBinary()
-	if err != nil {
-		return nil, err
-	}
-	b := binary.LittleEndian.AppendUint64(nil, uint64(len(inner)))
-	b = append(b, inner...)
-	b = binary.LittleEndian.AppendUint64(b, uint64(len(w.counts)))
-	for _, v := range append([]float64{w.samples}, w.counts...) {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
-	}
-	return b, nil
-}
-
-func (w *densityWalker) UnmarshalBinary(b []byte) error {
-	bad := errors.New("vmc: density walker record cut short or of another histogram size")
-	if len(b) < 8 {
-		return bad
-	}
-	n := binary.LittleEndian.Uint64(b)
-	if n > uint64(len(b)-8) {
-		return bad
-	}
-	rest := b[8+n:]
-	if len(rest) != 8+8*(1+len(w.counts)) || binary.LittleEndian.Uint64(rest) != uint64(len(w.counts)) {
-		return bad
-	}
-	if err := w.Walker.UnmarshalBinary(b[8 : 8+n]); err != nil {
-		return err
-	}
-	rest = rest[8:]
-	w.samples = math.Float64frombits(binary.LittleEndian.Uint64(rest))
-	for i := range w.counts {
-		w.counts[i] = math.Float64frombits(binary.LittleEndian.Uint64(rest[8*(i+1):]))
-	}
-	return nil
+	}, nil
 }
 
 // Density is a one-body radial density ρ(r), normalised so that its
@@ -171,32 +83,25 @@ type Density struct {
 	Overflow float64
 }
 
-// Density sums the histograms of all walkers and ranks (collective: one
-// all-reduce) and normalises them.
-func (s *DensitySystem) Density(c comm.Comm) (*Density, error) {
-	sum := make([]float64, s.Bins+2) // counts, overflow, samples
-	for i, w := range s.walkers {
-		if w == nil {
-			return nil, fmt.Errorf("vmc: density: walker %d was never made", i)
-		}
-		for b, v := range w.counts {
-			sum[b] += v
-		}
-		sum[s.Bins+1] += w.samples
+// Density normalises the histogram that res holds for this observable.
+func (o *RadialDensity) Density(res *Result) (*Density, error) {
+	r, ok := res.Observable(RadialDensityName)
+	if !ok {
+		return nil, fmt.Errorf("vmc: the result has no %s (was it among Options.Observables?)", RadialDensityName)
 	}
-	if err := c.AllReduce(sum, comm.Sum); err != nil {
-		return nil, fmt.Errorf("vmc: density: %w", err)
+	if len(r.Sum) != o.Bins+1 {
+		return nil, fmt.Errorf("vmc: the result's %s has %d values, this histogram %d", RadialDensityName, len(r.Sum), o.Bins+1)
 	}
-	d := &Density{Samples: sum[s.Bins+1], Overflow: sum[s.Bins]}
-	w := s.RMax / float64(s.Bins)
-	for b := range s.Bins {
+	d := &Density{Samples: r.Samples, Overflow: r.Sum[o.Bins]}
+	w := o.RMax / float64(o.Bins)
+	for b := range o.Bins {
 		lo, hi := float64(b)*w, float64(b+1)*w
 		rho := 0.0
 		if d.Samples > 0 {
-			rho = sum[b] / (d.Samples * shellVolume(s.H.D, lo, hi))
+			rho = r.Sum[b] / (d.Samples * shellVolume(o.D, lo, hi))
 		}
 		d.Lo, d.Hi = append(d.Lo, lo), append(d.Hi, hi)
-		d.Count, d.Rho = append(d.Count, sum[b]), append(d.Rho, rho)
+		d.Count, d.Rho = append(d.Count, r.Sum[b]), append(d.Rho, rho)
 	}
 	return d, nil
 }

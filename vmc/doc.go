@@ -14,23 +14,29 @@
 //  2. the walkers' sums are merged in walker order into one reduce.Buffer
 //     (the energy moments about the shift K = previous iteration's mean,
 //     identical on all ranks) together with the acceptance counts, a
-//     NaN flag per rank and the stop flag, and summed with ONE all-reduce;
+//     NaN flag per rank, the stop flag and a hash of the parameters, and
+//     summed with ONE all-reduce (a single MPI collective: the buffers'
+//     layouts are verified once, in New; see package reduce);
 //  3. every rank computes the same energy, error bar, variance and gradient
 //     G_k = 2(⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩) and takes the same update step
 //     (SR first solves (S + ε)δ = G/2), so parameters stay identical without
-//     communication; a broadcast from rank 0 every SyncEvery iterations
-//     guards against drift. The matrix-free SR path instead runs conjugate
-//     gradient on every rank, each product S·v = ⟨Õ (Õ·v)⟩ (Õ = O − ⟨O⟩)
-//     formed from the kept O vectors and summed with one all-reduce of P
-//     doubles; above a thousand parameters this is cheaper than the dense
-//     P²/2 products per sample and the all-reduce of P² doubles.
+//     communication; should the hashes differ (drift), all ranks take rank
+//     0's parameters by a broadcast. The matrix-free SR path instead runs
+//     conjugate gradient on every rank, each product S·v = ⟨Õ (Õ·v)⟩
+//     (Õ = O − ⟨O⟩) formed from the kept O vectors and summed with one
+//     all-reduce of P doubles; above a thousand parameters this is cheaper
+//     than the dense P²/2 products per sample and the all-reduce of P²
+//     doubles.
 //
 // After the iterations, a production run with frozen parameters measures
-// the energy; each walker's chain gets a blocking error bar, and the
-// chains of all walkers and ranks are combined through the reduce buffer
-// (Σ n, Σ n·mean, Σ n²·var(mean)). The production's moments are shifted
-// by its own mean, agreed by a two-value all-reduce. Production runs in
-// chunks of Chunk samples per walker; the stop flag is agreed after each.
+// the energy and the Options.Observables (extra per-sample quantities such
+// as the RadialDensity, with blocking error bars where they ask for them);
+// each walker's chain gets a blocking error bar, and the chains of all
+// walkers and ranks are combined through production's own reduce buffer
+// (Σ n, Σ n·mean, Σ n²·var(mean)) in one all-reduce at the end. Production
+// runs in chunks of Chunk samples per walker; one small all-reduce after
+// each agrees on the stop flag and non-finite energies, and the last one
+// also gives the production mean, by which the final moments are shifted.
 //
 // Burn-in: BurnIn Sweep calls per walker before the first iteration and
 // again before production (the last updates may have moved the

@@ -34,7 +34,8 @@ type Snapshot struct {
 // ExtraKey names the driver's entry in Snapshot.Extra.
 const ExtraKey = "vmc.driver"
 
-const snapVersion = 1
+// snapVersion 2 added the observables' sums to the production records.
+const snapVersion = 2
 
 // Snapshot captures the driver's state. Call it between iterations, for
 // example from OnIteration or after Run returned ErrStopped.
@@ -99,8 +100,14 @@ func (d *Driver) Restore(s *Snapshot) error {
 		return fmt.Errorf("vmc: snapshot optimiser %q, this run %q", s.Optimizer, name)
 	}
 	e := s.Extra[ExtraKey]
-	if len(e) != 6*8 || binary.LittleEndian.Uint64(e) != snapVersion {
-		return errors.New("vmc: snapshot lacks the driver state or has another version")
+	if len(e) < 8 {
+		return errors.New("vmc: snapshot lacks the driver state")
+	}
+	if v := binary.LittleEndian.Uint64(e); v != snapVersion {
+		return fmt.Errorf("vmc: snapshot holds driver state version %d, this vmcmpi reads version %d only (start the run afresh)", v, snapVersion)
+	}
+	if len(e) != 6*8 {
+		return errors.New("vmc: snapshot's driver state is cut short")
 	}
 	u := func(i int) uint64 { return binary.LittleEndian.Uint64(e[8*i:]) }
 	prodDone := int(u(5))
@@ -125,7 +132,7 @@ func (d *Driver) Restore(s *Snapshot) error {
 			return fmt.Errorf("vmc: walker %d: %w", w, err)
 		}
 		if rest := b[8+n:]; len(rest) > 0 {
-			a := newAccum(0, false)
+			a := d.newProductionAccum()
 			if err := a.unmarshal(rest); err != nil {
 				return fmt.Errorf("vmc: walker %d production sums: %w", w, err)
 			}
@@ -147,8 +154,8 @@ func (d *Driver) Restore(s *Snapshot) error {
 	return nil
 }
 
-// appendBinary encodes the energy sums and the blocker of a production
-// accumulator.
+// appendBinary encodes the energy sums, the blocker and the observables of
+// a production accumulator.
 func (a *accum) appendBinary(b []byte) ([]byte, error) {
 	for _, v := range []float64{a.n, a.mean, a.m2, a.acc, a.prop, float64(a.bad)} {
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
@@ -157,14 +164,48 @@ func (a *accum) appendBinary(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(b, blk...), nil
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(blk)))
+	b = append(b, blk...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(a.extra)))
+	for i := range a.extra {
+		if b, err = a.extra[i].appendBinary(b); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 func (a *accum) unmarshal(b []byte) error {
-	if len(b) < 48 {
-		return errors.New("record cut short")
+	short := errors.New("record cut short")
+	if len(b) < 56 {
+		return short
 	}
 	f := func(i int) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:])) }
 	a.n, a.mean, a.m2, a.acc, a.prop, a.bad = f(0), f(1), f(2), f(3), f(4), int(f(5))
-	return a.blk.UnmarshalBinary(b[48:])
+	n := binary.LittleEndian.Uint64(b[48:])
+	b = b[56:]
+	if n > uint64(len(b)) {
+		return short
+	}
+	if err := a.blk.UnmarshalBinary(b[:n]); err != nil {
+		return err
+	}
+	b = b[n:]
+	if len(b) < 8 {
+		return short
+	}
+	if k := binary.LittleEndian.Uint64(b); k != uint64(len(a.extra)) {
+		return fmt.Errorf("%d observables in the record, %d in this run", k, len(a.extra))
+	}
+	b = b[8:]
+	for i := range a.extra {
+		var err error
+		if b, err = a.extra[i].unmarshal(b); err != nil {
+			return err
+		}
+	}
+	if len(b) != 0 {
+		return fmt.Errorf("%d bytes left over", len(b))
+	}
+	return nil
 }

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 
-	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/reduce"
 )
 
 // Matrix-free stochastic reconfiguration.
@@ -23,12 +23,32 @@ import (
 //
 // the sum over all samples of all ranks: every walker forms its part with
 // two matrix–vector products, the rank adds them in walker order and one
-// all-reduce of P doubles adds the ranks. Every rank then holds the same
+// all-reduce of P doubles (a single collective) adds the ranks. Every rank then holds the same
 // S·v and runs the same CG iteration, so the parameters stay identical
 // (the all-reduce must give identical results on all ranks, as the rest of
 // the driver already assumes). Centring the kept O vectors with the global
 // ⟨O⟩ avoids the cancellation of ⟨O O⟩ − ⟨O⟩⟨O⟩ in the products; the
 // diagonal, from Σ O_k²/n − ⟨O_k⟩², is the dense path's.
+
+// matrixFree is the state of matrix-free SR: the preconditioner, ⟨O⟩,
+// the diagonal of S, n, the S·v operator handed to the solver with its
+// buffer, and the first error inside it.
+type matrixFree struct {
+	solver     MatrixFree
+	mean, diag []float64
+	n          float64
+	apply      func(dst, v []float64)
+	buf        *reduce.Buffer
+	sv         reduce.Vector
+	err        error
+}
+
+func (m *matrixFree) layout(np int) {
+	m.mean = make([]float64, np)
+	m.diag = make([]float64, np)
+	m.buf = reduce.New()
+	m.sv = m.buf.Vector("s_times_v", np)
+}
 
 // chooseSR settles the SR path from the options, before any accumulator
 // is made.
@@ -51,7 +71,8 @@ func (d *Driver) chooseSR() error {
 	default:
 		return fmt.Errorf("vmc: unknown SR solver %v", d.opt.SRSolver)
 	}
-	d.mf = mf
+	d.mf = &matrixFree{solver: mf}
+	d.mf.apply = d.applyS
 	return nil
 }
 
@@ -59,22 +80,23 @@ func (d *Driver) chooseSR() error {
 // matrix-free (conjugate gradient on kept O vectors).
 func (d *Driver) SRMatrixFree() bool { return d.mf != nil }
 
-// solveMatrixFree solves (S + shift) δ = F into d.delta from the reduced
-// sums (Σ O_k, Σ O_k² in d.bO and d.bOO) over n samples and the walkers'
-// kept O vectors, which it centres in place.
+// solveMatrixFree solves (S + shift) δ = F into d.step.delta from the
+// reduced sums (Σ O_k, Σ O_k² in the iteration's buffer) over n samples
+// and the walkers' kept O vectors, which it centres in place.
 func (d *Driver) solveMatrixFree(ctx context.Context, n float64) error {
-	so, soo := d.bO.Data(), d.bOO.Data()
+	mf := d.mf
+	so, soo := d.it.sumO.Data(), d.it.sumOO.Data()
 	for k := range d.np {
 		m := so[k] / n
-		d.mean[k] = m
-		d.diag[k] = soo[k]/n - m*m
+		mf.mean[k] = m
+		mf.diag[k] = soo[k]/n - m*m
 	}
 	np := d.np
 	if err := d.forEach(ctx, func(w int) error {
 		a := d.accs[w]
 		for i := range a.rows {
 			row := a.obs[i*np : (i+1)*np]
-			for k, m := range d.mean {
+			for k, m := range mf.mean {
 				row[k] -= m
 			}
 		}
@@ -82,12 +104,12 @@ func (d *Driver) solveMatrixFree(ctx context.Context, n float64) error {
 	}); err != nil {
 		return err
 	}
-	d.nSamples = n
-	d.applyErr = nil
-	err := d.mf.SolveOp(d.delta, d.diag, d.f, d.applyFn)
-	if d.applyErr != nil {
+	mf.n = n
+	mf.err = nil
+	err := mf.solver.SolveOp(d.step.delta, mf.diag, d.step.force, mf.apply)
+	if mf.err != nil {
 		// The solver saw NaN from the failed product; the cause is this.
-		return d.applyErr
+		return mf.err
 	}
 	return err
 }
@@ -95,7 +117,7 @@ func (d *Driver) solveMatrixFree(ctx context.Context, n float64) error {
 // applyS writes S·v: each walker's Õᵀ(Õ v) on its own goroutine, summed
 // in walker order, then one all-reduce of P doubles across ranks.
 func (d *Driver) applyS(dst, v []float64) {
-	np := d.np
+	np, mf := d.np, d.mf
 	_ = d.forEach(context.Background(), func(w int) error {
 		a := d.accs[w]
 		if a.rows == 0 {
@@ -108,15 +130,16 @@ func (d *Driver) applyS(dst, v []float64) {
 		blas64.Gemv(blas.Trans, 1, O, t, 0, blas64.Vector{N: np, Inc: 1, Data: a.sv})
 		return nil
 	})
-	clear(dst)
+	mf.buf.Reset()
+	sv := mf.sv.Data()
 	for _, a := range d.accs {
 		for k, x := range a.sv {
-			dst[k] += x
+			sv[k] += x
 		}
 	}
-	if err := d.c.AllReduce(dst, comm.Sum); err != nil {
-		if d.applyErr == nil {
-			d.applyErr = fmt.Errorf("S·v all-reduce: %w", err)
+	if err := mf.buf.AllReduce(d.c); err != nil {
+		if mf.err == nil {
+			mf.err = fmt.Errorf("S·v all-reduce: %w", err)
 		}
 		// NaN makes the solver stop at once (non-positive curvature).
 		for k := range dst {
@@ -124,8 +147,8 @@ func (d *Driver) applyS(dst, v []float64) {
 		}
 		return
 	}
-	inv := 1 / d.nSamples
-	for k := range dst {
-		dst[k] *= inv
+	inv := 1 / mf.n
+	for k, x := range sv {
+		dst[k] = x * inv
 	}
 }

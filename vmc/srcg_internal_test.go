@@ -80,7 +80,7 @@ func TestApplySAllocations(t *testing.T) {
 		for w := range d.walkers {
 			d.sampleWalker(w, 0)
 		}
-		d.nSamples = float64(2 * samples)
+		d.mf.n = float64(2 * samples)
 		v, dst := make([]float64, 50), make([]float64, 50)
 		v[3] = 1
 		counts = append(counts, testing.AllocsPerRun(10, func() { d.applyS(dst, v) }))

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/progress"
 	"github.com/vmcmpi/vmcmpi/vmc"
 )
@@ -114,7 +116,8 @@ type clusterRun struct {
 	cfg     *Config
 	stderr  io.Writer
 	resume  bool
-	density *vmc.DensitySystem
+	density *vmc.RadialDensity
+	res     *vmc.Result
 	cp      *vmc.Checkpointer
 	driver  *vmc.Driver
 	opt     *vmc.Options
@@ -142,11 +145,20 @@ func newClusterRun(c comm.Comm, cfg *Config, resume bool, stderr io.Writer) (*cl
 // setup wraps a continuous system with the density histogram (when there
 // is a production) and hooks progress and periodic checkpoints into opt.
 func (x *clusterRun) setup(sys vmc.System, opt *vmc.Options) vmc.System {
-	// Systems of particles in a trap get the radial density; others
-	// (lattices) are refused by NewDensitySystem and run unwrapped.
-	if opt.Production > 0 {
-		if ds, err := vmc.NewDensitySystem(sys, densityBins, 0); err == nil {
-			x.density, sys = ds, ds
+	// Systems of particles in a trap get the radial density out to 5/√ω,
+	// where a Gaussian ground-state density has fallen below e^{-25} of
+	// its centre value; lattices get none.
+	var trap *hamiltonian.Continuous
+	switch s := sys.(type) {
+	case *vmc.Continuous:
+		trap = s.H
+	case *vmc.GibbsContinuous:
+		trap = s.H
+	}
+	if opt.Production > 0 && trap != nil {
+		if rd, err := vmc.NewRadialDensity(trap.D, densityBins, 5/math.Sqrt(trap.Omega)); err == nil {
+			x.density = rd
+			opt.Observables = append(opt.Observables, rd)
 		}
 	}
 	x.opt = opt
@@ -217,6 +229,7 @@ func (x *clusterRun) start(d *vmc.Driver) error {
 // and returns an error that says how to continue.
 func (x *clusterRun) run(ctx context.Context) (*vmc.Result, error) {
 	res, err := x.driver.Run(ctx)
+	x.res = res
 	if x.saveErr != nil {
 		return nil, fmt.Errorf("checkpoint failed, run stopped: %w", x.saveErr)
 	}
@@ -230,11 +243,11 @@ func (x *clusterRun) run(ctx context.Context) (*vmc.Result, error) {
 		err, x.cp.Path(), x.cfg.Output.Dir)
 }
 
-// finish writes density.csv (collective) and, on rank 0, the plots when
+// finish writes density.csv and, on rank 0, the plots when
 // output.plots is set. It runs after result.json and history.csv exist.
 func (x *clusterRun) finish(stdout io.Writer) error {
 	if x.density != nil {
-		d, err := x.density.Density(x.c)
+		d, err := x.density.Density(x.res)
 		if err != nil {
 			return err
 		}

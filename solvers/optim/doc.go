@@ -4,9 +4,10 @@
 // apply to the gradient first.
 //
 // The package sees only already-reduced numbers: the caller sums O_k, E_L O_k
-// and O_k O_l over samples and ranks, turns them into the force F and the
-// matrix S with Force and Covariance, lets SR solve (S + shift) δ = F and hands
-// δ (or the plain gradient) to a Rule. Every rank does the same deterministic
+// and O_k O_l over samples and ranks, turns them into the force
+// F_k = ⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩ and the matrix S (Covariance), lets SR solve
+// (S + shift) δ = F (Solve, or SolveOp from products S·v) and hands δ (or the
+// plain gradient) to a Rule. Every rank does the same deterministic
 // arithmetic, so parameters stay identical everywhere.
 //
 // Shapes are the caller's responsibility: a length mismatch panics, as in

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -196,44 +198,18 @@ func covarianceOf(O [][]float64) []float64 {
 	return sumOO
 }
 
-func TestCovarianceAndForce(t *testing.T) {
+func TestCovariance(t *testing.T) {
 	const M, P = 500, 6
 	O := samples(M, P, 3)
-	rng := rand.New(rand.NewPCG(4, 4))
-	E := make([]float64, M)
-	for i := range E {
-		E[i] = 2 + rng.NormFloat64() + O[i][0]
-	}
 	S := covarianceOf(O)
 	// Two-pass centred reference.
 	mean := make([]float64, P)
-	meanE := 0.0
-	for i, o := range O {
+	for _, o := range O {
 		for k := range P {
 			mean[k] += o[k] / M
 		}
-		meanE += E[i] / M
 	}
-	sumEO := make([]float64, P)
-	sumO := make([]float64, P)
-	sumE := 0.0
-	for i, o := range O {
-		sumE += E[i]
-		for k := range P {
-			sumEO[k] += E[i] * o[k]
-			sumO[k] += o[k]
-		}
-	}
-	F := make([]float64, P)
-	Force(F, sumEO, sumO, sumE, M)
 	for k := range P {
-		fk := 0.0
-		for i, o := range O {
-			fk += (E[i] - meanE) * (o[k] - mean[k]) / M
-		}
-		if !near(F[k], fk, 1e-12*(1+math.Abs(fk))) {
-			t.Errorf("F[%d] = %.15g, two-pass %.15g", k, F[k], fk)
-		}
 		for l := range P {
 			s := 0.0
 			for _, o := range O {
@@ -244,6 +220,28 @@ func TestCovarianceAndForce(t *testing.T) {
 				t.Errorf("S[%d][%d] = %.15g, two-pass %.15g", k, l, S[k*P+l], s)
 			}
 		}
+	}
+}
+
+// solveDenseCG solves with conjugate gradient on a dense S through
+// SolveOp, with the products from gonum's Gemv.
+func solveDenseCG(sr *SR, dst, S, f []float64) error {
+	P := len(f)
+	if len(S) != P*P {
+		panic("solveDenseCG: S is not P×P")
+	}
+	diag := make([]float64, P)
+	for k := range P {
+		diag[k] = S[k*P+k]
+	}
+	return sr.SolveOp(dst, diag, f, denseOp(S, P))
+}
+
+// denseOp is S·v for a dense row-major P×P S.
+func denseOp(S []float64, P int) func(dst, v []float64) {
+	return func(dst, v []float64) {
+		blas64.Gemv(blas.NoTrans, 1, blas64.General{Rows: P, Cols: P, Stride: P, Data: S},
+			blas64.Vector{N: P, Inc: 1, Data: v}, 0, blas64.Vector{N: P, Inc: 1, Data: dst})
 	}
 }
 
@@ -327,9 +325,9 @@ func TestSRConjugateGradient(t *testing.T) {
 		if err := chol.Solve(want, S, f); err != nil {
 			t.Fatal(err)
 		}
-		cg := SR{Shift: tc.shift, Relative: tc.relative, CGAbove: 10, CGTol: 1e-12}
+		cg := SR{Shift: tc.shift, Relative: tc.relative, CGTol: 1e-12}
 		got := make([]float64, tc.P)
-		if err := cg.Solve(got, S, f); err != nil {
+		if err := solveDenseCG(&cg, got, S, f); err != nil {
 			t.Fatal(err)
 		}
 		// Residual 1e-12 relative, times a condition number ≲ 10⁴.
@@ -386,45 +384,51 @@ func TestSRErrors(t *testing.T) {
 	indefinite := []float64{1, 2, 2, 1} // eigenvalues −1 and 3
 	f := []float64{1, -1}               // along the negative direction
 	dst := make([]float64, 2)
-	for _, cgAbove := range []int{0, 1} {
-		sr := SR{Shift: 0.5, CGAbove: cgAbove}
-		err := sr.Solve(dst, indefinite, f)
+	for _, cg := range []bool{false, true} {
+		solve := func(sr *SR, dst, S, f []float64) error {
+			if cg {
+				return solveDenseCG(sr, dst, S, f)
+			}
+			return sr.Solve(dst, S, f)
+		}
+		sr := SR{Shift: 0.5}
+		err := solve(&sr, dst, indefinite, f)
 		if !errors.Is(err, ErrNotPositiveDefinite) {
-			t.Errorf("CGAbove=%d: indefinite S: error %v", cgAbove, err)
+			t.Errorf("CG %t: indefinite S: error %v", cg, err)
 		} else {
-			t.Logf("CGAbove=%d: %v", cgAbove, err)
+			t.Logf("CG %t: %v", cg, err)
 		}
 		// A large enough shift makes it positive definite.
 		sr.Shift = 1.5
-		if err := sr.Solve(dst, indefinite, f); err != nil {
-			t.Errorf("CGAbove=%d, shift 1.5: %v", cgAbove, err)
+		if err := solve(&sr, dst, indefinite, f); err != nil {
+			t.Errorf("CG %t, shift 1.5: %v", cg, err)
 		}
 		// A parameter that does not change Ψ: S_kk = 0.
 		zero := []float64{1, 0, 0, 0}
-		rel := SR{Shift: 0.1, Relative: true, CGAbove: cgAbove}
-		if err := rel.Solve(dst, zero, f); !errors.Is(err, ErrNotPositiveDefinite) || !strings.Contains(err.Error(), "relative") {
-			t.Errorf("CGAbove=%d: zero diagonal with relative shift: %v", cgAbove, err)
+		rel := SR{Shift: 0.1, Relative: true}
+		if err := solve(&rel, dst, zero, f); !errors.Is(err, ErrNotPositiveDefinite) || !strings.Contains(err.Error(), "relative") {
+			t.Errorf("CG %t: zero diagonal with relative shift: %v", cg, err)
 		}
-		abs := SR{Shift: 0.1, CGAbove: cgAbove}
-		if err := abs.Solve(dst, zero, f); err != nil {
-			t.Errorf("CGAbove=%d: zero diagonal with absolute shift: %v", cgAbove, err)
+		abs := SR{Shift: 0.1}
+		if err := solve(&abs, dst, zero, f); err != nil {
+			t.Errorf("CG %t: zero diagonal with absolute shift: %v", cg, err)
 		}
-		for name, sr := range map[string]SR{"negative shift": {Shift: -1, CGAbove: cgAbove}, "NaN shift": {Shift: math.NaN(), CGAbove: cgAbove}} {
-			if err := sr.Solve(dst, []float64{1, 0, 0, 1}, f); err == nil {
-				t.Errorf("CGAbove=%d: %s accepted", cgAbove, name)
+		for name, sr := range map[string]SR{"negative shift": {Shift: -1}, "NaN shift": {Shift: math.NaN()}} {
+			if err := solve(&sr, dst, []float64{1, 0, 0, 1}, f); err == nil {
+				t.Errorf("CG %t: %s accepted", cg, name)
 			}
 		}
-		if err := (&SR{CGAbove: cgAbove}).Solve(dst, []float64{1, 0, 0, math.NaN()}, f); err == nil {
-			t.Errorf("CGAbove=%d: NaN in S accepted", cgAbove)
+		if err := solve(&SR{}, dst, []float64{1, 0, 0, math.NaN()}, f); err == nil {
+			t.Errorf("CG %t: NaN in S accepted", cg)
 		}
-		if err := (&SR{CGAbove: cgAbove}).Solve(dst, []float64{1, 0, 0, 1}, []float64{1, math.Inf(1)}); err == nil {
-			t.Errorf("CGAbove=%d: Inf in f accepted", cgAbove)
+		if err := solve(&SR{}, dst, []float64{1, 0, 0, 1}, []float64{1, math.Inf(1)}); err == nil {
+			t.Errorf("CG %t: Inf in f accepted", cg)
 		}
 	}
 	// CG out of iterations reports it.
 	S := covarianceOf(samples(200, 40, 1))
-	sr := SR{Shift: 1e-4, CGAbove: 1, CGMaxIter: 2}
-	if err := sr.Solve(make([]float64, 40), S, randVec(40, 1)); !errors.Is(err, ErrNotConverged) {
+	sr := SR{Shift: 1e-4, CGMaxIter: 2}
+	if err := solveDenseCG(&sr, make([]float64, 40), S, randVec(40, 1)); !errors.Is(err, ErrNotConverged) {
 		t.Errorf("2 CG iterations: %v", err)
 	}
 }
@@ -517,11 +521,16 @@ func TestSRNoAllocsCG(t *testing.T) {
 	S := covarianceOf(samples(200, P, 2))
 	f := randVec(P, 3)
 	dst := make([]float64, P)
-	sr := SR{Shift: 1e-3, CGAbove: 10}
-	if err := sr.Solve(dst, S, f); err != nil {
+	sr := SR{Shift: 1e-3}
+	diag := make([]float64, P)
+	for k := range P {
+		diag[k] = S[k*P+k]
+	}
+	apply := denseOp(S, P)
+	if err := sr.SolveOp(dst, diag, f, apply); err != nil {
 		t.Fatal(err)
 	}
-	if a := testing.AllocsPerRun(10, func() { _ = sr.Solve(dst, S, f) }); a != 0 {
+	if a := testing.AllocsPerRun(10, func() { _ = sr.SolveOp(dst, diag, f, apply) }); a != 0 {
 		t.Errorf("CG solve allocates %g times", a)
 	}
 	rule := NewAdam(0.01, P)
@@ -541,12 +550,19 @@ func BenchmarkSRSolve(b *testing.B) {
 			for _, method := range []string{"cholesky", "cg"} {
 				b.Run(method, func(b *testing.B) {
 					sr := SR{Shift: 1e-3}
+					solve := func() error { return sr.Solve(dst, S, f) }
 					if method == "cg" {
-						sr.CGAbove, sr.CGTol = 1, 1e-8
+						sr.CGTol = 1e-8
+						diag := make([]float64, P)
+						for k := range P {
+							diag[k] = S[k*P+k]
+						}
+						apply := denseOp(S, P)
+						solve = func() error { return sr.SolveOp(dst, diag, f, apply) }
 					}
 					b.ReportAllocs()
 					for b.Loop() {
-						if err := sr.Solve(dst, S, f); err != nil {
+						if err := solve(); err != nil {
 							b.Fatal(err)
 						}
 					}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -29,18 +27,17 @@ var ErrNotConverged = errors.New("conjugate gradient did not converge")
 // S_kk(1 + Shift), which is invariant under rescaling a parameter but cannot
 // rescue a parameter with S_kk = 0 (it has no effect on Ψ at all).
 //
-// Small systems are factorised with Cholesky. When CGAbove > 0 and the
-// number of parameters P exceeds it, Jacobi-preconditioned conjugate
-// gradient is used instead: it needs only products S·v, so a distributed
-// caller can use SolveOp without ever forming S (one all-reduce of P numbers
-// per iteration instead of P² once).
+// Solve factorises a dense S with Cholesky. SolveOp runs
+// Jacobi-preconditioned conjugate gradient on products S·v alone, so a
+// distributed caller never forms S (one all-reduce of P numbers per product
+// instead of P² once); which of the two to use is the caller's choice (the
+// vmc driver's SRSolver).
 //
 // The zero value is usable: no shift, Cholesky always. An SR keeps scratch
 // memory between calls and is not safe for concurrent use.
 type SR struct {
 	Shift    float64 // diagonal shift ε ≥ 0
 	Relative bool    // shift S_kk(1+ε) instead of S_kk + ε
-	CGAbove  int     // use conjugate gradient when P > CGAbove > 0
 	// CGTol is the relative residual ‖F − (S+shift)δ‖ ≤ CGTol·‖F‖ at which
 	// conjugate gradient stops; 0 means 1e-10.
 	CGTol float64
@@ -50,7 +47,6 @@ type SR struct {
 	iters      int
 	a          []float64 // Cholesky: S + shift
 	chol       mat.Cholesky
-	diag       []float64
 	r, z, p, q []float64
 }
 
@@ -90,11 +86,10 @@ func (sr *SR) checkDiag(k int, skk float64) error {
 // Solve writes into dst the δ solving (S + shift) δ = f. S is the dense,
 // symmetric, already centred P×P matrix in row-major order
 // (S_kl = ⟨O_k O_l⟩ − ⟨O_k⟩⟨O_l⟩, see Covariance); P = len(f) = len(dst).
-// Cholesky reads the upper triangle of S, conjugate gradient all of it.
-// Solve does not modify S; dst may be f itself (solved in place). Errors
-// wrap ErrNotPositiveDefinite when the shift is too small, ErrNotConverged
-// when conjugate gradient runs out of iterations, or report non-finite input
-// or a condition number beyond 10¹⁶.
+// Cholesky reads the upper triangle of S. Solve does not modify S; dst may
+// be f itself (solved in place). Errors wrap ErrNotPositiveDefinite when the
+// shift is too small, or report non-finite input or a condition number
+// beyond 10¹⁶.
 func (sr *SR) Solve(dst, S, f []float64) error {
 	P := len(f)
 	if len(dst) != P || len(S) != P*P {
@@ -106,13 +101,6 @@ func (sr *SR) Solve(dst, S, f []float64) error {
 	}
 	if P == 0 {
 		return nil
-	}
-	if sr.CGAbove > 0 && P > sr.CGAbove {
-		sr.diag = grow(sr.diag, P)
-		for k := range P {
-			sr.diag[k] = S[k*P+k]
-		}
-		return sr.cg(dst, sr.diag, f, nil, S)
 	}
 	for i, v := range f {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -145,31 +133,19 @@ func (sr *SR) Solve(dst, S, f []float64) error {
 	return nil
 }
 
-// denseApply writes S·v for a dense row-major S (gonum's assembly kernels).
-func denseApply(dst, S, v []float64) {
-	P := len(v)
-	blas64.Gemv(blas.NoTrans, 1, blas64.General{Rows: P, Cols: P, Stride: P, Data: S},
-		blas64.Vector{N: P, Inc: 1, Data: v}, 0, blas64.Vector{N: P, Inc: 1, Data: dst})
-}
-
 // SolveOp solves (S + shift) δ = f by Jacobi-preconditioned conjugate
 // gradient, matrix-free: apply(dst, v) must write S·v (without the shift;
 // in a distributed run, ⟨O (O·v)⟩ − ⟨O⟩(⟨O⟩·v) reduced across ranks, the
 // same on every rank). diag is the diagonal of S, needed for the
 // preconditioner and the relative shift. The iteration starts from δ = 0,
 // so the result is a deterministic function of the inputs; dst may be f.
+// Errors wrap ErrNotPositiveDefinite when the shift is too small or
+// ErrNotConverged when conjugate gradient runs out of iterations.
 func (sr *SR) SolveOp(dst, diag, f []float64, apply func(dst, v []float64)) error {
 	P := len(f)
 	if len(dst) != P || len(diag) != P {
 		panic(fmt.Sprintf("optim: SR.SolveOp: len(dst) = %d, len(diag) = %d, len(f) = %d; want equal", len(dst), len(diag), P))
 	}
-	return sr.cg(dst, diag, f, apply, nil)
-}
-
-// cg runs the preconditioned conjugate gradient with S·v from apply, or
-// from the dense S when apply is nil.
-func (sr *SR) cg(dst, diag, f []float64, apply func(dst, v []float64), S []float64) error {
-	P := len(f)
 	sr.iters = 0
 	if err := sr.checkShift(); err != nil {
 		return err
@@ -212,11 +188,7 @@ func (sr *SR) cg(dst, diag, f []float64, apply func(dst, v []float64), S []float
 	rr := fn
 	for it := 1; it <= maxIter; it++ {
 		sr.iters = it
-		if apply != nil {
-			apply(q, p)
-		} else {
-			denseApply(q, S, p)
-		}
+		apply(q, p)
 		pq := 0.0
 		for k := range P {
 			q[k] += (sr.shifted(diag[k]) - diag[k]) * p[k] // the shift term
@@ -271,17 +243,5 @@ func Covariance(dst, sumOO, sumO []float64, n float64) {
 		for l := range P {
 			dst[k*P+l] = sumOO[k*P+l]/n - mk*(sumO[l]/n)
 		}
-	}
-}
-
-// Force writes the SR force, half the energy gradient:
-// dst_k = ⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩ from the sums over n samples.
-func Force(dst, sumEO, sumO []float64, sumE, n float64) {
-	if len(dst) != len(sumO) || len(sumEO) != len(sumO) {
-		panic(fmt.Sprintf("optim: Force: len(dst) = %d, len(sumEO) = %d, len(sumO) = %d; want equal", len(dst), len(sumEO), len(sumO)))
-	}
-	e := sumE / n
-	for k := range dst {
-		dst[k] = sumEO[k]/n - e*(sumO[k]/n)
 	}
 }

@@ -1,0 +1,181 @@
+package vmc
+
+import (
+	"errors"
+	"fmt"
+)
+
+// SRSolver selects how stochastic reconfiguration solves its equations.
+type SRSolver int
+
+const (
+	// SRAuto uses SRDense up to SRCGAbove parameters and SRCG above, when
+	// the preconditioner is MatrixFree.
+	SRAuto SRSolver = iota
+	// SRDense sums Σ O_k O_l (P²/2 per sample, P² doubles in the
+	// all-reduce) and hands the dense S to Preconditioner.Solve.
+	SRDense
+	// SRCG keeps the iteration's O vectors (Samples × P per walker) and
+	// solves matrix-free with MatrixFree.SolveOp: each product S·v costs
+	// 2·P per sample and one all-reduce of P doubles.
+	SRCG
+)
+
+// String is the configuration name of the solver.
+func (s SRSolver) String() string {
+	switch s {
+	case SRAuto:
+		return "auto"
+	case SRDense:
+		return "dense"
+	case SRCG:
+		return "cg"
+	}
+	return fmt.Sprintf("SRSolver(%d)", int(s))
+}
+
+// DefaultSRCGAbove is the number of parameters above which SRAuto solves
+// matrix-free. Below it the dense path is kept for being exact (Cholesky,
+// no tolerance) and storing no samples; above it its P²/2 products per
+// sample, P³/3 factorisation and all-reduce of P² doubles dominate an
+// iteration by far. BenchmarkSRSolver finds CG faster already at a few
+// hundred parameters, so a lower SRCGAbove pays when Samples × P doubles
+// per walker fit in memory.
+const DefaultSRCGAbove = 1000
+
+// Options configure a Driver. Zero values are usable where noted.
+type Options struct {
+	// Walkers per rank (at least 1).
+	Walkers int
+	// Samples per walker and optimisation iteration (at least 1 when
+	// Iterations > 0).
+	Samples int
+	// BurnIn is the number of Sweep calls each walker discards before the
+	// first iteration and before production.
+	BurnIn int
+	// Iterations of optimisation; 0 evaluates the energy only.
+	Iterations int
+	// Production samples per walker with frozen parameters; 0 skips it.
+	Production int
+	// Chunk is the number of production samples per walker between two
+	// stop-flag checks; 0 means max(Samples, 1000).
+	Chunk int
+	// Seed of all random streams.
+	Seed uint64
+	// Rule updates the parameters; nil keeps them fixed.
+	Rule Rule
+	// SR, when set, preconditions the gradient (stochastic reconfiguration).
+	SR Preconditioner
+	// SRSolver chooses the dense or the matrix-free SR path; the zero
+	// value is SRAuto. SRCG needs an SR that is MatrixFree.
+	SRSolver SRSolver
+	// SRCGAbove is SRAuto's threshold on P; 0 means DefaultSRCGAbove.
+	SRCGAbove int
+	// LearningRate is recorded in the history's learning-rate column (the
+	// driver does not read it off the rule).
+	LearningRate float64
+	// Workers bounds the walker goroutines of a rank; 0 means GOMAXPROCS.
+	Workers int
+	// SyncEvery: every SyncEvery iterations the ranks compare a hash of
+	// their parameters inside the iteration's reduction (no collective of
+	// its own) and, only when they differ, take rank 0's by a broadcast;
+	// 0 means every iteration, negative never.
+	SyncEvery int
+	// Diverge: the run is declared divergent when an iteration's variance
+	// exceeds Diverge × (σ²₀ + E₀²) of the first iteration (which bounds
+	// ⟨E_L²⟩ there); 0 means 1e4.
+	Diverge float64
+	// Stop is polled once per iteration (and production chunk) on every
+	// rank; true on any rank stops all ranks after the same iteration.
+	Stop func() bool
+	// OnIteration runs on every rank after each completed iteration (for
+	// progress and checkpoints).
+	OnIteration func(Record)
+	// OnChunk runs on every rank after each production chunk with the
+	// samples per walker done so far.
+	OnChunk func(done, total int)
+	// Observables are measured at every production sample, merged across
+	// walkers and ranks in production's single reduction and returned in
+	// Result.Observables, in this order. Their names must differ.
+	Observables []Observable
+}
+
+// Record is one row of the optimisation history.
+type Record struct {
+	Iteration    int
+	Energy       float64 // mean local energy of the iteration's samples
+	Error        float64 // its error bar
+	Variance     float64 // variance of E_L
+	Acceptance   float64 // accepted / proposed moves
+	GradNorm     float64 // |G| of the energy gradient
+	LearningRate float64 // the rule's step size at this iteration
+	Wall         float64 // seconds since the run started
+}
+
+// HistoryColumns names the fields of Record.Row, in order.
+var HistoryColumns = []string{"iteration", "energy", "error", "variance", "acceptance", "grad_norm", "learning_rate", "wall_seconds"}
+
+// Row is the record as floats in HistoryColumns order.
+func (r Record) Row() []float64 {
+	return []float64{float64(r.Iteration), r.Energy, r.Error, r.Variance, r.Acceptance, r.GradNorm, r.LearningRate, r.Wall}
+}
+
+// RecordFromRow inverts Row.
+func RecordFromRow(row []float64) (Record, error) {
+	if len(row) != len(HistoryColumns) {
+		return Record{}, fmt.Errorf("vmc: history row has %d values, want %d", len(row), len(HistoryColumns))
+	}
+	return Record{Iteration: int(row[0]), Energy: row[1], Error: row[2], Variance: row[3],
+		Acceptance: row[4], GradNorm: row[5], LearningRate: row[6], Wall: row[7]}, nil
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Energy     float64 // production mean of E_L
+	Error      float64 // blocking error bar of the production mean
+	Variance   float64 // variance of E_L
+	Acceptance float64 // accepted / proposed moves in production
+	Samples    int64   // production samples over all walkers and ranks
+	Ranks      int
+	Walkers    int // per rank
+	Iterations int // optimisation iterations completed
+	Params     []float64
+	Exact      float64 // the System's exact energy, when HasExact
+	HasExact   bool
+	History    []Record
+	// Observables holds the production estimates of Options.Observables,
+	// in that order.
+	Observables []ObservableResult
+}
+
+// ErrStopped is returned (wrapped) when a stop was requested; the driver
+// is then in a consistent state for Snapshot.
+var ErrStopped = errors.New("vmc: stopped on request")
+
+// LocalEnergyError reports a NaN or infinite local energy.
+type LocalEnergyError struct {
+	Iteration int   // optimisation iteration, or −1 in production
+	Ranks     []int // ranks on which it occurred
+	Rank      int   // the rank reporting
+}
+
+func (e *LocalEnergyError) Error() string {
+	where := fmt.Sprintf("iteration %d", e.Iteration)
+	if e.Iteration < 0 {
+		where = "production"
+	}
+	return fmt.Sprintf("vmc: non-finite local energy in %s on rank %v (reported by rank %d)", where, e.Ranks, e.Rank)
+}
+
+// DivergenceError reports an optimisation that blew up. LastGood holds
+// the parameters before the step that led to it; the system has been reset
+// to them.
+type DivergenceError struct {
+	Iteration int
+	Reason    string
+	LastGood  []float64
+}
+
+func (e *DivergenceError) Error() string {
+	return fmt.Sprintf("vmc: optimisation diverged at iteration %d: %s (last good parameters %v)", e.Iteration, e.Reason, e.LastGood)
+}

@@ -1,0 +1,172 @@
+package vmc
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// Produce runs (or continues) the production phase with frozen parameters
+// and returns the final result. Each chunk of samples ends in one
+// collective (the stop flag and non-finite energies), production in one
+// more (the energy and observable sums).
+func (d *Driver) Produce(ctx context.Context) (*Result, error) {
+	if err := d.startProduction(ctx); err != nil {
+		return nil, err
+	}
+	reduced := false
+	for d.prodDone < d.opt.Production {
+		chunk := min(d.opt.Chunk, d.opt.Production-d.prodDone)
+		if err := d.forEach(ctx, func(w int) error {
+			d.sampleChunk(w, chunk)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		d.prodDone += chunk
+		if err := d.reduceControl(ctx); err != nil {
+			return nil, err
+		}
+		reduced = true
+		if d.opt.OnChunk != nil {
+			d.opt.OnChunk(d.prodDone, d.opt.Production)
+		}
+		if d.ctl.stop.Value() > 0 && d.prodDone < d.opt.Production {
+			return nil, fmt.Errorf("production after %d of %d samples per walker: %w", d.prodDone, d.opt.Production, ErrStopped)
+		}
+	}
+	if !reduced && d.opt.Production > 0 {
+		// Restored after the last chunk: the production mean needs the
+		// control sums once more.
+		if err := d.reduceControl(ctx); err != nil {
+			return nil, err
+		}
+		reduced = true
+	}
+	return d.result(d.productionShift(reduced))
+}
+
+// startProduction makes the production accumulators (unless restored) and
+// burns in before the first chunk.
+func (d *Driver) startProduction(ctx context.Context) error {
+	if d.prodAccs == nil {
+		d.prodAccs = make([]*accum, len(d.walkers))
+		for w := range d.prodAccs {
+			d.prodAccs[w] = d.newProductionAccum()
+		}
+	}
+	if d.prodDone == 0 && d.opt.Production > 0 {
+		if err := d.burnIn(ctx); err != nil {
+			return err
+		}
+		d.burned = true
+	}
+	return nil
+}
+
+func (d *Driver) newProductionAccum() *accum {
+	a := newAccum(0, false)
+	for _, o := range d.opt.Observables {
+		a.extra = append(a.extra, newObsAccum(o))
+	}
+	return a
+}
+
+// sampleChunk draws chunk production samples of walker w: energy sums and
+// observables. It allocates nothing.
+func (d *Driver) sampleChunk(w, chunk int) {
+	wk, a, ms := d.walkers[w], d.prodAccs[w], d.measures[w]
+	// A chunk boundary is where a run may stop and resume from positions
+	// alone; recomputing the cached quantities here in every run keeps a
+	// resumed run bit-identical.
+	wk.Refresh()
+	for range chunk {
+		ac, pr := wk.Sweep()
+		a.acc += float64(ac)
+		a.prop += float64(pr)
+		e := wk.Measure(nil)
+		if !finite(e) {
+			a.bad++
+			return
+		}
+		a.add(e)
+		for i := range a.extra {
+			a.extra[i].measure(ms[i])
+		}
+	}
+}
+
+// reduceControl is a chunk's collective: the stop flag, non-finite
+// energies, and Σ n, Σ n·mean for the production mean.
+func (d *Driver) reduceControl(ctx context.Context) error {
+	ctl := &d.ctl
+	ctl.buf.Reset()
+	bad := 0
+	for _, a := range d.prodAccs {
+		bad += a.bad
+		ctl.n.Add(a.n)
+		ctl.nMean.Add(a.n * a.mean)
+	}
+	ctl.nonfinite.Data()[d.c.Rank()] = float64(bad)
+	if d.stopRequested(ctx) {
+		ctl.stop.Set(1)
+	}
+	if err := ctl.buf.AllReduce(d.c); err != nil {
+		return fmt.Errorf("vmc: production: %w", err)
+	}
+	if ranks := nonfiniteRanks(ctl.nonfinite); ranks != nil {
+		return &LocalEnergyError{Iteration: -1, Ranks: ranks, Rank: d.c.Rank()}
+	}
+	return nil
+}
+
+// productionShift is the K of the final energy moments: the production
+// mean itself when known, so that Σ(E−K)² carries no cancellation even
+// without optimisation iterations to provide a previous mean.
+func (d *Driver) productionShift(reduced bool) float64 {
+	if !reduced {
+		return d.shift
+	}
+	n, nm := d.ctl.n.Value(), d.ctl.nMean.Value()
+	if m := nm / n; n > 0 && finite(m) {
+		return m
+	}
+	return d.shift
+}
+
+// result is production's final collective and the Result it gives.
+func (d *Driver) result(shift float64) (*Result, error) {
+	p := &d.prod
+	p.buf.Reset()
+	p.energy.moments.SetShift(shift)
+	for _, a := range d.prodAccs {
+		p.energy.merge(a)
+		for i, o := range p.observables {
+			o.merge(&a.extra[i])
+		}
+	}
+	if err := p.buf.AllReduce(d.c); err != nil {
+		return nil, fmt.Errorf("vmc: production: %w", err)
+	}
+	m := p.energy.moments
+	res := &Result{
+		Variance:   m.Variance(),
+		Samples:    int64(m.N()),
+		Ranks:      d.c.Size(),
+		Walkers:    len(d.walkers),
+		Iterations: d.iter,
+		Params:     d.Params(),
+		History:    d.history,
+	}
+	res.Exact, res.HasExact = d.sys.Exact()
+	if res.Samples > 0 {
+		res.Energy, res.Error = p.energy.combined()
+		res.Acceptance = p.energy.acceptance()
+	} else {
+		res.Energy, res.Error, res.Variance, res.Acceptance = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	}
+	for _, o := range p.observables {
+		res.Observables = append(res.Observables, o.result())
+	}
+	return res, nil
+}
