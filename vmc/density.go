@@ -20,7 +20,7 @@ import (
 type DensitySystem struct {
 	System
 	// H is the trap of the wrapped system.
-	H *hamiltonian.Continuous
+	H hamiltonian.Continuous
 	// Bins of width RMax/Bins cover [0, RMax); farther particles are
 	// counted as overflow.
 	Bins int
@@ -33,7 +33,7 @@ type DensitySystem struct {
 // rmax ≤ 0 picks 5/√ω, where a Gaussian ground-state density has fallen
 // below e^{-25} of its centre value.
 func NewDensitySystem(sys System, bins int, rmax float64) (*DensitySystem, error) {
-	var h *hamiltonian.Continuous
+	var h hamiltonian.Continuous
 	switch s := sys.(type) {
 	case *Continuous:
 		h = s.H
@@ -46,7 +46,7 @@ func NewDensitySystem(sys System, bins int, rmax float64) (*DensitySystem, error
 		return nil, fmt.Errorf("vmc: density histogram needs at least one bin, got %d", bins)
 	}
 	if rmax <= 0 {
-		rmax = 5 / math.Sqrt(h.Omega)
+		rmax = defaultRMax(h)
 	}
 	if !(rmax > 0) || math.IsInf(rmax, 0) {
 		return nil, fmt.Errorf("vmc: density histogram range %g must be positive and finite", rmax)
@@ -55,6 +55,22 @@ func NewDensitySystem(sys System, bins int, rmax float64) (*DensitySystem, error
 }
 
 var _ System = (*DensitySystem)(nil)
+
+// defaultRMax is 5/√ω for the built-in traps and five widths of the
+// external potential's first coordinate otherwise (0 when unknown).
+func defaultRMax(h hamiltonian.Continuous) float64 {
+	p, ok := h.(*hamiltonian.Particles)
+	if !ok {
+		return 0
+	}
+	switch t := p.External.(type) {
+	case hamiltonian.Harmonic:
+		return 5 / math.Sqrt(t.Omega)
+	case hamiltonian.Elliptical:
+		return 5 / math.Sqrt(t.Omega)
+	}
+	return 5 * p.External.Width(0)
+}
 
 // positions reads a walker's current configuration.
 func positions(w Walker) (func() []float64, bool) {
@@ -104,7 +120,7 @@ func (w *densityWalker) Measure(o []float64) float64 {
 
 func (w *densityWalker) record() {
 	x := w.pos()
-	d := w.sys.H.D
+	d := w.sys.H.Dims()
 	scale := float64(w.sys.Bins) / w.sys.RMax
 	for i := 0; i < len(x); i += d {
 		r2 := 0.0
@@ -193,7 +209,7 @@ func (s *DensitySystem) Density(c comm.Comm) (*Density, error) {
 		lo, hi := float64(b)*w, float64(b+1)*w
 		rho := 0.0
 		if d.Samples > 0 {
-			rho = sum[b] / (d.Samples * shellVolume(s.H.D, lo, hi))
+			rho = sum[b] / (d.Samples * shellVolume(s.H.Dims(), lo, hi))
 		}
 		d.Lo, d.Hi = append(d.Lo, lo), append(d.Hi, hi)
 		d.Count, d.Rho = append(d.Count, sum[b]), append(d.Rho, rho)
