@@ -33,12 +33,10 @@ type Spin struct {
 	Field    float64  // h of NewTFIM
 	Marshall bool     // basis rotated on one sublattice (RotateMarshall)
 
-	diag []DiagTerm
-	off  []OffTerm
-	rot  []int8 // the rotated sublattice, nil for none
-	// rotatedOff counts the pieces of off that carry the rotation's sign.
-	rotatedOff int
-	noSzFlip   bool // some off-diagonal piece changes Σ s_i
+	diag     []DiagTerm
+	off      []OffTerm
+	rot      []int8 // the rotated sublattice, nil for none
+	noSzFlip bool   // some off-diagonal piece changes Σ s_i
 
 	// The same pieces split by kind, compact, for the local energy's loop:
 	// c σ^z_i σ^z_j diagonals, other two-site and one-site diagonals,
@@ -194,8 +192,11 @@ func (h *Spin) RotateMarshall(sublattice []int8) error {
 	}
 	h.rot = append([]int8(nil), sublattice...)
 	h.Marshall = true
-	h.rotatedOff = 0
-	h.compileOff()
+	h.oSite, h.oHop, h.oBond = h.oSite[:0], h.oHop[:0], h.oBond[:0]
+	for k := range h.off {
+		h.off[k].C = h.rotated(h.off[k].FlipI, h.off[k].FlipJ, h.off[k].C)
+		h.addKind(h.off[k])
+	}
 	return nil
 }
 
@@ -230,10 +231,9 @@ func (h *Spin) AddSite(i int, m SiteMatrix) error {
 	}
 	// m is symmetric: one piece flips the spin from either state.
 	if c := m[0][1]; c != 0 {
-		h.off = append(h.off, OffTerm{I: i, J: -1, From: 3, FlipI: i, FlipJ: -1, C: c})
+		h.addOff(OffTerm{I: i, J: -1, From: 3, FlipI: i, FlipJ: -1, C: c})
 		h.noSzFlip = true
 	}
-	h.compileOff()
 	return nil
 }
 
@@ -274,7 +274,7 @@ func (h *Spin) AddBond(i, j int, m BondMatrix) error {
 				}
 			}
 			done |= from
-			h.off = append(h.off, OffTerm{I: i, J: j, From: from, FlipI: p.fi, FlipJ: p.fj, C: c})
+			h.addOff(OffTerm{I: i, J: j, From: from, FlipI: p.fi, FlipJ: p.fj, C: c})
 			// Only the exchange of antiparallel spins (↑↓ ↔ ↓↑, local
 			// states 1 and 2) keeps Σ s_i.
 			if p.mask != 3 || from&^6 != 0 {
@@ -282,28 +282,26 @@ func (h *Spin) AddBond(i, j int, m BondMatrix) error {
 			}
 		}
 	}
-	h.compileOff()
 	return nil
 }
 
-// compileOff applies the Marshall rotation to the pieces not yet rotated
-// and rebuilds the local energy's off-diagonal lists from them.
-func (h *Spin) compileOff() {
-	for k := h.rotatedOff; k < len(h.off); k++ {
-		t := &h.off[k]
-		t.C = h.rotated(t.FlipI, t.FlipJ, t.C)
-	}
-	h.rotatedOff = len(h.off)
-	h.oSite, h.oHop, h.oBond = h.oSite[:0], h.oHop[:0], h.oBond[:0]
-	for _, t := range h.off {
-		switch {
-		case t.J < 0:
-			h.oSite = append(h.oSite, siteOff{i: int32(t.I), c: t.C})
-		case t.From == 6 && t.FlipI == t.I && t.FlipJ == t.J:
-			h.oHop = append(h.oHop, pairC{i: int32(t.I), j: int32(t.J), c: t.C})
-		default:
-			h.oBond = append(h.oBond, bondOff{i: int32(t.I), j: int32(t.J), fi: int32(t.FlipI), fj: int32(t.FlipJ), from: t.From, c: t.C})
-		}
+// addOff appends an off-diagonal piece, with the Marshall sign when the
+// basis is rotated.
+func (h *Spin) addOff(t OffTerm) {
+	t.C = h.rotated(t.FlipI, t.FlipJ, t.C)
+	h.off = append(h.off, t)
+	h.addKind(t)
+}
+
+// addKind appends t to the local energy's list of its kind.
+func (h *Spin) addKind(t OffTerm) {
+	switch {
+	case t.J < 0:
+		h.oSite = append(h.oSite, siteOff{i: int32(t.I), c: t.C})
+	case t.From == 6 && t.FlipI == t.I && t.FlipJ == t.J:
+		h.oHop = append(h.oHop, pairC{i: int32(t.I), j: int32(t.J), c: t.C})
+	default:
+		h.oBond = append(h.oBond, bondOff{i: int32(t.I), j: int32(t.J), fi: int32(t.FlipI), fj: int32(t.FlipJ), from: t.From, c: t.C})
 	}
 }
 
