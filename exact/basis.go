@@ -29,7 +29,7 @@ type basis struct {
 // An SU(2)-symmetric Hamiltonian has a member of its ground multiplet
 // with the smallest |S^z|, so nothing is lost.
 func sectorOf(h *hamiltonian.Spin) int {
-	if h.ConservesSz {
+	if h.ConservesSz() {
 		return h.N / 2
 	}
 	return -1

@@ -1,8 +1,6 @@
 package exact
 
 import (
-	"math/bits"
-
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
@@ -10,37 +8,48 @@ import (
 
 // operator applies H to vectors of the basis without storing its matrix:
 // the diagonal is kept (one vector), off-diagonal elements are generated
-// from the term lists on the fly.
+// from the operator's compiled pieces on the fly.
 type operator struct {
 	b    *basis
 	diag []float64
-	x    []flip // single flips
-	hop  []flip // exchanges of antiparallel pairs
+	off  []flip
 }
 
+// flip is a hamiltonian.OffTerm in bit form: from a configuration whose
+// local state a on sites i, j has bit a of from set, it connects to the
+// configuration with the bits of mask flipped, with element c.
 type flip struct {
+	i, j int // the term's sites (j < 0: one site)
+	from uint8
 	mask uint64
 	c    float64
 }
 
+// localBits is the term's local state (hamiltonian.BondMatrix order) of
+// configuration s, whose bit i is 1 for s_i = +1.
+func localBits(s uint64, i, j int) uint {
+	a := uint(^s>>i) & 1
+	if j >= 0 {
+		a = a<<1 | uint(^s>>j)&1
+	}
+	return a
+}
+
 func newOperator(h *hamiltonian.Spin, b *basis) *operator {
 	op := &operator{b: b, diag: make([]float64, b.dim)}
-	for _, t := range h.X {
-		op.x = append(op.x, flip{mask: 1 << t.I, c: t.C})
+	for _, t := range h.Off() {
+		m := uint64(1) << t.FlipI
+		if t.FlipJ >= 0 {
+			m |= 1 << t.FlipJ
+		}
+		op.off = append(op.off, flip{i: t.I, j: t.J, from: t.From, mask: m, c: t.C})
 	}
-	for _, t := range h.Hop {
-		op.hop = append(op.hop, flip{mask: 1<<t.I | 1<<t.J, c: t.C})
-	}
+	diag := h.Diag()
 	for k := range op.diag {
 		s := b.state(k)
 		e := 0.0
-		for _, t := range h.ZZ {
-			// s_i s_j = +1 when bits i and j agree.
-			if (s>>t.I^s>>t.J)&1 == 0 {
-				e += t.C
-			} else {
-				e -= t.C
-			}
+		for _, t := range diag {
+			e += t.V[localBits(s, t.I, t.J)&3]
 		}
 		op.diag[k] = e
 	}
@@ -58,12 +67,8 @@ func (op *operator) apply(y, x []float64) {
 			continue
 		}
 		s := b.state(k)
-		for _, f := range op.x {
-			y[b.index(s^f.mask)] += f.c * xk
-		}
-		for _, f := range op.hop {
-			// Only antiparallel pairs are exchanged: exactly one bit set.
-			if bits.OnesCount64(s&f.mask) == 1 {
+		for _, f := range op.off {
+			if f.from>>localBits(s, f.i, f.j)&1 != 0 {
 				y[b.index(s^f.mask)] += f.c * xk
 			}
 		}

@@ -1,83 +1,156 @@
 package hamiltonian
 
 import (
-	"container/heap"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 )
 
-// Continuous is N particles in d dimensions in a harmonic trap,
+// Continuous is what the driver needs of a Hamiltonian of N particles in
+// d dimensions,
 //
-//	H = Σ_i −½∇_i² + V_trap + V_int,
+//	H = Σ_i −½∇_i² + V(x),
 //
-// with V_trap = ½ω² Σ_i r_i² (isotropic) or ½ω² Σ_i (x_i² + y_i² + γ² z_i²)
-// (Elliptical, d = 3 only), and V_int the Coulomb repulsion Σ_{i<j} 1/r_ij
-// and/or hard spheres of radius HardSphere (V = +Inf when some r_ij ≤ a).
-// Fermions only changes Exact (shell filling instead of a condensate).
-type Continuous struct {
-	N, D       int     // particles and dimensions
-	Omega      float64 // trap frequency ω
-	Elliptical bool    // V_trap with γ² z² (d = 3)
-	Gamma      float64 // γ of the elliptical trap
-	Coulomb    bool    // Σ_{i<j} 1/r_ij
-	HardSphere float64 // radius a > 0 of the hard spheres; 0 for none
-	Fermions   bool    // electrons (shell filling) rather than bosons, for Exact
+// besides the kinetic energy, which it takes from the wave function:
+// the potential, a starting configuration for each walker and, when it is
+// known, the exact ground-state energy. Particles implements it; a model
+// that is not one external potential plus pair interactions (three-body
+// forces, say) can implement it directly.
+type Continuous interface {
+	// Particles is N.
+	Particles() int
+	// Dims is d.
+	Dims() int
+	// Potential is V(x) for the flat configuration x (N·d values); +Inf
+	// where Ψ must vanish (overlapping hard cores). It is called once per
+	// sample and must not allocate.
+	Potential(x []float64) float64
+	// InitialPositions fills dst (N·d values) with a starting
+	// configuration drawn from rng, one where V is finite.
+	InitialPositions(dst []float64, rng *rand.Rand) error
+	// Exact is the exact ground-state energy when it is known.
+	Exact() (e float64, ok bool)
 }
 
-// Validate reports the first field whose value makes the system undefined.
-// The messages name the Go field and the config key it comes from.
-func (h *Continuous) Validate() error {
-	switch {
-	case h.N < 1:
-		return fmt.Errorf("hamiltonian: N (system.particles) = %d, need at least 1", h.N)
-	case h.D < 1 || h.D > 3:
-		return fmt.Errorf("hamiltonian: D (system.dimensions) = %d, need 1, 2 or 3", h.D)
-	case !(h.Omega > 0) || math.IsInf(h.Omega, 0):
-		return fmt.Errorf("hamiltonian: Omega (system.omega) = %g, need a finite value > 0", h.Omega)
-	case h.Elliptical && h.D != 3:
-		return fmt.Errorf("hamiltonian: Elliptical (system.trap = \"elliptical\") needs D (system.dimensions) = 3, got %d", h.D)
-	case h.Elliptical && (!(h.Gamma > 0) || math.IsInf(h.Gamma, 0)):
-		return fmt.Errorf("hamiltonian: Gamma (system.gamma) = %g, need a finite value > 0 for the elliptical trap", h.Gamma)
-	case !(h.HardSphere >= 0) || math.IsInf(h.HardSphere, 0):
-		return fmt.Errorf("hamiltonian: HardSphere (system.radius) = %g, need a finite value ≥ 0", h.HardSphere)
+// External is a one-body potential acting on every particle, such as a
+// trap. Harmonic and Elliptical implement it.
+type External interface {
+	// Potential is Σ_i V_ext(r_i) over the flat configuration x of
+	// particles in d dimensions. It must not allocate.
+	Potential(x []float64, d int) float64
+	// Width is the spread of coordinate k (0 ≤ k < d) of the starting
+	// configurations: each is drawn from a Gaussian of this standard
+	// deviation, so it should be the size of the one-body ground state.
+	Width(k int) float64
+}
+
+// Pair is a pair interaction v(r_ij), summed over i < j. A hard core of
+// radius a (v = +Inf for r ≤ a) is declared by Core rather than returned
+// by V, so that walkers can be started without overlap.
+type Pair interface {
+	// V is v(r) for r beyond the hard core. It must not allocate.
+	V(r float64) float64
+	// Core is the hard-core radius a (0 for none): v = +Inf for r ≤ a.
+	Core() float64
+}
+
+// Particles is a Hamiltonian of N particles in d dimensions in one
+// external potential with zero or more pair interactions,
+//
+//	V(x) = V_ext(x) + Σ_{i<j} Σ_p v_p(r_ij),
+//
+// built by NewParticles (or NewTrap for the built-in systems). Reference
+// is its exact ground-state energy when HasReference.
+type Particles struct {
+	N, D     int
+	External External
+	Pairs    []Pair
+	// Reference is the exact ground-state energy when HasReference; the
+	// caller sets it when known (NewTrap does for the built-in systems).
+	Reference    float64
+	HasReference bool
+
+	core float64 // the largest hard-core radius
+	soft []Pair  // the pairs with a finite part (not pure hard spheres)
+}
+
+var _ Continuous = (*Particles)(nil)
+
+// NewParticles composes a Hamiltonian of n particles in d dimensions. The
+// external potential is required (it sets the starting configurations);
+// an External or Pair with a method Check(d int) error is asked whether it
+// accepts d dimensions.
+func NewParticles(n, d int, ext External, pairs ...Pair) (*Particles, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("hamiltonian: %d particles (system.particles), need at least 1", n)
 	}
-	return nil
-}
-
-// zWeight is the weight of the z coordinate in Σ r²: γ² in the
-// elliptical trap and 1 otherwise.
-func (h *Continuous) zWeight() float64 {
-	if h.Elliptical && h.D == 3 {
-		return h.Gamma * h.Gamma
+	if d < 1 {
+		return nil, fmt.Errorf("hamiltonian: %d dimensions (system.dimensions), need at least 1", d)
 	}
-	return 1
+	if ext == nil {
+		return nil, errors.New("hamiltonian: no external potential")
+	}
+	if c, ok := ext.(checker); ok {
+		if err := c.Check(d); err != nil {
+			return nil, err
+		}
+	}
+	h := &Particles{N: n, D: d, External: ext, Pairs: pairs}
+	for k, p := range pairs {
+		if p == nil {
+			return nil, fmt.Errorf("hamiltonian: pair interaction %d is nil", k)
+		}
+		if c, ok := p.(checker); ok {
+			if err := c.Check(d); err != nil {
+				return nil, err
+			}
+		}
+		a := p.Core()
+		if !(a >= 0) || math.IsInf(a, 0) {
+			return nil, fmt.Errorf("hamiltonian: hard-core radius %g (system.radius) of pair interaction %d, need a finite value ≥ 0", a, k)
+		}
+		h.core = max(h.core, a)
+		// A hard sphere has no finite part: skipping it spares a square
+		// root per pair.
+		if _, hard := p.(HardSphere); !hard {
+			h.soft = append(h.soft, p)
+		}
+	}
+	return h, nil
 }
 
-// Potential is V(x): the trap plus the interactions; +Inf when two hard
-// spheres overlap. It allocates nothing and costs O(N²) with interactions.
-func (h *Continuous) Potential(x []float64) float64 {
+// checker is implemented by potentials that hold only in some dimensions.
+type checker interface {
+	Check(d int) error
+}
+
+// Particles is N.
+func (h *Particles) Particles() int { return h.N }
+
+// Dims is d.
+func (h *Particles) Dims() int { return h.D }
+
+// Core is the largest hard-core radius of the pair interactions (0 for
+// none).
+func (h *Particles) Core() float64 { return h.core }
+
+// Exact is the Reference energy, when HasReference.
+func (h *Particles) Exact() (float64, bool) { return h.Reference, h.HasReference }
+
+// Potential is V(x): the external potential, then the pairs i < j in
+// order, each adding its interactions; +Inf as soon as two hard cores
+// overlap. It allocates nothing and costs O(N²) with pair interactions.
+func (h *Particles) Potential(x []float64) float64 {
 	d := h.D
 	if len(x) != h.N*d {
 		panic(fmt.Sprintf("hamiltonian: Potential of %d coordinates, want N·D = %d", len(x), h.N*d))
 	}
-	r2 := 0.0
-	if h.Elliptical && d == 3 {
-		g2 := h.zWeight()
-		for i := 0; i < len(x); i += 3 {
-			r2 += x[i]*x[i] + x[i+1]*x[i+1] + g2*x[i+2]*x[i+2]
-		}
-	} else {
-		for _, v := range x {
-			r2 += v * v
-		}
-	}
-	v := 0.5 * h.Omega * h.Omega * r2
-	if !h.Coulomb && !(h.HardSphere > 0) {
+	v := h.External.Potential(x, d)
+	if len(h.Pairs) == 0 {
 		return v
 	}
-	a2 := h.HardSphere * h.HardSphere
+	a2 := h.core * h.core
 	for i := 0; i < h.N; i++ {
 		xi := x[i*d : i*d+d]
 		for j := i + 1; j < h.N; j++ {
@@ -87,20 +160,29 @@ func (h *Continuous) Potential(x []float64) float64 {
 				t := xi[k] - xj[k]
 				s += t * t
 			}
-			if h.HardSphere > 0 && s <= a2 {
+			if h.core > 0 && s <= a2 {
 				return math.Inf(1)
 			}
-			if h.Coulomb {
-				v += 1 / math.Sqrt(s)
+			if len(h.soft) == 0 {
+				continue
+			}
+			r := math.Sqrt(s)
+			for _, p := range h.soft {
+				v += p.V(r)
 			}
 		}
 	}
 	return v
 }
 
-// LocalEnergy is E_L = −½(∇²ln Ψ + |∇ln Ψ|²) + V(x), with grad = ∇ln Ψ
-// (N·D values) and lap = ∇²ln Ψ at x.
-func (h *Continuous) LocalEnergy(x, grad []float64, lap float64) float64 {
+// LocalEnergy is E_L = −½(∇²ln Ψ + |∇ln Ψ|²) + V(x).
+func (h *Particles) LocalEnergy(x, grad []float64, lap float64) float64 {
+	return LocalEnergy(h, x, grad, lap)
+}
+
+// LocalEnergy is E_L = −½(∇²ln Ψ + |∇ln Ψ|²) + V(x) of h, with grad =
+// ∇ln Ψ (N·d values) and lap = ∇²ln Ψ at x (ħ = m = 1).
+func LocalEnergy(h Continuous, x, grad []float64, lap float64) float64 {
 	g2 := 0.0
 	for _, g := range grad {
 		g2 += g * g
@@ -108,13 +190,13 @@ func (h *Continuous) LocalEnergy(x, grad []float64, lap float64) float64 {
 	return -0.5*(lap+g2) + h.Potential(x)
 }
 
-// Overlaps reports whether two hard spheres overlap (some r_ij ≤ a); it is
-// false without hard spheres.
-func (h *Continuous) Overlaps(x []float64) bool {
-	if !(h.HardSphere > 0) {
+// Overlaps reports whether two hard cores overlap (some r_ij ≤ a); it is
+// false without hard cores.
+func (h *Particles) Overlaps(x []float64) bool {
+	if !(h.core > 0) {
 		return false
 	}
-	a2 := h.HardSphere * h.HardSphere
+	a2 := h.core * h.core
 	for i := 1; i < h.N; i++ {
 		if overlapsEarlier(x, i, h.D, a2) {
 			return true
@@ -123,150 +205,44 @@ func (h *Continuous) Overlaps(x []float64) bool {
 	return false
 }
 
-// Exact returns the exact ground-state energy when it is known:
-//   - no interaction (or N = 1): bosons all in the lowest orbital, ω/2 per
-//     coordinate (γω/2 for z in the elliptical trap), so N·d·ω/2 isotropic
-//     and N·(1 + γ/2)·ω elliptical; fermions fill the lowest orbitals
-//     twice (spin up and down), e.g. 2, 10, 28, 60 ω for the closed 2D
-//     shells N = 2, 6, 12, 20 and 3, 18, 60 ω for N = 2, 8, 20 in 3D;
-//   - two particles with Coulomb repulsion in the isotropic trap (spin
-//     singlet, so bosons and fermions alike): 3 at ω = 1 in 2D and 2 at
-//     ω = ½ in 3D (Taut's analytic solutions).
-func (h *Continuous) Exact() (e float64, ok bool) {
-	if h.Validate() != nil {
-		return 0, false
-	}
-	interacting := h.N > 1 && (h.Coulomb || h.HardSphere > 0)
-	if !interacting {
-		if !h.Fermions {
-			return float64(h.N) * h.oneBodyGround(), true
-		}
-		return h.fermionGround(), true
-	}
-	if h.N == 2 && h.Coulomb && !(h.HardSphere > 0) && !h.Elliptical {
-		switch {
-		case h.D == 2 && h.Omega == 1:
-			return 3, true
-		case h.D == 3 && h.Omega == 0.5:
-			return 2, true
-		}
-	}
-	return 0, false
-}
-
-// oneBodyGround is the lowest single-particle energy.
-func (h *Continuous) oneBodyGround() float64 {
-	if h.Elliptical {
-		return h.Omega * (1 + h.Gamma/2)
-	}
-	return float64(h.D) * h.Omega / 2
-}
-
-// fermionGround sums the lowest ⌈N/2⌉ and ⌊N/2⌋ single-particle energies
-// ω(n_x + ½) + ω(n_y + ½) + ω_z(n_z + ½) (spin up and down). The orbitals
-// come out in order of energy from a best-first walk over the quantum
-// numbers: every orbital but the ground state has a cheaper neighbour
-// with one quantum number lowered, so popping the cheapest pending one
-// and pushing its raised neighbours lists them in order, in O(N log N).
-func (h *Continuous) fermionGround() float64 {
-	up := (h.N + 1) / 2
-	w := [3]float64{h.Omega, h.Omega, h.Omega}
-	if h.Elliptical {
-		w[2] *= h.Gamma
-	}
-	energy := func(q [3]int) float64 {
-		e := 0.0
-		for k := range h.D {
-			e += w[k] * (float64(q[k]) + 0.5)
-		}
-		return e
-	}
-	pending := &orbitalHeap{energy: energy}
-	seen := map[[3]int]bool{{}: true}
-	heap.Push(pending, [3]int{})
-	levels := make([]float64, 0, up)
-	for len(levels) < up {
-		q := heap.Pop(pending).([3]int)
-		levels = append(levels, energy(q))
-		for k := range h.D {
-			r := q
-			r[k]++
-			if !seen[r] {
-				seen[r] = true
-				heap.Push(pending, r)
-			}
-		}
-	}
-	e := 0.0
-	for k, l := range levels {
-		e += l
-		if k < h.N/2 {
-			e += l
-		}
-	}
-	return e
-}
-
-// orbitalHeap is a min-heap of quantum numbers by energy.
-type orbitalHeap struct {
-	q      [][3]int
-	energy func([3]int) float64
-}
-
-func (o *orbitalHeap) Len() int           { return len(o.q) }
-func (o *orbitalHeap) Less(i, j int) bool { return o.energy(o.q[i]) < o.energy(o.q[j]) }
-func (o *orbitalHeap) Swap(i, j int)      { o.q[i], o.q[j] = o.q[j], o.q[i] }
-func (o *orbitalHeap) Push(x any)         { o.q = append(o.q, x.([3]int)) }
-func (o *orbitalHeap) Pop() any {
-	x := o.q[len(o.q)-1]
-	o.q = o.q[:len(o.q)-1]
-	return x
-}
-
 // ErrPlacement is wrapped by InitialPositions when hard spheres cannot be
 // placed without overlap.
 var ErrPlacement = errors.New("cannot place hard spheres without overlap")
 
 // InitialPositions fills dst (N·D values) with a configuration drawn from
-// Gaussians of width 1/√ω per coordinate (1/√(γω) along z in the
-// elliptical trap), the spread of the non-interacting ground state. Hard
-// spheres are placed one at a time, redrawing a particle that overlaps the
-// ones already placed; after a bounded number of redraws the radius is
-// reported as too large.
-func (h *Continuous) InitialPositions(dst []float64, rng *rand.Rand) error {
-	if err := h.Validate(); err != nil {
-		return err
-	}
+// Gaussians of the external potential's widths, coordinate by coordinate
+// and particle by particle. With hard cores, particles are placed one at a
+// time, redrawing a particle that overlaps the ones already placed; after
+// a bounded number of redraws the radius is reported as too large.
+func (h *Particles) InitialPositions(dst []float64, rng *rand.Rand) error {
 	d := h.D
 	if len(dst) != h.N*d {
 		panic(fmt.Sprintf("hamiltonian: InitialPositions into %d values, want N·D = %d", len(dst), h.N*d))
 	}
-	sigma := 1 / math.Sqrt(h.Omega)
-	sz := sigma
-	if h.Elliptical {
-		sz = 1 / math.Sqrt(h.Omega*h.Gamma)
+	width := make([]float64, d)
+	for k := range width {
+		width[k] = h.External.Width(k)
+		if !(width[k] > 0) || math.IsInf(width[k], 0) {
+			return fmt.Errorf("hamiltonian: external potential gives width %g for coordinate %d, need a finite value > 0", width[k], k)
+		}
 	}
 	// A particle that overlaps the placed ones after this many redraws
-	// means the spheres fill the trap's central region: the Gaussian trial
+	// means the spheres fill the trap's central region: the trial
 	// functions would then start deep in their tails, so give up.
 	const tries = 1000
-	a2 := h.HardSphere * h.HardSphere
+	a2 := h.core * h.core
 	for i := 0; i < h.N; i++ {
 		xi := dst[i*d : i*d+d]
 		for t := 0; ; t++ {
 			for k := range xi {
-				s := sigma
-				if k == 2 {
-					s = sz
-				}
-				xi[k] = s * rng.NormFloat64()
+				xi[k] = width[k] * rng.NormFloat64()
 			}
-			if !(h.HardSphere > 0) || !overlapsEarlier(dst, i, d, a2) {
+			if !(h.core > 0) || !overlapsEarlier(dst, i, d, a2) {
 				break
 			}
 			if t == tries {
-				return fmt.Errorf("hamiltonian: system.radius = %g is too large for %d particles in a trap of length 1/√ω = %.4g (particle %d overlaps after %d draws): %w",
-					h.HardSphere, h.N, sigma, i, tries, ErrPlacement)
+				return fmt.Errorf("hamiltonian: hard-core radius %g (system.radius) is too large for %d particles in a trap of width %.4g (particle %d overlaps after %d draws): %w",
+					h.core, h.N, width[0], i, tries, ErrPlacement)
 			}
 		}
 	}

@@ -22,7 +22,8 @@
 //
 // A sweep is one proposed move per particle, in particle order 0…N−1; a
 // systematic scan keeps |Ψ|² stationary because each single-particle move
-// does. Burn-in discards BurnIn sweeps; a sample is taken every Thin sweeps.
+// does. A sample is taken every Thin sweeps; burn-in is left to the caller
+// (the vmc driver runs and discards its own).
 //
 // Each Walker owns a math/rand/v2 PCG stream. Seed derives its two 64-bit
 // seed words by hashing (seed, rank, walker) with the SplitMix64 finaliser,

@@ -32,28 +32,27 @@ type GibbsModel interface {
 // updates, accepted and proposed alike (Gibbs draws are never rejected).
 type GibbsWalker struct {
 	chain
-	gibbs  GibbsModel
-	burnIn int
-	thin   int
+	gibbs GibbsModel
+	thin  int
 
 	h, x []float64
 }
 
-// NewGibbs returns a Gibbs chain at configuration x (copied) that discards
-// burnIn sweeps in Thermalize and samples every thin sweeps (0 means 1).
-func NewGibbs(m GibbsModel, x []float64, burnIn, thin int, src *rand.PCG) (*GibbsWalker, error) {
+// NewGibbs returns a Gibbs chain at configuration x (copied) that samples
+// every thin sweeps (0 means 1).
+func NewGibbs(m GibbsModel, x []float64, thin int, src *rand.PCG) (*GibbsWalker, error) {
 	if err := m.GibbsValid(); err != nil {
 		return nil, fmt.Errorf("sampler: gibbs: %w", err)
 	}
-	if burnIn < 0 || thin < 0 {
-		return nil, fmt.Errorf("sampler: gibbs: burn-in %d and thin %d must not be negative", burnIn, thin)
+	if thin < 0 {
+		return nil, fmt.Errorf("sampler: gibbs: thin %d must not be negative", thin)
 	}
 	c, err := newChain(m, x, src)
 	if err != nil {
 		return nil, err
 	}
 	return &GibbsWalker{
-		chain: c, gibbs: m, burnIn: burnIn, thin: thin,
+		chain: c, gibbs: m, thin: thin,
 		h: make([]float64, m.Hidden()), x: make([]float64, c.n*c.d),
 	}, nil
 }
@@ -79,14 +78,6 @@ func (w *GibbsWalker) Sample() {
 	for range max(w.thin, 1) {
 		w.Sweep()
 	}
-}
-
-// Thermalize runs the burn-in sweeps and then resets the move counters.
-func (w *GibbsWalker) Thermalize() {
-	for range w.burnIn {
-		w.Sweep()
-	}
-	w.ResetCounts()
 }
 
 const gibbsMagic = "VMCG"

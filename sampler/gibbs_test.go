@@ -27,22 +27,27 @@ func gibbsRBM() (*wavefunc.RBM, float64, float64) {
 func TestGibbsMatchesMetropolisAndExact(t *testing.T) {
 	r, wantMean, _ := gibbsRBM()
 	const n = 100000
-	g, err := sampler.NewGibbs(r, []float64{0}, 100, 1, sampler.NewSource(3, 0, 0))
+	g, err := sampler.NewGibbs(r, []float64{0}, 1, sampler.NewSource(3, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.Thermalize()
+	for range 100 { // burn-in
+		g.Sweep()
+	}
+	g.ResetCounts()
 	xs := make([]float64, n)
 	for k := range xs {
 		g.Sample()
 		xs[k] = g.State().Positions()[0]
 	}
 	gm, ge := batchMean(xs, 50)
-	m, err := sampler.New(r, []float64{0}, sampler.Settings{Kind: sampler.Metropolis, Step: 3, BurnIn: 100}, sampler.NewSource(3, 0, 1))
+	m, err := sampler.New(r, []float64{0}, sampler.Settings{Kind: sampler.Metropolis, Step: 3}, sampler.NewSource(3, 0, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Thermalize()
+	for range 100 {
+		m.Sweep()
+	}
 	for k := range xs {
 		m.Sample()
 		xs[k] = m.State().Positions()[0]
@@ -63,14 +68,14 @@ func TestGibbsMatchesMetropolisAndExact(t *testing.T) {
 
 func TestGibbsNeedsSqrtVariant(t *testing.T) {
 	r := wavefunc.NewRBM(2, 2, 3, 1)
-	if _, err := sampler.NewGibbs(r, make([]float64, 4), 0, 1, sampler.NewSource(1, 0, 0)); err == nil {
+	if _, err := sampler.NewGibbs(r, make([]float64, 4), 1, sampler.NewSource(1, 0, 0)); err == nil {
 		t.Error("NewGibbs accepted an RBM with Ψ = F")
 	}
 }
 
 func TestGibbsMarshalContinuesChain(t *testing.T) {
 	r, _, _ := gibbsRBM()
-	a, err := sampler.NewGibbs(r, []float64{0.1}, 0, 1, sampler.NewSource(9, 1, 2))
+	a, err := sampler.NewGibbs(r, []float64{0.1}, 1, sampler.NewSource(9, 1, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +86,7 @@ func TestGibbsMarshalContinuesChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := sampler.NewGibbs(r, []float64{5}, 0, 1, sampler.NewSource(0, 0, 0))
+	b, err := sampler.NewGibbs(r, []float64{5}, 1, sampler.NewSource(0, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +113,7 @@ func TestGibbsMarshalContinuesChain(t *testing.T) {
 func TestGibbsSweepAllocatesNothing(t *testing.T) {
 	r := wavefunc.NewRBM(10, 2, 20, 0.5)
 	r.Sqrt = true
-	g, err := sampler.NewGibbs(r, make([]float64, 20), 0, 1, sampler.NewSource(1, 0, 0))
+	g, err := sampler.NewGibbs(r, make([]float64, 20), 1, sampler.NewSource(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

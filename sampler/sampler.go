@@ -46,8 +46,6 @@ type Settings struct {
 	// Step is the step length L (Metropolis) or the time step Δt
 	// (importance sampling); it must be positive.
 	Step float64
-	// BurnIn is the number of sweeps Thermalize discards.
-	BurnIn int
 	// Thin is the number of sweeps between two samples; 0 means 1.
 	Thin int
 }
@@ -59,9 +57,6 @@ func (s Settings) Validate() error {
 	}
 	if !(s.Step > 0) || math.IsInf(s.Step, 1) {
 		return fmt.Errorf("sampler: step %g must be positive and finite", s.Step)
-	}
-	if s.BurnIn < 0 {
-		return fmt.Errorf("sampler: burn-in %d must not be negative", s.BurnIn)
 	}
 	if s.Thin < 0 {
 		return fmt.Errorf("sampler: thin %d must not be negative", s.Thin)
@@ -189,14 +184,6 @@ func (w *Walker) Sample() {
 	for range t {
 		w.Sweep()
 	}
-}
-
-// Thermalize runs BurnIn sweeps and then resets the move counters.
-func (w *Walker) Thermalize() {
-	for range w.set.BurnIn {
-		w.Sweep()
-	}
-	w.ResetCounts()
 }
 
 const magic = "VMCW"

@@ -62,8 +62,6 @@ func ParseSpinMove(s string) (SpinMove, error) {
 // SpinSettings are a SpinWalker's fixed parameters.
 type SpinSettings struct {
 	Move SpinMove
-	// BurnIn is the number of sweeps Thermalize discards.
-	BurnIn int
 	// Thin is the number of sweeps between two samples; 0 means 1.
 	Thin int
 }
@@ -72,9 +70,6 @@ type SpinSettings struct {
 func (s SpinSettings) Validate() error {
 	if s.Move != SingleFlip && s.Move != Exchange {
 		return fmt.Errorf("sampler: unknown spin move %v", s.Move)
-	}
-	if s.BurnIn < 0 {
-		return fmt.Errorf("sampler: burn-in %d must not be negative", s.BurnIn)
 	}
 	if s.Thin < 0 {
 		return fmt.Errorf("sampler: thin %d must not be negative", s.Thin)
@@ -188,14 +183,6 @@ func (w *SpinWalker) Sample() {
 	for range max(w.set.Thin, 1) {
 		w.Sweep()
 	}
-}
-
-// Thermalize runs BurnIn sweeps and then resets the move counters.
-func (w *SpinWalker) Thermalize() {
-	for range w.set.BurnIn {
-		w.Sweep()
-	}
-	w.ResetCounts()
 }
 
 // Refresh recomputes the state's caches after the parameters changed.

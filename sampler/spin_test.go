@@ -57,11 +57,13 @@ func TestSpinWalkerDistribution(t *testing.T) {
 			for k := range want {
 				want[k] /= total
 			}
-			w, err := NewSpinWalker(m.NewState(s0), SpinSettings{Move: move, BurnIn: 100}, NewSource(1, 0, 0))
+			w, err := NewSpinWalker(m.NewState(s0), SpinSettings{Move: move}, NewSource(1, 0, 0))
 			if err != nil {
 				t.Fatal(err)
 			}
-			w.Thermalize()
+			for range 100 { // burn-in
+				w.Sweep()
+			}
 			const batches, per = 50, 4000
 			freq := make([][]float64, batches)
 			for b := range freq {

@@ -22,7 +22,7 @@ func BenchmarkWalkerGoroutines(b *testing.B) {
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			const n, d, walkers, samples = 10, 3, 4, 20000
-			h := &hamiltonian.Continuous{N: n, D: d, Omega: 1, HardSphere: 0.0043}
+			h := hamiltonian.MustTrap(hamiltonian.Trap{N: n, D: d, Omega: 1, HardSphere: 0.0043})
 			m := wavefunc.NewProduct(wavefunc.NewGaussian(n, d, 0.5, 1), wavefunc.NewHardSphereJastrow(n, d, 0.0043))
 			sys, err := vmc.NewContinuous(h, m, sampler.Settings{Kind: sampler.Importance, Step: 0.3})
 			if err != nil {

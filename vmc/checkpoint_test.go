@@ -54,7 +54,7 @@ func ignoreOutput(k string) bool { return strings.HasPrefix(k, "output.") }
 // a Gaussian started away from the optimum, importance sampling, with the
 // density histogram on.
 func newTestDriver(t testing.TB, c comm.Comm, stop func() bool, onIter func(Record), onChunk func(int, int)) (*Driver, *RadialDensity) {
-	h := &hamiltonian.Continuous{N: 2, D: 2, Omega: 1}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 2, Omega: 1})
 	m := wavefunc.NewGaussian(2, 2, 0.35, 1)
 	cs, err := NewContinuous(h, m, sampler.Settings{Kind: sampler.Importance, Step: 0.3})
 	if err != nil {
@@ -303,7 +303,7 @@ func TestDensityMatchesExact(t *testing.T) {
 	// particle, so in 2D a bin [a, b) holds the fraction
 	// exp(−ω a²) − exp(−ω b²) of all positions.
 	const omega = 1.0
-	h := &hamiltonian.Continuous{N: 2, D: 2, Omega: omega}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 2, Omega: omega})
 	cs, err := NewContinuous(h, wavefunc.NewGaussian(2, 2, omega/2, 1), sampler.Settings{Kind: sampler.Metropolis, Step: 1.0})
 	if err != nil {
 		t.Fatal(err)

@@ -10,11 +10,13 @@ import (
 )
 
 // Continuous is the System of particles in continuous space: a Hamiltonian
-// that supplies the potential, a trial wave function and the sampler
-// settings. Walkers start from the Hamiltonian's InitialPositions drawn
-// from their own stream, then continue that stream in the sampler.
+// that supplies the potential (a built-in trap from hamiltonian.NewTrap, a
+// user's potential composed by hamiltonian.NewParticles, or any
+// hamiltonian.Continuous), a trial wave function and the sampler settings.
+// Walkers start from the Hamiltonian's InitialPositions drawn from their
+// own stream, then continue that stream in the sampler.
 type Continuous struct {
-	H       *hamiltonian.Continuous
+	H       hamiltonian.Continuous
 	Model   wavefunc.Model
 	Sampler sampler.Settings
 }
@@ -22,7 +24,7 @@ type Continuous struct {
 var _ System = (*Continuous)(nil)
 
 // NewContinuous checks that the pieces fit together.
-func NewContinuous(h *hamiltonian.Continuous, m wavefunc.Model, set sampler.Settings) (*Continuous, error) {
+func NewContinuous(h hamiltonian.Continuous, m wavefunc.Model, set sampler.Settings) (*Continuous, error) {
 	if err := checkFit(h, m); err != nil {
 		return nil, err
 	}
@@ -32,14 +34,14 @@ func NewContinuous(h *hamiltonian.Continuous, m wavefunc.Model, set sampler.Sett
 	return &Continuous{H: h, Model: m, Sampler: set}, nil
 }
 
-// checkFit validates h and checks that m has its particles and dimensions.
-func checkFit(h *hamiltonian.Continuous, m wavefunc.Model) error {
-	if err := h.Validate(); err != nil {
-		return err
+// checkFit checks that m has h's particles and dimensions.
+func checkFit(h hamiltonian.Continuous, m wavefunc.Model) error {
+	if h == nil {
+		return fmt.Errorf("vmc: no Hamiltonian")
 	}
-	if m.Particles() != h.N || m.Dims() != h.D {
+	if m.Particles() != h.Particles() || m.Dims() != h.Dims() {
 		return fmt.Errorf("vmc: wave function of %d particles in %d dimensions for a system of %d in %d",
-			m.Particles(), m.Dims(), h.N, h.D)
+			m.Particles(), m.Dims(), h.Particles(), h.Dims())
 	}
 	return nil
 }
@@ -56,12 +58,12 @@ func (s *Continuous) SetParams(p []float64) { s.Model.SetParams(p) }
 // Exact is the Hamiltonian's exact ground-state energy, when known.
 func (s *Continuous) Exact() (float64, bool) { return s.H.Exact() }
 
-// NewWalker draws a starting configuration (non-overlapping hard spheres,
+// NewWalker draws a starting configuration (non-overlapping hard cores,
 // finite ln Ψ) from the walker's own stream.
 func (s *Continuous) NewWalker(rank, index int, seed uint64) (Walker, error) {
 	src := sampler.NewSource(seed, rank, index)
 	rng := rand.New(src)
-	x := make([]float64, s.H.N*s.H.D)
+	x := make([]float64, s.H.Particles()*s.H.Dims())
 	if err := s.H.InitialPositions(x, rng); err != nil {
 		return nil, err
 	}
@@ -77,7 +79,7 @@ func (s *Continuous) NewWalker(rank, index int, seed uint64) (Walker, error) {
 // local energy from ∇ln Ψ and ∇²ln Ψ.
 type ContinuousWalker struct {
 	W    *sampler.Walker
-	h    *hamiltonian.Continuous
+	h    hamiltonian.Continuous
 	grad []float64
 }
 
@@ -116,10 +118,10 @@ func sampleInterval(ch chain) (accepted, proposed int) {
 
 // measureContinuous returns the local energy of st from ∇ln Ψ and ∇²ln Ψ
 // (grad is scratch of N·d values) and writes O_k into o unless o is nil.
-func measureContinuous(h *hamiltonian.Continuous, st wavefunc.State, grad, o []float64) float64 {
+func measureContinuous(h hamiltonian.Continuous, st wavefunc.State, grad, o []float64) float64 {
 	lap := st.Derivs(grad)
 	if o != nil {
 		st.ParamGrad(o)
 	}
-	return h.LocalEnergy(st.Positions(), grad, lap)
+	return hamiltonian.LocalEnergy(h, st.Positions(), grad, lap)
 }

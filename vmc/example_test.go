@@ -15,7 +15,7 @@ import (
 // Three bosons in a 2D trap: gradient descent moves α from 0.3 to the
 // exact ½, where every local energy is N·d·ω/2 = 3.
 func Example() {
-	h := &hamiltonian.Continuous{N: 3, D: 2, Omega: 1}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 3, D: 2, Omega: 1})
 	sys, err := vmc.NewContinuous(h, wavefunc.NewGaussian(3, 2, 0.3, 1),
 		sampler.Settings{Kind: sampler.Importance, Step: 0.3})
 	if err != nil {

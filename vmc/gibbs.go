@@ -13,7 +13,7 @@ import (
 // the RBM's Ψ = √F variant, alternately drawing the hidden and the
 // visible units. Thin is the number of Gibbs sweeps per sample (0 means 1).
 type GibbsContinuous struct {
-	H     *hamiltonian.Continuous
+	H     hamiltonian.Continuous
 	Model sampler.GibbsModel
 	Thin  int
 }
@@ -21,7 +21,7 @@ type GibbsContinuous struct {
 var _ System = (*GibbsContinuous)(nil)
 
 // NewGibbsContinuous checks that the pieces fit together.
-func NewGibbsContinuous(h *hamiltonian.Continuous, m sampler.GibbsModel, thin int) (*GibbsContinuous, error) {
+func NewGibbsContinuous(h hamiltonian.Continuous, m sampler.GibbsModel, thin int) (*GibbsContinuous, error) {
 	if err := checkFit(h, m); err != nil {
 		return nil, err
 	}
@@ -50,11 +50,11 @@ func (s *GibbsContinuous) Exact() (float64, bool) { return s.H.Exact() }
 // the driver's burn-in (Sweep calls) thermalises it.
 func (s *GibbsContinuous) NewWalker(rank, index int, seed uint64) (Walker, error) {
 	src := sampler.NewSource(seed, rank, index)
-	x := make([]float64, s.H.N*s.H.D)
+	x := make([]float64, s.H.Particles()*s.H.Dims())
 	if err := s.H.InitialPositions(x, rand.New(src)); err != nil {
 		return nil, err
 	}
-	w, err := sampler.NewGibbs(s.Model, x, 0, s.Thin, src)
+	w, err := sampler.NewGibbs(s.Model, x, s.Thin, src)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (s *GibbsContinuous) NewWalker(rank, index int, seed uint64) (Walker, error
 // GibbsWalker adapts a sampler.GibbsWalker to the driver.
 type GibbsWalker struct {
 	W    *sampler.GibbsWalker
-	h    *hamiltonian.Continuous
+	h    hamiltonian.Continuous
 	grad []float64
 }
 

@@ -25,7 +25,7 @@ func TestHardSphereSamplersAgree(t *testing.T) {
 	}
 	var res []*vmc.Result
 	for _, set := range []sampler.Settings{{Kind: sampler.Metropolis, Step: 1.2}, {Kind: sampler.Importance, Step: 0.2}} {
-		h := &hamiltonian.Continuous{N: n, D: d, Omega: 1, HardSphere: a}
+		h := hamiltonian.MustTrap(hamiltonian.Trap{N: n, D: d, Omega: 1, HardSphere: a})
 		m := wavefunc.NewProduct(wavefunc.NewGaussian(n, d, 0.5, 1), wavefunc.NewHardSphereJastrow(n, d, a))
 		sys, err := vmc.NewContinuous(h, m, set)
 		if err != nil {

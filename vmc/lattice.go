@@ -9,13 +9,15 @@ import (
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
-// Lattice is the System of spins on a lattice: a spin Hamiltonian (TFIM or
-// Heisenberg), a spin RBM and the spin sampler's settings. Walkers start
-// from a random configuration drawn from their own stream: any for single
-// flips, one with zero magnetisation (N/2 up spins) for exchange moves.
+// Lattice is the System of spins on a lattice: a spin operator (TFIM,
+// Heisenberg or any hamiltonian.Spin built term by term), a spin wave
+// function (a spin RBM or any wavefunc.SpinModel) and the spin sampler's
+// settings. Walkers start from a random configuration drawn from their own
+// stream: any for single flips, one with zero magnetisation (N/2 up spins)
+// for exchange moves.
 type Lattice struct {
 	H       *hamiltonian.Spin
-	Model   *wavefunc.SpinRBM
+	Model   wavefunc.SpinModel
 	Sampler sampler.SpinSettings
 	// Reference is the exact ground-state energy when HasReference; the
 	// caller sets it (from package exact) when the system is small enough.
@@ -29,15 +31,15 @@ var _ System = (*Lattice)(nil)
 // the magnetisation and sample the Σ s_i = 0 sector only, so they need an
 // even number of sites and a Hamiltonian that conserves S^z (the
 // Heisenberg model, not the TFIM).
-func NewLattice(h *hamiltonian.Spin, m *wavefunc.SpinRBM, set sampler.SpinSettings) (*Lattice, error) {
+func NewLattice(h *hamiltonian.Spin, m wavefunc.SpinModel, set sampler.SpinSettings) (*Lattice, error) {
 	if m.Sites() != h.N {
-		return nil, fmt.Errorf("vmc: spin RBM over %d sites for %v with %d sites", m.Sites(), h, h.N)
+		return nil, fmt.Errorf("vmc: spin wave function over %d sites for %v with %d sites", m.Sites(), h, h.N)
 	}
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
 	if set.Move == sampler.Exchange {
-		if !h.ConservesSz {
+		if !h.ConservesSz() {
 			return nil, fmt.Errorf("vmc: exchange moves conserve the magnetisation, but %v does not (use flip moves)", h)
 		}
 		if h.N%2 != 0 {
@@ -87,16 +89,19 @@ func (s *Lattice) NewWalker(rank, index int, seed uint64) (Walker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &LatticeWalker{W: w, st: st, h: s.H}, nil
+	return &LatticeWalker{W: w, st: st, ratios: st, h: s.H}, nil
 }
 
 // LatticeWalker adapts a sampler.SpinWalker to the driver: a Sweep is one
 // sample interval (Thin sweeps of N moves), Measure the local energy from
-// the Hamiltonian's connected configurations and the RBM's ratios.
+// the Hamiltonian's connected configurations and the state's ratios.
 type LatticeWalker struct {
 	W  *sampler.SpinWalker
-	st *wavefunc.SpinState
-	h  *hamiltonian.Spin
+	st wavefunc.SpinState
+	// ratios is st as the Hamiltonian's interface, converted once rather
+	// than at every measurement.
+	ratios hamiltonian.Ratioer
+	h      *hamiltonian.Spin
 }
 
 // Sweep advances the chain by one sample interval.
@@ -107,7 +112,7 @@ func (c *LatticeWalker) Measure(o []float64) float64 {
 	if o != nil {
 		c.st.ParamGrad(o)
 	}
-	return c.h.LocalEnergy(c.st.Spins(), c.st)
+	return c.h.LocalEnergy(c.st.Spins(), c.ratios)
 }
 
 // Refresh recomputes the state's caches after the parameters changed.

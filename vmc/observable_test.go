@@ -17,7 +17,7 @@ import (
 // 4 of their error bars, which must be positive and finite; the results
 // come back in Options order, with plain sums consistent with the means.
 func TestBlockedObservable(t *testing.T) {
-	h := &hamiltonian.Continuous{N: 2, D: 2, Omega: 1}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 2, Omega: 1})
 	cs, err := NewContinuous(h, wavefunc.NewGaussian(2, 2, 0.5, 1), sampler.Settings{Kind: sampler.Metropolis, Step: 1.0})
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func (emptyObservable) Bind(Walker) (MeasureFunc, error) { return func([]float64
 // A production sample with observables (plain and blocked) allocates
 // nothing.
 func TestProductionSampleAllocs(t *testing.T) {
-	h := &hamiltonian.Continuous{N: 3, D: 3, Omega: 1}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 3, D: 3, Omega: 1})
 	cs, err := NewContinuous(h, wavefunc.NewGaussian(3, 3, 0.5, 1), sampler.Settings{Kind: sampler.Importance, Step: 0.3})
 	if err != nil {
 		t.Fatal(err)

@@ -71,7 +71,7 @@ func TestOptimiseSRAndAdam(t *testing.T) {
 // bar (3σ) plus the second-order bias of α's residual error.
 func TestEllipticalOneParticle(t *testing.T) {
 	const gamma = 2.82843
-	h := &hamiltonian.Continuous{N: 1, D: 3, Omega: 1, Elliptical: true, Gamma: gamma}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 1, D: 3, Omega: 1, Elliptical: true, Gamma: gamma})
 	sys, err := vmc.NewContinuous(h, wavefunc.NewGaussian(1, 3, 0.3, gamma), sampler.Settings{Kind: sampler.Importance, Step: 0.2})
 	if err != nil {
 		t.Fatal(err)

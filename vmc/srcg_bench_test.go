@@ -68,7 +68,7 @@ func BenchmarkSRSolver(b *testing.B) {
 //	go test -run '^$' -bench SRSolverFFNN -benchtime 3x -benchmem ./vmc/
 func BenchmarkSRSolverFFNN(b *testing.B) {
 	const n, dim, walkers, samples = 10, 2, 2, 1000
-	h := &hamiltonian.Continuous{N: n, D: dim, Omega: 1}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: n, D: dim, Omega: 1})
 	set := sampler.Settings{Kind: sampler.Importance, Step: 0.5}
 	for _, layers := range [][]int{{20, 18, 1}, {20, 32, 32, 1}} {
 		nn, err := wavefunc.NewFFNN(n, dim, layers, "tanh", 0.5)

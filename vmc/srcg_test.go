@@ -23,7 +23,7 @@ func rbmSystem(t testing.TB, hidden int) *vmc.Continuous {
 	t.Helper()
 	m := wavefunc.NewRBM(2, 2, hidden, 1)
 	m.Randomize(0.1, rand.New(rand.NewPCG(5, 6)))
-	h := &hamiltonian.Continuous{N: 2, D: 2, Omega: 1}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 2, Omega: 1})
 	s, err := vmc.NewContinuous(h, m, sampler.Settings{Kind: sampler.Importance, Step: 0.3})
 	if err != nil {
 		t.Fatal(err)

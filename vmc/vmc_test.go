@@ -22,7 +22,7 @@ var samplers = []sampler.Settings{
 
 func gaussSystem(t testing.TB, n, d int, omega, alpha float64, set sampler.Settings) *vmc.Continuous {
 	t.Helper()
-	h := &hamiltonian.Continuous{N: n, D: d, Omega: omega}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: n, D: d, Omega: omega})
 	s, err := vmc.NewContinuous(h, wavefunc.NewGaussian(n, d, alpha, 1), set)
 	if err != nil {
 		t.Fatal(err)

@@ -176,7 +176,7 @@ func TestDeepSetZeroIsSlater(t *testing.T) {
 			}
 			ds.Randomize(0.5, rng)
 			m := wavefunc.NewProduct(mustSlater(t, c.n, c.d, omega), ds)
-			h := hamiltonian.Continuous{N: c.n, D: c.d, Omega: omega, Fermions: true}
+			h := hamiltonian.MustTrap(hamiltonian.Trap{N: c.n, D: c.d, Omega: omega, Fermions: true})
 			grad := make([]float64, c.n*c.d)
 			o := make([]float64, ds.NumParams())
 			for range 10 {

@@ -14,7 +14,7 @@ import (
 // of a continuous Hamiltonian, enough to check a wave function's physics
 // without the sampler and driver packages.
 type dotChain struct {
-	h    *hamiltonian.Continuous
+	h    *hamiltonian.Particles
 	m    wavefunc.Model
 	s    wavefunc.State
 	rng  *rand.Rand
@@ -23,7 +23,7 @@ type dotChain struct {
 	grad []float64
 }
 
-func newDotChain(h *hamiltonian.Continuous, m wavefunc.Model, seed uint64, step float64) *dotChain {
+func newDotChain(h *hamiltonian.Particles, m wavefunc.Model, seed uint64, step float64) *dotChain {
 	rng := rand.New(rand.NewPCG(seed, 99))
 	x := make([]float64, h.N*h.D)
 	if err := h.InitialPositions(x, rng); err != nil {
@@ -86,7 +86,7 @@ func TestSlaterPadeDots(t *testing.T) {
 // slaterPadeEnergy optimises Slater × Padé for n electrons (2D, ω = 1,
 // Coulomb) and returns the production energy with its blocking error.
 func slaterPadeEnergy(t *testing.T, n int) (e, de float64) {
-	h := &hamiltonian.Continuous{N: n, D: 2, Omega: 1, Coulomb: true, Fermions: true}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: n, D: 2, Omega: 1, Coulomb: true, Fermions: true})
 	sl, err := wavefunc.NewSlater(n, 2, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 // Six non-interacting electrons in a 2D trap: the Slater determinant at
 // α = ω is exact, so the local energy is the shell sum 10ω anywhere.
 func ExampleNewSlater() {
-	h := &hamiltonian.Continuous{N: 6, D: 2, Omega: 1, Fermions: true}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 6, D: 2, Omega: 1, Fermions: true})
 	m, err := wavefunc.NewSlater(6, 2, 1)
 	if err != nil {
 		panic(err)

@@ -95,7 +95,7 @@ func TestGaussianExactEnergy(t *testing.T) {
 	for d := 1; d <= 3; d++ {
 		for _, n := range []int{1, 2, 5, 10} {
 			for _, omega := range []float64{0.5, 1, 2.5} {
-				h := hamiltonian.Continuous{N: n, D: d, Omega: omega}
+				h := hamiltonian.MustTrap(hamiltonian.Trap{N: n, D: d, Omega: omega})
 				m := wavefunc.NewGaussian(n, d, omega/2, 1)
 				want, ok := h.Exact()
 				if !ok || math.Abs(want-float64(n*d)*omega/2) > 1e-12 {
@@ -117,7 +117,7 @@ func TestGaussianExactEnergy(t *testing.T) {
 	// Elliptical trap: Ψ = exp(−(ω/2)(x² + y² + γz²)) is exact with β = γ,
 	// E = N·ω·(1 + γ/2).
 	const gamma = 2.82843
-	h := hamiltonian.Continuous{N: 4, D: 3, Omega: 1.5, Elliptical: true, Gamma: gamma}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 4, D: 3, Omega: 1.5, Elliptical: true, Gamma: gamma})
 	m := wavefunc.NewGaussian(4, 3, 0.75, gamma)
 	want, _ := h.Exact()
 	grad := make([]float64, 12)

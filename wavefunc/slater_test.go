@@ -65,7 +65,7 @@ func TestSlaterExactEnergy(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, omega := range []float64{1, 0.28} {
-			h := hamiltonian.Continuous{N: c.n, D: c.d, Omega: omega, Fermions: true}
+			h := hamiltonian.MustTrap(hamiltonian.Trap{N: c.n, D: c.d, Omega: omega, Fermions: true})
 			if e, ok := h.Exact(); !ok || math.Abs(e-c.want*omega) > 1e-12 {
 				t.Fatalf("Exact N=%d d=%d: %v, want %v", c.n, c.d, e, c.want*omega)
 			}

@@ -6,6 +6,54 @@ import (
 	"math/rand/v2"
 )
 
+// SpinModel is a trial wave function of N spins s_i = ±1 with a flat
+// vector of variational parameters: what the lattice driver and the spin
+// sampler need. SpinRBM implements it. As for Model, the parameters are
+// shared by all walkers' states, which only read them; states must be
+// Refreshed after SetParams.
+type SpinModel interface {
+	// Sites is N.
+	Sites() int
+	// NumParams is the number of variational parameters.
+	NumParams() int
+	// Params copies the parameters into dst (allocated when nil) and
+	// returns it.
+	Params(dst []float64) []float64
+	// SetParams replaces the parameters; it panics on a length mismatch.
+	SetParams(p []float64)
+	// NewState returns a walker state at configuration s (N values ±1,
+	// copied).
+	NewState(s []int8) SpinState
+}
+
+// SpinState is one walker's spin configuration with the cached quantities
+// of Ψ at it. Amplitudes are positive; a sign structure belongs in the
+// Hamiltonian's basis (hamiltonian.Spin.RotateMarshall). A SpinState is
+// used by one goroutine; its moves allocate nothing.
+type SpinState interface {
+	// Spins is the current configuration (read-only view; change it with
+	// Flip or SetSpins).
+	Spins() []int8
+	// SetSpins replaces the configuration and refreshes the caches.
+	SetSpins(s []int8)
+	// LogPsi is ln Ψ at the current configuration.
+	LogPsi() float64
+	// LogRatio is ln(Ψ(s')/Ψ(s)) for s' = s with spin i flipped and, when
+	// j ≥ 0, spin j as well (the sampler's acceptance test).
+	LogRatio(i, j int) float64
+	// Ratio is Ψ(s')/Ψ(s) for the same s' (the local energy's weights).
+	Ratio(i, j int) float64
+	// Flip makes s' the current configuration.
+	Flip(i, j int)
+	// ParamGrad writes O_k = ∂ln Ψ/∂θ_k (NumParams values) into dst.
+	ParamGrad(dst []float64)
+	// Refresh recomputes the caches from the configuration and the
+	// model's current parameters.
+	Refresh()
+}
+
+var _ SpinModel = (*SpinRBM)(nil)
+
 // SpinRBM is the restricted Boltzmann machine of Carleo and Troyer for N
 // spins s_i = ±1 with H hidden units summed out,
 //
@@ -187,11 +235,11 @@ func (m *SpinRBM) LogPsi(s []int8) float64 {
 	return l
 }
 
-// SpinState is one walker's spin configuration with the cached angles θ_j
-// and the logistic weights P_j, M_j of ±θ_j, so that the ratio for one or
-// two flipped spins costs O(H) multiply-adds and an accepted move O(H)
-// updates. A SpinState is used by one goroutine and only reads its model.
-type SpinState struct {
+// spinRBMState is one walker's spin configuration with the cached angles
+// θ_j and the logistic weights P_j, M_j of ±θ_j, so that the ratio for one
+// or two flipped spins costs O(H) multiply-adds and an accepted move O(H)
+// updates. It is used by one goroutine and only reads its model.
+type spinRBMState struct {
 	m     *SpinRBM
 	s     []int8
 	theta []float64
@@ -200,11 +248,11 @@ type SpinState struct {
 }
 
 // NewState returns a state at configuration s (N values ±1, copied).
-func (m *SpinRBM) NewState(s []int8) *SpinState {
+func (m *SpinRBM) NewState(s []int8) SpinState {
 	if len(s) != m.n {
 		panic(fmt.Sprintf("wavefunc: SpinRBM.NewState: %d spins, want %d", len(s), m.n))
 	}
-	st := &SpinState{m: m, s: append([]int8(nil), s...),
+	st := &spinRBMState{m: m, s: append([]int8(nil), s...),
 		theta: make([]float64, m.h), pp: make([]float64, m.h), pm: make([]float64, m.h)}
 	st.Refresh()
 	return st
@@ -212,17 +260,17 @@ func (m *SpinRBM) NewState(s []int8) *SpinState {
 
 // Spins is the current configuration (read-only view; change it with Flip
 // or SetSpins).
-func (st *SpinState) Spins() []int8 { return st.s }
+func (st *spinRBMState) Spins() []int8 { return st.s }
 
 // SetSpins replaces the configuration and refreshes the cache.
-func (st *SpinState) SetSpins(s []int8) {
+func (st *spinRBMState) SetSpins(s []int8) {
 	copy(st.s, s)
 	st.Refresh()
 }
 
 // Refresh recomputes θ from the configuration and the model's current
 // parameters (after SetParams, and now and then to bound round-off).
-func (st *SpinState) Refresh() {
+func (st *spinRBMState) Refresh() {
 	m := st.m
 	b, w := m.b(), m.w()
 	copy(st.theta, b)
@@ -237,7 +285,7 @@ func (st *SpinState) Refresh() {
 }
 
 // weights recomputes P and M from θ, each without cancellation.
-func (st *SpinState) weights() {
+func (st *spinRBMState) weights() {
 	for j, t := range st.theta {
 		e := math.Exp(-2 * math.Abs(t))
 		big, small := 1/(1+e), e/(1+e)
@@ -250,7 +298,7 @@ func (st *SpinState) weights() {
 }
 
 // LogPsi is ln Ψ at the current configuration, from the cached angles.
-func (st *SpinState) LogPsi() float64 {
+func (st *spinRBMState) LogPsi() float64 {
 	l := 0.0
 	for i, si := range st.s {
 		l += st.m.p[i] * float64(si)
@@ -263,7 +311,7 @@ func (st *SpinState) LogPsi() float64 {
 
 // LogRatio returns ln(Ψ(s')/Ψ(s)) for s' = s with spin i flipped and,
 // when j ≥ 0, spin j as well, in O(H) multiply-adds and one logarithm.
-func (st *SpinState) LogRatio(i, j int) float64 {
+func (st *spinRBMState) LogRatio(i, j int) float64 {
 	lv := st.visibleLog(i, j)
 	if prod := st.hiddenProduct(i, j, false); prod > 0 && !math.IsInf(prod, 0) {
 		return lv + math.Log(prod)
@@ -275,7 +323,7 @@ func (st *SpinState) LogRatio(i, j int) float64 {
 // Ratio returns Ψ(s')/Ψ(s) for the same s' as LogRatio, without the
 // logarithm (the local energy needs the ratio itself). It is +Inf when
 // the ratio exceeds the float64 range.
-func (st *SpinState) Ratio(i, j int) float64 {
+func (st *spinRBMState) Ratio(i, j int) float64 {
 	prod := st.hiddenProduct(i, j, false)
 	if prod > 0 && !math.IsInf(prod, 0) {
 		return math.Exp(st.visibleLog(i, j)) * prod
@@ -284,7 +332,7 @@ func (st *SpinState) Ratio(i, j int) float64 {
 }
 
 // visibleLog is the change of Σ a_k s_k.
-func (st *SpinState) visibleLog(i, j int) float64 {
+func (st *spinRBMState) visibleLog(i, j int) float64 {
 	a := st.m.p
 	lv := -2 * a[i] * float64(st.s[i])
 	if j >= 0 {
@@ -296,7 +344,7 @@ func (st *SpinState) visibleLog(i, j int) float64 {
 // hiddenProduct is Π_k cosh(θ'_k)/cosh(θ_k), or with logs set the sum of
 // the logarithms of the factors. A factor is P e^{−d} + M e^{d} with
 // e^{±d} the cached e^{∓2s_iW_ik} (times e^{∓2s_jW_jk} for a pair).
-func (st *SpinState) hiddenProduct(i, j int, logs bool) float64 {
+func (st *spinRBMState) hiddenProduct(i, j int, logs bool) float64 {
 	down, up := st.expRows(i)
 	pp, pm := st.pp[:len(down)], st.pm[:len(down)]
 	up = up[:len(down)]
@@ -332,7 +380,7 @@ func (st *SpinState) hiddenProduct(i, j int, logs bool) float64 {
 
 // expRows returns e^{−2s_iW_i·} and e^{2s_iW_i·} for the current spin
 // s_i: the factors by which a flip of s_i scales e^{θ} and e^{−θ}.
-func (st *SpinState) expRows(i int) (down, up []float64) {
+func (st *spinRBMState) expRows(i int) (down, up []float64) {
 	m := st.m
 	lo, hi := i*m.h, (i+1)*m.h
 	if st.s[i] > 0 {
@@ -346,7 +394,7 @@ func (st *SpinState) expRows(i int) (down, up []float64) {
 // cached factors, P' = P e^{−d}/(P e^{−d} + M e^{d}) and likewise M', so
 // P' + M' = 1 holds to rounding at every step. Refresh recomputes them
 // from θ.
-func (st *SpinState) Flip(i, j int) {
+func (st *spinRBMState) Flip(i, j int) {
 	m := st.m
 	w := m.w()
 	down, up := st.expRows(i)
@@ -373,7 +421,7 @@ func (st *SpinState) Flip(i, j int) {
 	st.s[i] = -st.s[i]
 }
 
-func (st *SpinState) flipTheta(row []float64, s int8) {
+func (st *spinRBMState) flipTheta(row []float64, s int8) {
 	f := 2 * float64(s)
 	theta := st.theta[:len(row)]
 	for k, w := range row {
@@ -384,7 +432,7 @@ func (st *SpinState) flipTheta(row []float64, s int8) {
 // ParamGrad writes O_k = ∂ln Ψ/∂θ_k: s_i for a_i, tanh θ_j for b_j and
 // s_i tanh θ_j for W_ij; for a symmetric RBM the sums of these over the
 // hidden units sharing a parameter.
-func (st *SpinState) ParamGrad(dst []float64) {
+func (st *spinRBMState) ParamGrad(dst []float64) {
 	m := st.m
 	if len(dst) != m.NumParams() {
 		panic(fmt.Sprintf("wavefunc: SpinState.ParamGrad: len(dst) = %d, want %d", len(dst), m.NumParams()))
@@ -413,7 +461,7 @@ func (st *SpinState) ParamGrad(dst []float64) {
 	}
 }
 
-func (st *SpinState) symParamGrad(dst []float64) {
+func (st *spinRBMState) symParamGrad(dst []float64) {
 	m := st.m
 	ng, nf := len(m.perm), m.features
 	clear(dst)

@@ -22,7 +22,6 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/vmcmpi/vmcmpi/comm"
-	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/progress"
 	"github.com/vmcmpi/vmcmpi/vmc"
 )
@@ -148,15 +147,8 @@ func (x *clusterRun) setup(sys vmc.System, opt *vmc.Options) vmc.System {
 	// Systems of particles in a trap get the radial density out to 5/√ω,
 	// where a Gaussian ground-state density has fallen below e^{-25} of
 	// its centre value; lattices get none.
-	var trap *hamiltonian.Continuous
-	switch s := sys.(type) {
-	case *vmc.Continuous:
-		trap = s.H
-	case *vmc.GibbsContinuous:
-		trap = s.H
-	}
-	if opt.Production > 0 && trap != nil {
-		if rd, err := vmc.NewRadialDensity(trap.D, densityBins, 5/math.Sqrt(trap.Omega)); err == nil {
+	if s := x.cfg.System; opt.Production > 0 && s.Model == "continuous" {
+		if rd, err := vmc.NewRadialDensity(s.Dimensions, densityBins, 5/math.Sqrt(s.Omega)); err == nil {
 			x.density = rd
 			opt.Observables = append(opt.Observables, rd)
 		}

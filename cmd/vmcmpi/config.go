@@ -380,7 +380,7 @@ func srSolver(name string) vmc.SRSolver {
 // modelBuilder makes the trial wave function of wavefunction.kind for a
 // continuous system; rng (seeded from the config's seed, identical on all
 // ranks) serves random initial parameters.
-type modelBuilder func(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error)
+type modelBuilder func(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Model, error)
 
 // latticeBuilder makes the whole System of a lattice model.
 type latticeBuilder func(cfg *Config) (vmc.System, error)
@@ -420,9 +420,9 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // Hamiltonian is the continuous system of the [system] table.
-func (c *Config) Hamiltonian() (*hamiltonian.Continuous, error) {
+func (c *Config) Hamiltonian() (*hamiltonian.Trap, error) {
 	s := c.System
-	h := &hamiltonian.Continuous{
+	h := &hamiltonian.Trap{
 		N: s.Particles, D: s.Dimensions, Omega: s.Omega,
 		Elliptical: s.Trap == "elliptical", Gamma: s.Gamma,
 		Coulomb: s.Interaction == "coulomb",

@@ -13,7 +13,7 @@ func init() { registerModel("gaussian", buildGaussian) }
 // fixed, times the hard-sphere Jastrow factor Π(1 − a/r_ij) when
 // system.interaction = "hard-sphere", and times a Padé–Jastrow factor when
 // wavefunction.jastrow = "pade".
-func buildGaussian(cfg *Config, h *hamiltonian.Continuous, _ *rand.Rand) (wavefunc.Model, error) {
+func buildGaussian(cfg *Config, h *hamiltonian.Trap, _ *rand.Rand) (wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	if !(w.Alpha > 0) {
 		return nil, cfg.keyError("wavefunction.alpha", w.Alpha, "the Gaussian needs α > 0")

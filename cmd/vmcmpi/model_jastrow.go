@@ -11,7 +11,7 @@ import (
 // from the configuration: the hard-sphere factor Π(1 − a/r_ij) for
 // hard-sphere bosons, and the Padé–Jastrow factor when
 // wavefunction.jastrow = "pade".
-func jastrowFactors(cfg *Config, h *hamiltonian.Continuous) ([]wavefunc.Model, error) {
+func jastrowFactors(cfg *Config, h *hamiltonian.Trap) ([]wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	var ms []wavefunc.Model
 	if h.HardSphere > 0 {

@@ -18,12 +18,16 @@ func init() {
 // buildGibbsSystem samples an RBM (built by buildRBM in its Ψ = √F
 // variant) with Gibbs chains, sampler.thin Gibbs sweeps per sample;
 // sampler.step is unused.
-func buildGibbsSystem(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) (vmc.System, error) {
+func buildGibbsSystem(cfg *Config, h *hamiltonian.Trap, m wavefunc.Model) (vmc.System, error) {
 	r, ok := m.(*wavefunc.RBM)
 	if !ok {
 		return nil, cfg.keyError("sampler.kind", quote(cfg.Sampler.Kind), `Gibbs sampling needs wavefunction.kind = "rbm" without a Jastrow factor`)
 	}
-	sys, err := vmc.NewGibbsContinuous(h, r, cfg.Sampler.Thin)
+	p, err := hamiltonian.NewTrap(*h)
+	if err != nil {
+		return nil, err
+	}
+	sys, err := vmc.NewGibbsContinuous(p, r, cfg.Sampler.Thin)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Source, err)
 	}
@@ -36,7 +40,7 @@ func buildGibbsSystem(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) 
 // = "pade". With sampler.kind = "gibbs" it is the Ψ = √F variant that the
 // Gibbs chain samples exactly (then σ² = 1/(2ω) is the non-interacting
 // optimum, not 1/ω), and it must stand alone.
-func buildRBM(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error) {
+func buildRBM(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	if w.Hidden <= 0 {
 		return nil, cfg.keyError("wavefunction.hidden", w.Hidden, "the RBM needs at least 1 hidden unit")
@@ -69,7 +73,7 @@ func buildRBM(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.
 // wavefunction.activation and wavefunction.envelope, its weights drawn
 // with scale wavefunction.init_scale, times a Padé–Jastrow factor when
 // wavefunction.jastrow = "pade".
-func buildFFNN(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error) {
+func buildFFNN(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	nd := h.N * h.D
 	ly := w.Layers
@@ -110,7 +114,7 @@ func buildFFNN(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc
 
 // withNQSJastrow multiplies m by the Padé–Jastrow factor when asked and by
 // the hard-sphere factor for hard-sphere bosons.
-func withNQSJastrow(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) (wavefunc.Model, error) {
+func withNQSJastrow(cfg *Config, h *hamiltonian.Trap, m wavefunc.Model) (wavefunc.Model, error) {
 	js, err := jastrowFactors(cfg, h)
 	if err != nil {
 		return nil, err

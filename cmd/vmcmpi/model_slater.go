@@ -21,7 +21,7 @@ func init() { registerModel("slater", buildSlater) }
 // symmetric under the exchange of two same-spin electrons, or the product
 // is no longer antisymmetric and its energy is bounded only by the
 // bosonic ground state; "rbm" and "ffnn" are not, and are refused.
-func buildSlater(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error) {
+func buildSlater(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	switch {
 	case h.HardSphere > 0:
@@ -69,7 +69,7 @@ const maxFeatures = 256
 
 // buildDeepSet is the exchange-symmetric network factor of a Slater
 // determinant; the trap frequency sets the length scale of its inputs.
-func buildDeepSet(cfg *Config, h *hamiltonian.Continuous, rng *rand.Rand) (wavefunc.Model, error) {
+func buildDeepSet(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Model, error) {
 	w := cfg.Wavefunction
 	switch {
 	case w.Features < 1 || w.Features > maxFeatures:

@@ -106,7 +106,7 @@ type runJob struct {
 // continuousSampler builds the System of a continuous model for one
 // sampler.kind; "metropolis" and "importance" are the default walkers,
 // other kinds (e.g. "gibbs") register here.
-type continuousSampler func(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) (vmc.System, error)
+type continuousSampler func(cfg *Config, h *hamiltonian.Trap, m wavefunc.Model) (vmc.System, error)
 
 var continuousSamplers = map[string]continuousSampler{}
 
@@ -119,13 +119,17 @@ func registerContinuousSampler(kind string, b continuousSampler) {
 
 func init() {
 	for _, k := range []string{"metropolis", "importance"} {
-		registerContinuousSampler(k, func(cfg *Config, h *hamiltonian.Continuous, m wavefunc.Model) (vmc.System, error) {
+		registerContinuousSampler(k, func(cfg *Config, h *hamiltonian.Trap, m wavefunc.Model) (vmc.System, error) {
 			kind, err := sampler.ParseKind(cfg.Sampler.Kind)
 			if err != nil {
 				return nil, err
 			}
 			set := sampler.Settings{Kind: kind, Step: cfg.Sampler.Step, Thin: cfg.Sampler.Thin}
-			return vmc.NewContinuous(h, m, set)
+			p, err := hamiltonian.NewTrap(*h)
+			if err != nil {
+				return nil, err
+			}
+			return vmc.NewContinuous(p, m, set)
 		})
 	}
 }

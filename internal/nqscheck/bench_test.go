@@ -56,7 +56,7 @@ func BenchmarkNQSMove(b *testing.B) {
 		for _, kind := range []sampler.Kind{sampler.Metropolis, sampler.Importance} {
 			b.Run(fmt.Sprintf("%s/%v", bm.name, kind), func(b *testing.B) {
 				x := make([]float64, bm.n*bm.d)
-				h := &hamiltonian.Continuous{N: bm.n, D: bm.d, Omega: 1}
+				h := hamiltonian.MustTrap(hamiltonian.Trap{N: bm.n, D: bm.d, Omega: 1})
 				if err := h.InitialPositions(x, rand.New(rand.NewPCG(3, 4))); err != nil {
 					b.Fatal(err)
 				}
@@ -86,7 +86,7 @@ func BenchmarkNQSLocalEnergy(b *testing.B) {
 	for _, bm := range benchModels() {
 		b.Run(bm.name, func(b *testing.B) {
 			x := make([]float64, bm.n*bm.d)
-			h := &hamiltonian.Continuous{N: bm.n, D: bm.d, Omega: 1, Coulomb: true, Fermions: true}
+			h := hamiltonian.MustTrap(hamiltonian.Trap{N: bm.n, D: bm.d, Omega: 1, Coulomb: true, Fermions: true})
 			if err := h.InitialPositions(x, rand.New(rand.NewPCG(3, 4))); err != nil {
 				b.Fatal(err)
 			}

@@ -36,7 +36,7 @@ func TestRBMExactNonInteracting(t *testing.T) {
 		{2, 2, 4, 1, "gibbs"},
 		{4, 3, 6, 0.7, "gibbs"},
 	} {
-		h := &hamiltonian.Continuous{N: tc.n, D: tc.d, Omega: tc.omega}
+		h := hamiltonian.MustTrap(hamiltonian.Trap{N: tc.n, D: tc.d, Omega: tc.omega})
 		r := wavefunc.NewRBM(tc.n, tc.d, tc.h, 1/tc.omega)
 		p := r.Params(nil)
 		for j := range tc.h {

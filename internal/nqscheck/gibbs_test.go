@@ -39,7 +39,7 @@ func TestGibbsDecorrelatesFaster(t *testing.T) {
 		return s
 	}
 	x0 := []float64{0.1, -0.2, 0.3, 0.1}
-	g, err := sampler.NewGibbs(r, x0, 0, 1, sampler.NewSource(1, 0, 0))
+	g, err := sampler.NewGibbs(r, x0, 1, sampler.NewSource(1, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

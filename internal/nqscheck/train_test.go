@@ -18,8 +18,8 @@ import (
 
 // dot2 is two particles in a 2D trap at ω = 1, electrons with Coulomb
 // repulsion (exact 3, Taut) or non-interacting bosons (exact 2).
-func dot2(coulomb bool) *hamiltonian.Continuous {
-	return &hamiltonian.Continuous{N: 2, D: 2, Omega: 1, Coulomb: coulomb, Fermions: coulomb}
+func dot2(coulomb bool) *hamiltonian.Particles {
+	return hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 2, Omega: 1, Coulomb: coulomb, Fermions: coulomb})
 }
 
 func rbmFrom(scale float64, seed uint64) *wavefunc.RBM {
@@ -32,7 +32,7 @@ func rbmFrom(scale float64, seed uint64) *wavefunc.RBM {
 // acceptance near 0.96 for these states.
 var importance = sampler.Settings{Kind: sampler.Importance, Step: 0.2}
 
-func train(t *testing.T, c comm.Comm, m wavefunc.Model, h *hamiltonian.Continuous, opt vmc.Options) *vmc.Result {
+func train(t *testing.T, c comm.Comm, m wavefunc.Model, h *hamiltonian.Particles, opt vmc.Options) *vmc.Result {
 	t.Helper()
 	sys, err := vmc.NewContinuous(h, m, importance)
 	if err != nil {
@@ -244,7 +244,7 @@ func TestRBMDivergenceReported(t *testing.T) {
 // trained by SR must reach E ≤ 2.001 with error ≤ 2e-4 and stay above 2
 // within 4 error bars. Measured: 2.00012 ± 0.00004 (-short 2.00007 ± 0.00007).
 func TestRBMPadeTwoElectrons3D(t *testing.T) {
-	h := &hamiltonian.Continuous{N: 2, D: 3, Omega: 0.5, Coulomb: true, Fermions: true}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 3, Omega: 0.5, Coulomb: true, Fermions: true})
 	r := wavefunc.NewRBM(2, 3, 4, 2)
 	r.Randomize(0.1, rand.New(rand.NewPCG(10, 99)))
 	m := wavefunc.NewProduct(r, wavefunc.NewPade(2, 3, 0.5))

@@ -10,7 +10,7 @@ import (
 
 var (
 	_ SpinModel = (*wavefunc.SpinRBM)(nil)
-	_ SpinState = (*wavefunc.SpinState)(nil)
+	_ SpinState = wavefunc.SpinState(nil)
 )
 
 // SpinModel is a wave function of N spins s_i = ±1 with variational

@@ -11,7 +11,7 @@ import (
 
 // badSpin wraps a correct spin RBM state with one deliberate bug.
 type badSpin struct {
-	*wavefunc.SpinState
+	wavefunc.SpinState
 	bug string
 	buf []float64
 }
