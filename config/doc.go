@@ -1,9 +1,9 @@
 // Package config describes a variational Monte Carlo run in TOML and turns
 // the description into the driver's inputs.
 //
-// A configuration has the tables [system] (particles in a trap, or a spin
-// lattice), [wavefunction], [sampler], [optimizer], [production] and
-// [output], and a top-level seed; configs/*.toml and the embedded default
+// A configuration has the TOML tables system (particles in a trap, or a
+// spin lattice), wavefunction, sampler, optimizer, production and output,
+// and a top-level seed; configs/*.toml and the embedded default
 // (DefaultTOML) document every key. Load and Decode read it strictly: an
 // unknown key, a value of the wrong type or an invalid value is an error
 // naming the file, the key and what was wanted. Keys a file omits keep the
