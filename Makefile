@@ -68,7 +68,7 @@ bench-mpi:
 # Each fuzz target for FUZZTIME; seeds are configs/*.toml and real AME/CSV lines.
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./cmd/vmcmpi/
+	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) ./config/
 	$(GO) test -run '^$$' -fuzz '^FuzzAME$$' -fuzztime $(FUZZTIME) ./dataset/
 	$(GO) test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./dataset/
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/exact"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/output"
 )
 
 func init() {
@@ -39,21 +39,6 @@ Example:
 flags:
 `
 
-// exactFile is the schema of exact.json.
-type exactFile struct {
-	Model      string   `json:"model"`
-	Lattice    string   `json:"lattice"`
-	Length     int      `json:"length"`
-	PBC        bool     `json:"pbc"`
-	Coupling   float64  `json:"coupling"`
-	Field      float64  `json:"field"`
-	Energy     float64  `json:"energy"`
-	PerSite    float64  `json:"energy_per_site"`
-	ClosedForm *float64 `json:"closed_form"`
-	Source     string   `json:"config"`
-	exact.Result
-}
-
 func runExact(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("exact", exactUsage, stderr)
 	var cf configFlags
@@ -73,9 +58,9 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if cfg.System.Model != hamiltonian.TFIM && cfg.System.Model != hamiltonian.Heisenberg {
-		return cfg.keyError("system.model", quote(cfg.System.Model), `exact diagonalisation needs "tfim" or "heisenberg"`)
+		return cfg.KeyError("system.model", fmt.Sprintf("%q", cfg.System.Model), `exact diagonalisation needs "tfim" or "heisenberg"`)
 	}
-	h, err := spinHamiltonian(cfg)
+	h, err := cfg.SpinHamiltonian()
 	if err != nil {
 		return err
 	}
@@ -91,7 +76,7 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", cfg.Source, err)
 	}
-	f := exactFile{
+	f := output.Exact{
 		Model: h.Model, Lattice: h.Lattice.Kind, Length: h.Lattice.Length, PBC: h.Lattice.Periodic,
 		Coupling: h.Coupling, Field: h.Field, Energy: res.Energy, PerSite: res.Energy / float64(h.N),
 		Source: cfg.Source, Result: res,
@@ -106,13 +91,9 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(cfg.Output.Dir, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	b, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
 	path := filepath.Join(cfg.Output.Dir, "exact.json")
-	if err := writeAtomic(path, append(b, '\n')); err != nil {
-		return fmt.Errorf("output: %w", err)
+	if err := output.WriteJSON(path, f); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", path)
 	return nil

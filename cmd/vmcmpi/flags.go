@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/vmcmpi/vmcmpi/config"
 )
 
 // newFlagSet returns the flag set of subcommand name: it reports to stderr,
@@ -51,8 +53,8 @@ func (f *configFlags) parse(fs *flag.FlagSet, args []string) error {
 
 // load reads the configuration with the -set overrides applied; -out, when
 // given, replaces output.dir.
-func (f *configFlags) load() (*Config, error) {
-	cfg, err := LoadConfig(f.path, f.sets)
+func (f *configFlags) load() (*config.Config, error) {
+	cfg, err := config.Load(f.path, f.sets)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image/color"
@@ -16,6 +14,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/vmcmpi/vmcmpi/output"
 )
 
 // vmcmpi plot DIR writes PNG pictures of a finished (or checkpointed) run
@@ -54,132 +54,14 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-// energySeries is the energy history of a run, one point per iteration.
-type energySeries struct {
-	Iter, Energy, Error []float64
-}
-
-// column finds the index of the first header name in names, or −1.
-func column(header []string, names ...string) int {
-	for _, n := range names {
-		for i, h := range header {
-			if strings.EqualFold(strings.TrimSpace(h), n) {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-// readCSV reads a CSV file with a header row and returns the header and the
-// numeric rows; a cell that is not a number is an error naming file, line
-// and column.
-func readCSV(path string) ([]string, [][]float64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	recs, err := r.ReadAll()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(recs) == 0 {
-		return nil, nil, fmt.Errorf("%s: empty file, expected a header row", path)
-	}
-	header := recs[0]
-	rows := make([][]float64, 0, len(recs)-1)
-	for i, rec := range recs[1:] {
-		row := make([]float64, len(rec))
-		for j, cell := range rec {
-			v, err := strconv.ParseFloat(strings.TrimSpace(cell), 64)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: line %d, column %q: %q is not a number", path, i+2, header[j], cell)
-			}
-			row[j] = v
-		}
-		rows = append(rows, row)
-	}
-	return header, rows, nil
-}
-
-// readColumns reads the CSV file at path and returns one column for each
-// list of accepted header names (the first name found wins); want
-// describes the columns for the error when one is missing.
-func readColumns(path, want string, names ...[]string) ([][]float64, error) {
-	header, rows, err := readCSV(path)
-	if err != nil {
-		return nil, err
-	}
-	idx := make([]int, len(names))
-	for k, alt := range names {
-		if idx[k] = column(header, alt...); idx[k] < 0 {
-			return nil, fmt.Errorf("%s: header %q lacks %s", path, strings.Join(header, ","), want)
-		}
-	}
-	cols := make([][]float64, len(names))
-	for _, row := range rows {
-		for k, i := range idx {
-			cols[k] = append(cols[k], row[i])
-		}
-	}
-	return cols, nil
-}
-
-// readHistory reads the iteration, energy and error columns of history.csv.
-func readHistory(path string) (energySeries, error) {
-	c, err := readColumns(path, "an iteration, energy or error column",
-		[]string{"iteration", "iter"}, []string{"energy"}, []string{"error", "energy_error"})
-	if err != nil {
-		return energySeries{}, err
-	}
-	return energySeries{Iter: c[0], Energy: c[1], Error: c[2]}, nil
-}
-
-// runSummary is the part of result.json the plots use.
-type runSummary struct {
-	Energy float64  `json:"energy"`
-	Error  float64  `json:"error"`
-	Exact  *float64 `json:"exact"`
-	Sites  int      `json:"sites"`
-}
-
-func readSummary(path string) (runSummary, error) {
-	var s runSummary
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return s, err
-	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("%s: %w", path, err)
-	}
-	return s, nil
-}
-
-// radialDensity is a histogram of particle distances from the trap centre.
-type radialDensity struct {
-	Lo, Hi, Density []float64
-}
-
-// readDensity reads density.csv (columns r_lo, r_hi, density).
-func readDensity(path string) (radialDensity, error) {
-	c, err := readColumns(path, "r_lo, r_hi or density", []string{"r_lo"}, []string{"r_hi"}, []string{"density"})
-	if err != nil {
-		return radialDensity{}, err
-	}
-	return radialDensity{Lo: c[0], Hi: c[1], Density: c[2]}, nil
-}
-
 // writePlots draws every picture whose data exist in dir and returns the
 // files written.
 func writePlots(dir string) ([]string, error) {
-	hist, err := readHistory(filepath.Join(dir, "history.csv"))
+	hist, err := output.ReadHistory(filepath.Join(dir, "history.csv"))
 	if err != nil {
 		return nil, fmt.Errorf("plot: %w", err)
 	}
-	sum, err := readSummary(filepath.Join(dir, "result.json"))
+	sum, err := output.ReadResult(filepath.Join(dir, "result.json"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("plot: %w", err)
 	}
@@ -203,7 +85,7 @@ func writePlots(dir string) ([]string, error) {
 			files = append(files, f)
 		}
 	}
-	dens, err := readDensity(filepath.Join(dir, "density.csv"))
+	dens, err := output.ReadDensity(filepath.Join(dir, "density.csv"))
 	switch {
 	case err == nil && len(dens.Lo) > 0:
 		f := filepath.Join(dir, "density.png")
@@ -254,7 +136,7 @@ type errPoints struct {
 }
 
 // energyPlot builds the energy figure; scale divides energies (sites).
-func energyPlot(s energySeries, exact *float64, scale float64, what, unit string) (*plot.Plot, error) {
+func energyPlot(s output.History, exact *float64, scale float64, what, unit string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = strings.ToUpper(what[:1]) + what[1:] + " during optimisation"
 	p.X.Label.Text = "iteration"
@@ -299,7 +181,7 @@ func energyPlot(s energySeries, exact *float64, scale float64, what, unit string
 	return p, nil
 }
 
-func plotEnergy(path string, s energySeries, exact *float64, scale float64, what, unit string) error {
+func plotEnergy(path string, s output.History, exact *float64, scale float64, what, unit string) error {
 	p, err := energyPlot(s, exact, scale, what, unit)
 	if err != nil {
 		return err
@@ -310,7 +192,7 @@ func plotEnergy(path string, s energySeries, exact *float64, scale float64, what
 	return nil
 }
 
-func plotDensity(path string, d radialDensity) error {
+func plotDensity(path string, d output.RadialDensity) error {
 	p := plot.New()
 	p.Title.Text = "One-body radial density (production)"
 	p.X.Label.Text = "r (distance from the trap centre)"

@@ -10,12 +10,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vmcmpi/vmcmpi/config"
+	"github.com/vmcmpi/vmcmpi/output"
 )
 
 // writeRun lays out a run directory as the run command leaves it.
-func writeRun(t *testing.T, dir string, sites bool) energySeries {
+func writeRun(t *testing.T, dir string, sites bool) output.History {
 	t.Helper()
-	want := energySeries{
+	want := output.History{
 		Iter:   []float64{0, 1, 2, 3, 4, 5},
 		Energy: []float64{3.4, 3.2, 3.1, 3.05, 3.01, 3.002},
 		Error:  []float64{0.05, 0.04, 0.02, 0.01, 0.005, 0.002},
@@ -49,14 +52,14 @@ func must(t *testing.T, err error) {
 func TestPlotDataPath(t *testing.T) {
 	dir := t.TempDir()
 	want := writeRun(t, dir, false)
-	got, err := readHistory(filepath.Join(dir, "history.csv"))
+	got, err := output.ReadHistory(filepath.Join(dir, "history.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("parsed history %+v, want %+v", got, want)
 	}
-	sum, err := readSummary(filepath.Join(dir, "result.json"))
+	sum, err := output.ReadResult(filepath.Join(dir, "result.json"))
 	if err != nil || sum.Exact == nil || *sum.Exact != 3 {
 		t.Fatalf("summary %+v, %v", sum, err)
 	}
@@ -167,7 +170,7 @@ func TestPlotAfterRun(t *testing.T) {
 	if err := runRun(args, &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	s, err := readHistory(filepath.Join(dir, "history.csv"))
+	s, err := output.ReadHistory(filepath.Join(dir, "history.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,12 +182,12 @@ func TestPlotAfterRun(t *testing.T) {
 			t.Fatalf("point %d: iteration %v, energy %v ± %v", i, it, s.Energy[i], s.Error[i])
 		}
 	}
-	sum, err := readSummary(filepath.Join(dir, "result.json"))
+	sum, err := output.ReadResult(filepath.Join(dir, "result.json"))
 	if err != nil || sum.Exact == nil || *sum.Exact != 2 {
 		t.Fatalf("result.json: %+v, %v (want exact 2 for two bosons in 2D)", sum, err)
 	}
-	d, err := readDensity(filepath.Join(dir, "density.csv"))
-	if err != nil || len(d.Lo) != densityBins {
+	d, err := output.ReadDensity(filepath.Join(dir, "density.csv"))
+	if err != nil || len(d.Lo) != config.DensityBins {
 		t.Fatalf("density.csv: %d bins, %v", len(d.Lo), err)
 	}
 	for _, f := range []string{"energy.png", "density.png"} {

@@ -1,23 +1,18 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/vmcmpi/vmcmpi/comm"
-	"github.com/vmcmpi/vmcmpi/hamiltonian"
-	"github.com/vmcmpi/vmcmpi/sampler"
-	"github.com/vmcmpi/vmcmpi/solvers/optim"
+	"github.com/vmcmpi/vmcmpi/config"
+	"github.com/vmcmpi/vmcmpi/progress"
 	"github.com/vmcmpi/vmcmpi/vmc"
-	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
 func init() {
@@ -76,184 +71,88 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	// iteration with a checkpoint (cluster.go).
 	ctx, stop := signalContext()
 	defer stop()
-	x, err := newClusterRun(c, cfg, *resume != "", stderr)
+	mode, err := progress.ParseMode(cfg.Output.Progress)
+	if err != nil {
+		return fmt.Errorf("%s: output.progress: %w", cfg.Source, err)
+	}
+	job, err := config.Build(c, cfg)
 	if err != nil {
 		return err
 	}
-	job, err := prepareRun(c, cfg, x.setup)
+	if *resume != "" {
+		if err := job.Resume(); err != nil {
+			return fmt.Errorf("%w (resume with the -config and -set flags of the interrupted run)", err)
+		}
+		if c.Rank() == 0 {
+			fmt.Fprintf(stderr, "resumed from %s after %d iteration(s)\n", job.CheckpointPath(), job.Driver.Iteration())
+		}
+	}
+	if c.Rank() == 0 {
+		showProgress(job, mode, stderr)
+	}
+	res, err := job.Run(ctx)
+	var stopped *config.StoppedError
+	if errors.As(err, &stopped) {
+		err = fmt.Errorf("%w; continue with the same command and -resume %s", err, cfg.Output.Dir)
+	}
+	if err := job.WriteOutputs(res, err); err != nil {
+		return err
+	}
+	if c.Rank() == 0 {
+		printResult(stdout, res, cfg.Output.Dir)
+	}
+	if err := job.WriteDensity(res); err != nil {
+		return err
+	}
+	if c.Rank() != 0 || !cfg.Output.Plots {
+		return nil
+	}
+	files, err := writePlots(cfg.Output.Dir)
 	if err != nil {
 		return err
 	}
-	if err := x.start(job.driver); err != nil {
-		return err
+	sort.Strings(files)
+	for _, f := range files {
+		fmt.Fprintf(stdout, "plot %s\n", f)
 	}
-	res, err := x.run(ctx)
-	if err := job.finish(res, err, stdout); err != nil {
-		return err
-	}
-	return x.finish(stdout)
+	return nil
 }
 
-// runJob is one configured run on one rank.
-type runJob struct {
-	cfg    *Config
-	c      comm.Comm
-	sys    vmc.System
-	opt    vmc.Options
-	driver *vmc.Driver
-}
-
-// continuousSampler builds the System of a continuous model for one
-// sampler.kind; "metropolis" and "importance" are the default walkers,
-// other kinds (e.g. "gibbs") register here.
-type continuousSampler func(cfg *Config, h *hamiltonian.Trap, m wavefunc.Model) (vmc.System, error)
-
-var continuousSamplers = map[string]continuousSampler{}
-
-func registerContinuousSampler(kind string, b continuousSampler) {
-	if _, dup := continuousSamplers[kind]; dup {
-		panic("vmcmpi: sampler registered twice: " + kind)
+// showProgress reports the optimisation and the production on stderr
+// (rank 0): a bar on a terminal, lines in a log, as output.progress says.
+func showProgress(job *config.Job, mode progress.Mode, stderr io.Writer) {
+	iters, base := job.Options.Iterations, job.Driver.Iteration()
+	var bar, prodBar *progress.Reporter
+	if iters > base {
+		bar = progress.New(stderr, iters, "optimise", progress.Options{Mode: mode, Start: base})
 	}
-	continuousSamplers[kind] = b
-}
-
-func init() {
-	for _, k := range []string{"metropolis", "importance"} {
-		registerContinuousSampler(k, func(cfg *Config, h *hamiltonian.Trap, m wavefunc.Model) (vmc.System, error) {
-			kind, err := sampler.ParseKind(cfg.Sampler.Kind)
-			if err != nil {
-				return nil, err
-			}
-			set := sampler.Settings{Kind: kind, Step: cfg.Sampler.Step, Thin: cfg.Sampler.Thin}
-			p, err := hamiltonian.NewTrap(*h)
-			if err != nil {
-				return nil, err
-			}
-			return vmc.NewContinuous(p, m, set)
-		})
-	}
-}
-
-// buildSystem makes the System of a configuration: a registered lattice
-// model, or particles in a trap with a registered wave function.
-func buildSystem(cfg *Config) (vmc.System, error) {
-	if cfg.System.Model != "continuous" {
-		b, ok := latticeBuilders[cfg.System.Model]
-		if !ok {
-			return nil, cfg.keyError("system.model", quote(cfg.System.Model), "no such model in this binary")
+	job.OnIteration = func(r vmc.Record) {
+		done, status := r.Iteration+1, "E = "+formatEnergy(r.Energy, r.Error)
+		if done == iters {
+			bar.Finish(done, status)
+		} else {
+			bar.Update(done, status)
 		}
-		return b(cfg)
 	}
-	h, err := cfg.Hamiltonian()
-	if err != nil {
-		return nil, err
+	job.OnChunk = func(done, total int) {
+		if prodBar == nil {
+			// Made at the first chunk, timed from there (the chunk may
+			// follow a resume).
+			prodBar = progress.New(stderr, total, "production", progress.Options{Mode: mode, Start: done})
+		}
+		if done == total {
+			prodBar.Finish(done, "")
+		} else {
+			prodBar.Update(done, "")
+		}
 	}
-	mb, ok := modelBuilders[cfg.Wavefunction.Kind]
-	if !ok {
-		return nil, cfg.keyError("wavefunction.kind", quote(cfg.Wavefunction.Kind), "want one of "+quoteAll(modelNames()))
-	}
-	// Initial random parameters come from a stream of the seed alone, so
-	// every rank builds the same model.
-	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x6d6f64656c)) // "model"
-	m, err := mb(cfg, h, rng)
-	if err != nil {
-		return nil, err
-	}
-	sb, ok := continuousSamplers[cfg.Sampler.Kind]
-	if !ok {
-		return nil, cfg.keyError("sampler.kind", quote(cfg.Sampler.Kind), "want one of "+quoteAll(sortedKeys(continuousSamplers))+" for particles in a trap")
-	}
-	return sb(cfg, h, m)
 }
 
-// buildOptimizer returns the update rule and, for "sr", the preconditioner.
-func buildOptimizer(cfg *Config, np int) (vmc.Rule, vmc.Preconditioner) {
-	o := cfg.Optimizer
-	rule := func(kind string) vmc.Rule {
-		switch kind {
-		case "momentum":
-			return optim.NewMomentum(o.LearningRate, o.Momentum, np)
-		case "adam":
-			return optim.NewAdam(o.LearningRate, np)
-		}
-		return optim.NewGD(o.LearningRate)
-	}
-	if o.Kind == "sr" {
-		return rule(o.Rule), &optim.SR{Shift: o.Shift, CGTol: o.CGTol}
-	}
-	return rule(o.Kind), nil
-}
-
-// prepareRun builds the system, the optimiser and the driver of this rank;
-// each adapt may wrap the system and set hooks in the options first.
-func prepareRun(c comm.Comm, cfg *Config, adapt ...func(vmc.System, *vmc.Options) vmc.System) (*runJob, error) {
-	sys, err := buildSystem(cfg)
-	if err != nil {
-		return nil, err
-	}
-	rule, sr := buildOptimizer(cfg, sys.NumParams())
-	s := cfg.Sampler
-	opt := vmc.Options{
-		Walkers: s.Walkers,
-		Samples: s.Samples,
-		// burnin counts sweeps; a driver Sweep is thin sweeps.
-		BurnIn:       (s.BurnIn + s.Thin - 1) / s.Thin,
-		Iterations:   cfg.Optimizer.Iterations,
-		Production:   cfg.Production.Samples,
-		Seed:         uint64(cfg.Seed),
-		Rule:         rule,
-		SR:           sr,
-		SRSolver:     srSolver(cfg.Optimizer.SRSolver),
-		LearningRate: cfg.Optimizer.LearningRate,
-	}
-	for _, a := range adapt {
-		sys = a(sys, &opt)
-	}
-	d, err := vmc.New(c, sys, opt)
-	if err != nil {
-		return nil, err
-	}
-	return &runJob{cfg: cfg, c: c, sys: sys, opt: opt, driver: d}, nil
-}
-
-// finish writes what the run produced (rank 0 only), prints the energy and
-// returns runErr (the driver's error) or a write error. History is written
-// even when the run failed, so a NaN or a divergence keeps what was done.
-func (j *runJob) finish(res *vmc.Result, runErr error, stdout io.Writer) error {
-	if j.c.Rank() != 0 {
-		return runErr
-	}
-	dir := j.cfg.Output.Dir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return errors.Join(runErr, fmt.Errorf("output: %w", err))
-	}
-	if err := writeHistory(filepath.Join(dir, "history.csv"), j.driver.History()); err != nil {
-		return errors.Join(runErr, err)
-	}
-	if runErr != nil {
-		saved := filepath.Join(dir, "history.csv")
-		if errors.Is(runErr, vmc.ErrStopped) {
-			return fmt.Errorf("%w (history so far in %s)", runErr, saved)
-		}
-		// A failed optimisation keeps the parameters worth restarting from:
-		// the last good ones before a divergence, else the current ones.
-		params := j.driver.Params()
-		var de *vmc.DivergenceError
-		if errors.As(runErr, &de) {
-			params = de.LastGood
-		}
-		path := filepath.Join(dir, "parameters.json")
-		if err := writeParameters(path, j.driver.Iteration(), runErr, params); err != nil {
-			return errors.Join(runErr, err)
-		}
-		return fmt.Errorf("%w (history so far in %s, parameters in %s)", runErr, saved, path)
-	}
-	if err := writeResult(filepath.Join(dir, "result.json"), j.cfg, j.sys, res); err != nil {
-		return err
-	}
+// printResult prints the energy of a finished run, or the last
+// iteration's estimate when there was no production.
+func printResult(stdout io.Writer, res *vmc.Result, dir string) {
 	e, err, v, acc := res.Energy, res.Error, res.Variance, res.Acceptance
 	if h := res.History; res.Samples == 0 && len(h) > 0 {
-		// No production: report the last iteration's estimate instead.
 		fmt.Fprintln(stdout, "no production samples (production.samples = 0); the last iteration's estimate:")
 		last := h[len(h)-1]
 		e, err, v, acc = last.Energy, last.Error, last.Variance, last.Acceptance
@@ -264,88 +163,8 @@ func (j *runJob) finish(res *vmc.Result, runErr error, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\nvariance = %.6g, acceptance = %.4f, %d samples on %d rank(s) × %d walkers, %d iterations\nwrote %s\n",
 		v, acc, res.Samples, res.Ranks, res.Walkers, res.Iterations, dir)
-	return nil
 }
 
 func formatEnergy(e, err float64) string {
 	return fmt.Sprintf("%.6f ± %.6f", e, err)
-}
-
-// resultFile is the schema of result.json.
-type resultFile struct {
-	Energy     *float64  `json:"energy"`
-	Error      *float64  `json:"error"`
-	Variance   *float64  `json:"variance"`
-	Acceptance *float64  `json:"acceptance"`
-	Samples    int64     `json:"samples"`
-	Ranks      int       `json:"ranks"`
-	Walkers    int       `json:"walkers"`
-	Iterations int       `json:"iterations"`
-	Exact      *float64  `json:"exact"`
-	Parameters []float64 `json:"parameters"`
-	Seed       int64     `json:"seed"`
-	Config     string    `json:"config"`
-	Sites      int       `json:"sites,omitempty"`
-}
-
-// num is x, or nil (JSON null) when x is not finite.
-func num(x float64) *float64 {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
-}
-
-// writeParameters saves the parameters of a run that failed, with the
-// iteration and the reason, so that nothing computed is lost.
-func writeParameters(path string, iteration int, reason error, params []float64) error {
-	b, err := json.MarshalIndent(struct {
-		Iteration  int       `json:"iteration"`
-		Error      string    `json:"error"`
-		Parameters []float64 `json:"parameters"`
-	}{iteration, reason.Error(), params}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	return writeAtomic(path, append(b, '\n'))
-}
-
-func writeResult(path string, cfg *Config, sys vmc.System, res *vmc.Result) error {
-	r := resultFile{
-		Energy: num(res.Energy), Error: num(res.Error), Variance: num(res.Variance), Acceptance: num(res.Acceptance),
-		Samples: res.Samples, Ranks: res.Ranks, Walkers: res.Walkers, Iterations: res.Iterations,
-		Parameters: res.Params, Seed: cfg.Seed, Config: cfg.Source,
-	}
-	if res.HasExact {
-		r.Exact = num(res.Exact)
-	}
-	if s, ok := sys.(interface{ Sites() int }); ok {
-		r.Sites = s.Sites()
-	}
-	for _, p := range r.Parameters {
-		if math.IsNaN(p) || math.IsInf(p, 0) {
-			return fmt.Errorf("result: non-finite parameter %g", p)
-		}
-	}
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("result: %w", err)
-	}
-	return writeAtomic(path, append(b, '\n'))
-}
-
-func writeHistory(path string, hist []vmc.Record) error {
-	var b strings.Builder
-	b.WriteString(strings.Join(vmc.HistoryColumns, ","))
-	b.WriteByte('\n')
-	for _, r := range hist {
-		for i, v := range r.Row() {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
-		}
-		b.WriteByte('\n')
-	}
-	return writeAtomic(path, []byte(b.String()))
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,12 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/vmcmpi/vmcmpi/comm"
-	"github.com/vmcmpi/vmcmpi/vmc"
 )
-
-func newSerial() comm.Comm { return comm.NewSerial() }
 
 // The embedded default (two electrons in a 2D dot, exact energy 3 by
 // Taut) reaches the exact energy within the accuracy the NQS validations
@@ -123,68 +117,6 @@ func TestRunBadFlags(t *testing.T) {
 			t.Errorf("vmcmpi run %v succeeded", args)
 		}
 	}
-}
-
-// A NaN local energy (a real one, from a walker whose local energy is
-// poisoned at iteration 2) ends the run with an error naming the
-// iteration and the rank, after history.csv has kept the completed
-// iterations; no result.json is written.
-func TestRunKeepsHistoryOnNaN(t *testing.T) {
-	dir := t.TempDir()
-	cfg, err := LoadConfig("", []string{"optimizer.iterations=5", "sampler.samples=50", "output.dir=" + dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, err := prepareRun(newSerial(), cfg, func(s vmc.System, o *vmc.Options) vmc.System {
-		return &poisoned{System: s, from: 2 * 50}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, runErr := job.driver.Run(context.Background())
-	var out bytes.Buffer
-	err = job.finish(res, runErr, &out)
-	if err == nil || !strings.Contains(err.Error(), "iteration 2") || !strings.Contains(err.Error(), "rank [0]") ||
-		!strings.Contains(err.Error(), "history.csv") {
-		t.Fatalf("error %v, want one naming iteration 2, rank 0 and the history file", err)
-	}
-	h, err := os.ReadFile(filepath.Join(dir, "history.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if lines := strings.Count(string(h), "\n"); lines != 3 {
-		t.Errorf("history.csv has %d lines, want a header and 2 iterations:\n%s", lines, h)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "result.json")); !os.IsNotExist(err) {
-		t.Errorf("result.json written after a failed run (%v)", err)
-	}
-}
-
-// poisoned makes walker 0 return NaN after from measurements.
-type poisoned struct {
-	vmc.System
-	from int
-}
-
-type poisonedWalker struct {
-	vmc.Walker
-	calls, from int
-}
-
-func (p *poisoned) NewWalker(rank, index int, seed uint64) (vmc.Walker, error) {
-	w, err := p.System.NewWalker(rank, index, seed)
-	if err != nil || index != 0 {
-		return w, err
-	}
-	return &poisonedWalker{Walker: w, from: p.from}, nil
-}
-
-func (w *poisonedWalker) Measure(o []float64) float64 {
-	w.calls++
-	if w.calls > w.from {
-		return math.NaN()
-	}
-	return w.Walker.Measure(o)
 }
 
 // Without production the last iteration's estimate is printed.

@@ -1,9 +1,7 @@
-package main
+package config
 
 import (
-	"bytes"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/vmc"
@@ -12,11 +10,11 @@ import (
 
 func buildNQSFrom(t *testing.T, path string, sets ...string) (vmc.System, error) {
 	t.Helper()
-	cfg, err := LoadConfig(path, sets)
+	cfg, err := Load(path, sets)
 	if err != nil {
 		return nil, err
 	}
-	return buildSystem(cfg)
+	return cfg.BuildSystem()
 }
 
 func TestNQSBuilders(t *testing.T) {
@@ -27,16 +25,16 @@ func TestNQSBuilders(t *testing.T) {
 		gibbs  bool
 	}{
 		// RBM N·d + H + N·d·H = 4 + 4 + 16, Padé β.
-		{"../../configs/dot2-rbm-pade.toml", nil, 25, false},
-		{"../../configs/dot2-rbm.toml", nil, 24, false},
-		{"../../configs/dot2-rbm.toml", []string{"wavefunction.hidden=2"}, 4 + 2 + 8, false},
-		{"../../configs/ho2-rbm-gibbs.toml", nil, 24, true},
+		{"../configs/dot2-rbm-pade.toml", nil, 25, false},
+		{"../configs/dot2-rbm.toml", nil, 24, false},
+		{"../configs/dot2-rbm.toml", []string{"wavefunction.hidden=2"}, 4 + 2 + 8, false},
+		{"../configs/ho2-rbm-gibbs.toml", nil, 24, true},
 		// FFNN [4, 8, 8, 1]: 4·8+8 + 8·8+8 + 8+1 = 121, Padé β.
-		{"../../configs/dot2-ffnn-pade.toml", nil, 122, false},
-		{"../../configs/dot2-ffnn-pade.toml", []string{"wavefunction.jastrow=none", "wavefunction.layers=[4, 3, 1]"}, 19, false},
+		{"../configs/dot2-ffnn-pade.toml", nil, 122, false},
+		{"../configs/dot2-ffnn-pade.toml", []string{"wavefunction.jastrow=none", "wavefunction.layers=[4, 3, 1]"}, 19, false},
 		// Hard-sphere bosons: the hard-sphere factor has no parameters.
-		{"../../configs/dot2-rbm.toml", []string{"system.interaction=hard-sphere", "system.radius=0.01"}, 24, false},
-		{"../../configs/dot2-3d-rbm-pade.toml", nil, 6 + 4 + 24 + 1, false},
+		{"../configs/dot2-rbm.toml", []string{"system.interaction=hard-sphere", "system.radius=0.01"}, 24, false},
+		{"../configs/dot2-3d-rbm-pade.toml", nil, 6 + 4 + 24 + 1, false},
 	}
 	for _, c := range cases {
 		sys, err := buildNQSFrom(t, c.path, c.sets...)
@@ -56,7 +54,7 @@ func TestNQSBuilders(t *testing.T) {
 }
 
 func TestNQSBuilderErrors(t *testing.T) {
-	const rbm, ffnn = "../../configs/dot2-rbm-pade.toml", "../../configs/dot2-ffnn-pade.toml"
+	const rbm, ffnn = "../configs/dot2-rbm-pade.toml", "../configs/dot2-ffnn-pade.toml"
 	cases := []struct {
 		path string
 		sets []string
@@ -80,46 +78,10 @@ func TestNQSBuilderErrors(t *testing.T) {
 		{ffnn, []string{"wavefunction.envelope=-1"}, []string{"wavefunction.envelope"}},
 		{ffnn, []string{"sampler.kind=gibbs"}, []string{"sampler.kind", "rbm"}},
 		{ffnn, []string{"system.particles=1", "wavefunction.layers=[2, 4, 1]"}, []string{"interaction partners"}},
-		{"../../configs/ho2-rbm-gibbs.toml", []string{"system.interaction=hard-sphere", "system.radius=0.01"}, []string{"sampler.kind", "hard spheres"}},
+		{"../configs/ho2-rbm-gibbs.toml", []string{"system.interaction=hard-sphere", "system.radius=0.01"}, []string{"sampler.kind", "hard spheres"}},
 	}
 	for _, c := range cases {
 		_, err := buildNQSFrom(t, c.path, c.sets...)
 		wantError(t, fmt.Sprint(c.sets), err, c.want...)
-	}
-}
-
-// A short Gibbs-sampled run through the command: at the exact
-// non-interacting parameters of the √F variant (weights 0, σ² = 1/(2ω))
-// every local energy is N·d·ω/2 = 2 exactly.
-func TestRunRBMGibbsExact(t *testing.T) {
-	var out bytes.Buffer
-	args := []string{"-config", "../../configs/ho2-rbm-gibbs.toml", "-out", t.TempDir(),
-		"-set", "wavefunction.init_scale=0", "-set", "optimizer.iterations=0",
-		"-set", "production.samples=500", "-set", "sampler.burnin=10", "-set", "output.progress=none"}
-	if err := runRun(args, &out, &out); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(out.String(), "energy = 2.000000 ± 0.000000 (exact 2)") {
-		t.Errorf("output %q", out.String())
-	}
-}
-
-// The RBM × Padé run with stochastic reconfiguration (the proposed default
-// run) as documented, with a shorter production: it must come within 1e-3
-// of the exact 3 (Taut) and not below it by more than 4 error bars. The
-// full configuration gives 2.99999 ± 0.00003.
-func TestRunRBMPadeSR(t *testing.T) {
-	var out bytes.Buffer
-	args := []string{"-config", "../../configs/dot2-rbm-pade-sr.toml", "-out", t.TempDir(),
-		"-set", "production.samples=20000", "-set", "output.progress=none"}
-	if err := runRun(args, &out, &out); err != nil {
-		t.Fatal(err)
-	}
-	var e, de float64
-	if _, err := fmt.Sscanf(out.String(), "energy = %f ± %f", &e, &de); err != nil {
-		t.Fatalf("output %q: %v", out.String(), err)
-	}
-	if e > 3.001 || e < 3-4*de || !strings.Contains(out.String(), "(exact 3)") {
-		t.Errorf("output %q: want E within 1e-3 above the exact 3", out.String())
 	}
 }

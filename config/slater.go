@@ -1,14 +1,11 @@
-package main
+package config
 
 import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
-
-func init() { registerModel("slater", buildSlater) }
 
 // buildSlater is the closed-shell Slater determinant of Hermite-function
 // orbitals for electrons in an isotropic dot, wavefunction.alpha its
@@ -21,24 +18,24 @@ func init() { registerModel("slater", buildSlater) }
 // symmetric under the exchange of two same-spin electrons, or the product
 // is no longer antisymmetric and its energy is bounded only by the
 // bosonic ground state; "rbm" and "ffnn" are not, and are refused.
-func buildSlater(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Model, error) {
-	w := cfg.Wavefunction
+func buildSlater(c *Config, rng *rand.Rand) (wavefunc.Model, error) {
+	w, n := c.Wavefunction, c.System.Particles
 	switch {
-	case h.HardSphere > 0:
-		return nil, cfg.keyError("system.interaction", quote(cfg.System.Interaction),
+	case c.hardSphere() > 0:
+		return nil, c.KeyError("system.interaction", quote(c.System.Interaction),
 			`a Slater determinant describes electrons; hard spheres are bosons (use wavefunction.kind = "gaussian")`)
-	case h.Elliptical:
-		return nil, cfg.keyError("system.trap", quote(cfg.System.Trap), "the Slater orbitals are those of the isotropic (\"harmonic\") trap")
-	case cfg.Sampler.Kind == "gibbs":
-		return nil, cfg.keyError("sampler.kind", quote(cfg.Sampler.Kind), `Gibbs sampling needs wavefunction.kind = "rbm"; use "metropolis" or "importance"`)
+	case c.System.Trap == "elliptical":
+		return nil, c.KeyError("system.trap", quote(c.System.Trap), "the Slater orbitals are those of the isotropic (\"harmonic\") trap")
+	case c.Sampler.Kind == "gibbs":
+		return nil, c.KeyError("sampler.kind", quote(c.Sampler.Kind), `Gibbs sampling needs wavefunction.kind = "rbm"; use "metropolis" or "importance"`)
 	case !(w.Alpha > 0):
-		return nil, cfg.keyError("wavefunction.alpha", w.Alpha, "the orbital scale α must be > 0 (α = ω without interaction)")
+		return nil, c.KeyError("wavefunction.alpha", w.Alpha, "the orbital scale α must be > 0 (α = ω without interaction)")
 	}
-	sl, err := wavefunc.NewSlater(h.N, h.D, w.Alpha)
+	sl, err := wavefunc.NewSlater(n, c.System.Dimensions, w.Alpha)
 	if err != nil {
-		return nil, cfg.keyError("system.particles", h.N, err.Error())
+		return nil, c.KeyError("system.particles", n, err.Error())
 	}
-	js, err := jastrowFactors(cfg, h)
+	js, err := c.jastrowFactors()
 	if err != nil {
 		return nil, err
 	}
@@ -47,12 +44,12 @@ func buildSlater(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Mod
 	switch w.Network {
 	case "none":
 	case "deepset":
-		net, err = buildDeepSet(cfg, h, rng)
+		net, err = c.buildDeepSet(rng)
 	case "rbm", "ffnn":
-		return nil, cfg.keyError("wavefunction.network", quote(w.Network),
+		return nil, c.KeyError("wavefunction.network", quote(w.Network),
 			`the RBM and the feed-forward network are not symmetric under the exchange of two same-spin electrons, so Slater × network would not be antisymmetric (its energy could fall to the bosonic ground state); use "deepset" or "none"`)
 	default:
-		return nil, cfg.keyError("wavefunction.network", quote(w.Network), `want "none" or "deepset"`)
+		return nil, c.KeyError("wavefunction.network", quote(w.Network), `want "none" or "deepset"`)
 	}
 	if err != nil {
 		return nil, err
@@ -69,21 +66,21 @@ const maxFeatures = 256
 
 // buildDeepSet is the exchange-symmetric network factor of a Slater
 // determinant; the trap frequency sets the length scale of its inputs.
-func buildDeepSet(cfg *Config, h *hamiltonian.Trap, rng *rand.Rand) (wavefunc.Model, error) {
-	w := cfg.Wavefunction
+func (c *Config) buildDeepSet(rng *rand.Rand) (wavefunc.Model, error) {
+	w := c.Wavefunction
 	switch {
 	case w.Features < 1 || w.Features > maxFeatures:
-		return nil, cfg.keyError("wavefunction.features", w.Features, fmt.Sprintf("the deep-set network needs 1 to %d embedding features per channel", maxFeatures))
+		return nil, c.KeyError("wavefunction.features", w.Features, fmt.Sprintf("the deep-set network needs 1 to %d embedding features per channel", maxFeatures))
 	case w.Hidden < 0:
-		return nil, cfg.keyError("wavefunction.hidden", w.Hidden, "the deep-set read-out needs ≥ 0 hidden units (0: linear read-out)")
+		return nil, c.KeyError("wavefunction.hidden", w.Hidden, "the deep-set read-out needs ≥ 0 hidden units (0: linear read-out)")
 	case !oneOf(w.Activation, wavefunc.Activations...):
-		return nil, cfg.keyError("wavefunction.activation", quote(w.Activation), "want one of "+quoteAll(wavefunc.Activations))
+		return nil, c.KeyError("wavefunction.activation", quote(w.Activation), "want one of "+quoteAll(wavefunc.Activations))
 	case !(w.InitScale > 0):
-		return nil, cfg.keyError("wavefunction.init_scale", w.InitScale, "the deep-set embedding needs random weights of scale > 0 (with 0 every feature vanishes)")
+		return nil, c.KeyError("wavefunction.init_scale", w.InitScale, "the deep-set embedding needs random weights of scale > 0 (with 0 every feature vanishes)")
 	}
-	ds, err := wavefunc.NewDeepSet(h.N, h.D, w.Features, w.Hidden, w.Activation, h.Omega)
+	ds, err := wavefunc.NewDeepSet(c.System.Particles, c.System.Dimensions, w.Features, w.Hidden, w.Activation, c.System.Omega)
 	if err != nil {
-		return nil, fmt.Errorf("%s: wavefunction: %w", cfg.Source, err)
+		return nil, fmt.Errorf("%s: wavefunction: %w", c.Source, err)
 	}
 	ds.Randomize(w.InitScale, rng)
 	return ds, nil

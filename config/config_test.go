@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vmcmpi/vmcmpi/comm"
 )
 
 // configFiles are the run configurations shipped in configs/ (top level
 // only: configs/regress/ has a schema of its own).
 func configFiles(t testing.TB) []string {
-	files, err := filepath.Glob(filepath.Join("..", "..", "configs", "*.toml"))
+	files, err := filepath.Glob(filepath.Join("..", "configs", "*.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,19 +28,19 @@ func configFiles(t testing.TB) []string {
 // its system, so the examples never rot.
 func TestConfigsDecodeStrictly(t *testing.T) {
 	for _, f := range configFiles(t) {
-		cfg, err := LoadConfig(f, nil)
+		cfg, err := Load(f, nil)
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
 		}
-		if _, err := buildSystem(cfg); err != nil {
+		if _, err := cfg.BuildSystem(); err != nil {
 			t.Errorf("%s: building the system: %v", f, err)
 		}
 	}
 }
 
 func TestDefaultConfig(t *testing.T) {
-	cfg, err := LoadConfig("", nil)
+	cfg, err := Load("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +94,7 @@ func TestConfigErrors(t *testing.T) {
 		{"[system]\nparticles = 2\n[system\n", []string{"line ", "table name"}},
 	} {
 		p := writeConfig(t, tc.text)
-		_, err := LoadConfig(p, nil)
+		_, err := Load(p, nil)
 		wantError(t, fmt.Sprintf("%q", tc.text), err, append(tc.want, p)...)
 	}
 }
@@ -115,18 +117,18 @@ func wantError(t *testing.T, what string, err error, want ...string) {
 // Hard spheres too large to place without overlap: an error naming
 // system.radius when the walkers are made.
 func TestOverlappingSpheres(t *testing.T) {
-	cfg, err := LoadConfig("", []string{"system.interaction=hard-sphere", "system.radius=5", "system.particles=20", "system.dimensions=1"})
+	cfg, err := Load("", []string{"system.interaction=hard-sphere", "system.radius=5", "system.particles=20", "system.dimensions=1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = prepareRun(newSerial(), cfg)
+	_, err = Build(comm.NewSerial(), cfg)
 	if err == nil || !strings.Contains(err.Error(), "system.radius") {
 		t.Errorf("error %v, want one naming system.radius", err)
 	}
 }
 
 func TestSet(t *testing.T) {
-	cfg, err := LoadConfig("", []string{"system.omega=0.5", "sampler.kind=metropolis", "seed=42",
+	cfg, err := Load("", []string{"system.omega=0.5", "sampler.kind=metropolis", "seed=42",
 		"wavefunction.layers=[3, 4]", "output.plots=true", `optimizer.kind="adam"`})
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +149,7 @@ func TestSet(t *testing.T) {
 		{"system.omega=nan", "system.omega"},
 		{"system.dimensions=7", "system.dimensions"},
 	} {
-		_, err := LoadConfig("", []string{tc.set})
+		_, err := Load("", []string{tc.set})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("-set %s: error %v, want one mentioning %q", tc.set, err, tc.want)
 		}
@@ -164,9 +166,9 @@ func FuzzConfig(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	f.Add(defaultConfig)
+	f.Add(defaultTOML)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := DecodeConfig(data, "fuzz.toml", Defaults())
+		cfg, err := Decode(data, "fuzz.toml", Defaults())
 		if err != nil {
 			if err.Error() == "" {
 				t.Error("empty error message")
@@ -190,7 +192,73 @@ func FuzzConfig(f *testing.F) {
 			small = small && l <= 64
 		}
 		if small {
-			_, _ = buildSystem(cfg)
+			_, _ = cfg.BuildSystem()
 		}
 	})
+}
+
+func TestFlatten(t *testing.T) {
+	cfg := Defaults()
+	flat, err := cfg.Flatten()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat["system.omega"] != "1" || flat["sampler.kind"] != `"importance"` || flat["seed"] != "1" {
+		t.Fatalf("flattened defaults: omega %q, sampler.kind %q, seed %q", flat["system.omega"], flat["sampler.kind"], flat["seed"])
+	}
+	cfg.System.Omega = 0.5
+	flat2, err := cfg.Flatten()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flat2["system.omega"] != "0.5" || len(flat2) != len(flat) {
+		t.Fatalf("after omega = 0.5: %q, %d keys vs %d", flat2["system.omega"], len(flat2), len(flat))
+	}
+	if !ResumeMayDiffer("output.dir") || ResumeMayDiffer("system.omega") {
+		t.Error("ResumeMayDiffer: only [output] keys may change on resume")
+	}
+}
+
+// The table of kinds is the one source of the allowed values: a kind
+// missing from it is refused naming every kind it holds, and every kind
+// it holds passes validation.
+func TestKindsTable(t *testing.T) {
+	for _, tc := range []struct {
+		sets []string
+		key  string
+		want string
+	}{
+		{[]string{"system.model=ising"}, "system.model", `want one of "continuous", "heisenberg", "tfim"`},
+		{[]string{"wavefunction.kind=mps"}, "wavefunction.kind", `want one of "ffnn", "gaussian", "rbm", "slater"`},
+		{[]string{"sampler.kind=hmc"}, "sampler.kind", `want "metropolis", "importance", "gibbs", "flip" or "exchange"`},
+		{[]string{"sampler.kind=flip"}, "sampler.kind", `particles in a trap use "metropolis", "importance" or "gibbs"`},
+	} {
+		_, err := Load("", tc.sets)
+		wantError(t, fmt.Sprint(tc.sets), err, tc.key, tc.want)
+	}
+	for _, m := range systemModels {
+		if _, err := Load("", []string{"system.model=" + m.name}); err != nil {
+			t.Errorf("system.model %q from the table refused: %v", m.name, err)
+		}
+	}
+	for _, k := range wavefunctionKinds {
+		if k.continuous == nil {
+			continue
+		}
+		if _, err := Load("", []string{"wavefunction.kind=" + k.name}); err != nil {
+			t.Errorf("wavefunction.kind %q from the table refused: %v", k.name, err)
+		}
+	}
+	spin := "../configs/tfim-chain10.toml"
+	_, err := Load(spin, []string{"wavefunction.kind=gaussian"})
+	if err == nil {
+		cfg, _ := Load(spin, []string{"wavefunction.kind=gaussian"})
+		_, err = cfg.BuildSystem()
+	}
+	wantError(t, "gaussian on a lattice", err, "wavefunction.kind", `spin lattices use "rbm-spin" or "rbm-spin-sym"`)
+	cfg, err := Load(spin, []string{"sampler.kind=gibbs"})
+	if err == nil {
+		_, err = cfg.BuildSystem()
+	}
+	wantError(t, "gibbs on a lattice", err, "sampler.kind", `spin lattices use "flip" or "exchange"`)
 }

@@ -1,0 +1,303 @@
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// defaultTOML is the configuration Load reads when given no file (a copy
+// of configs/dot2-rbm-pade-sr.toml); its comments document every key.
+//
+//go:embed default.toml
+var defaultTOML []byte
+
+// DefaultTOML returns the text of the embedded default configuration.
+func DefaultTOML() []byte { return bytes.Clone(defaultTOML) }
+
+// Config is a run configuration, decoded strictly from TOML: an unknown key
+// is an error naming it. Keys a file omits keep the values of Defaults.
+type Config struct {
+	Seed         int64              `toml:"seed"`
+	System       SystemConfig       `toml:"system"`
+	Wavefunction WavefunctionConfig `toml:"wavefunction"`
+	Sampler      SamplerConfig      `toml:"sampler"`
+	Optimizer    OptimizerConfig    `toml:"optimizer"`
+	Production   ProductionConfig   `toml:"production"`
+	Output       OutputConfig       `toml:"output"`
+
+	// Source names where the configuration came from, for messages.
+	Source string `toml:"-"`
+}
+
+// SystemConfig is the [system] table: particles in a trap, or a lattice.
+type SystemConfig struct {
+	Particles   int     `toml:"particles"`
+	Dimensions  int     `toml:"dimensions"`
+	Omega       float64 `toml:"omega"`
+	Trap        string  `toml:"trap"`
+	Gamma       float64 `toml:"gamma"`
+	Interaction string  `toml:"interaction"`
+	Radius      float64 `toml:"radius"`
+	Model       string  `toml:"model"`
+	Lattice     string  `toml:"lattice"`
+	Length      int     `toml:"length"`
+	PBC         bool    `toml:"pbc"`
+	Coupling    float64 `toml:"coupling"`
+	Field       float64 `toml:"field"`
+}
+
+// WavefunctionConfig is the [wavefunction] table.
+type WavefunctionConfig struct {
+	Kind        string  `toml:"kind"`
+	Alpha       float64 `toml:"alpha"`
+	Beta        float64 `toml:"beta"`
+	Hidden      int     `toml:"hidden"`
+	Sigma2      float64 `toml:"sigma2"`
+	InitScale   float64 `toml:"init_scale"`
+	Layers      []int   `toml:"layers"`
+	Activation  string  `toml:"activation"`
+	Envelope    float64 `toml:"envelope"`
+	Jastrow     string  `toml:"jastrow"`
+	JastrowBeta float64 `toml:"jastrow_beta"`
+	Network     string  `toml:"network"`
+	Features    int     `toml:"features"`
+}
+
+// SamplerConfig is the [sampler] table.
+type SamplerConfig struct {
+	Kind    string  `toml:"kind"`
+	Walkers int     `toml:"walkers"`
+	Step    float64 `toml:"step"`
+	BurnIn  int     `toml:"burnin"`
+	Samples int     `toml:"samples"`
+	Thin    int     `toml:"thin"`
+}
+
+// OptimizerConfig is the [optimizer] table.
+type OptimizerConfig struct {
+	Kind         string  `toml:"kind"`
+	LearningRate float64 `toml:"learning_rate"`
+	Iterations   int     `toml:"iterations"`
+	Momentum     float64 `toml:"momentum"`
+	Shift        float64 `toml:"shift"`
+	Rule         string  `toml:"rule"`
+	SRSolver     string  `toml:"sr_solver"`
+	CGTol        float64 `toml:"cg_tol"`
+}
+
+// ProductionConfig is the [production] table.
+type ProductionConfig struct {
+	Samples int `toml:"samples"`
+}
+
+// OutputConfig is the [output] table.
+type OutputConfig struct {
+	Dir             string `toml:"dir"`
+	CheckpointEvery int    `toml:"checkpoint_every"`
+	Progress        string `toml:"progress"`
+	Plots           bool   `toml:"plots"`
+}
+
+// Defaults are the values of keys a configuration omits.
+func Defaults() Config {
+	return Config{
+		Seed: 1,
+		System: SystemConfig{
+			Particles: 2, Dimensions: 2, Omega: 1, Trap: "harmonic", Gamma: 2.82843,
+			Interaction: "none", Radius: 0.0043, Model: "continuous",
+			Lattice: "chain", Length: 8, PBC: true, Coupling: 1, Field: 1,
+		},
+		Wavefunction: WavefunctionConfig{
+			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 1, InitScale: 0.01,
+			Layers: []int{8}, Activation: "tanh", Envelope: 0.5,
+			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4,
+		},
+		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0.5, BurnIn: 1000, Samples: 5000, Thin: 1},
+		Optimizer: OptimizerConfig{
+			Kind: "adam", LearningRate: 0.05, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
+		},
+		Production: ProductionConfig{Samples: 50000},
+		Output:     OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
+	}
+}
+
+// Decode decodes TOML over base (normally Defaults()) strictly and
+// validates the result; name labels the messages.
+func Decode(data []byte, name string, base Config) (*Config, error) {
+	cfg := base
+	cfg.Wavefunction.Layers = append([]int(nil), base.Wavefunction.Layers...)
+	if err := decodeStrict(data, name, &cfg); err != nil {
+		return nil, err
+	}
+	cfg.Source = name
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// decodeStrict decodes over cfg and refuses keys the schema lacks.
+func decodeStrict(data []byte, name string, cfg *Config) error {
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(cfg)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		sort.Strings(keys)
+		return fmt.Errorf("%s: unknown key %s (the schema is in `vmcmpi run -h` and configs/*.toml)", name, strings.Join(keys, ", "))
+	}
+	return nil
+}
+
+// Load reads the file at path (or the embedded default when path is ""),
+// applies the overrides sets ("key=value", see Set) in order, and
+// validates the result.
+func Load(path string, sets []string) (*Config, error) {
+	data, name := defaultTOML, "default configuration"
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		data, name = b, path
+	}
+	cfg := Defaults()
+	if err := decodeStrict(data, name, &cfg); err != nil {
+		return nil, err
+	}
+	for _, s := range sets {
+		if err := cfg.Set(s); err != nil {
+			return nil, err
+		}
+	}
+	cfg.Source = name
+	if len(sets) > 0 {
+		cfg.Source += " with -set " + strings.Join(sets, " -set ")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// Set applies one "key=value" override, for example "system.omega=0.5" or
+// "seed=7". The value is TOML ("0.5", "true", "[8, 8]", "\"adam\""); a bare
+// word that is not TOML is taken as a string, so sampler.kind=metropolis
+// works unquoted. The key must exist in the schema. Set does not validate:
+// call Validate after the last override.
+func (c *Config) Set(kv string) error {
+	key, val, ok := strings.Cut(kv, "=")
+	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+	if !ok || key == "" {
+		return fmt.Errorf("-set %q: want key=value, for example system.omega=0.5", kv)
+	}
+	if !knownKey(key) {
+		return fmt.Errorf("-set %q: unknown key %s", kv, key)
+	}
+	table, leaf, nested := strings.Cut(key, ".")
+	if !nested {
+		table, leaf = "", key
+	}
+	doc := func(v string) []byte {
+		if table == "" {
+			return []byte(leaf + " = " + v + "\n")
+		}
+		return []byte("[" + table + "]\n" + leaf + " = " + v + "\n")
+	}
+	name := "-set " + key
+	// Lists set by -set replace the whole list.
+	if key == "wavefunction.layers" {
+		c.Wavefunction.Layers = nil
+	}
+	err := decodeStrict(doc(val), name, c)
+	if err != nil && val != "" && !strings.ContainsAny(val, "\"'[]{}=\n") {
+		// Not TOML: a bare word is a string; if that fails too, its
+		// message (a type mismatch naming the key) is the clearer one.
+		err = decodeStrict(doc(fmt.Sprintf("%q", val)), name, c)
+	}
+	if err != nil {
+		return fmt.Errorf("-set %q: %w", kv, err)
+	}
+	return nil
+}
+
+// knownKey reports whether key ("table.key" or a top-level key) is in the
+// schema, from the struct tags.
+func knownKey(key string) bool {
+	t := reflect.TypeOf(Config{})
+	parts := strings.Split(key, ".")
+	for i, p := range parts {
+		found := false
+		for f := range t.NumField() {
+			if tag := t.Field(f).Tag.Get("toml"); tag == p && tag != "-" {
+				t = t.Field(f).Type
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+		if i < len(parts)-1 && t.Kind() != reflect.Struct {
+			return false
+		}
+	}
+	return t.Kind() != reflect.Struct
+}
+
+// Flatten lists the configuration as "table.key" → value, the form a
+// checkpoint stores and compares on resume.
+func (c *Config) Flatten() (map[string]string, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var tree map[string]any
+	if _, err := toml.Decode(buf.String(), &tree); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	out := map[string]string{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k, sub := range m {
+				if prefix != "" {
+					k = prefix + "." + k
+				}
+				walk(k, sub)
+			}
+			return
+		}
+		switch x := v.(type) {
+		case float64:
+			out[prefix] = strconv.FormatFloat(x, 'g', -1, 64)
+		case string:
+			out[prefix] = strconv.Quote(x)
+		default:
+			out[prefix] = fmt.Sprint(x)
+		}
+	}
+	walk("", tree)
+	return out, nil
+}
+
+// ResumeMayDiffer reports whether a resumed run may change key: output
+// settings do not alter the numbers.
+func ResumeMayDiffer(key string) bool { return strings.HasPrefix(key, "output.") }

@@ -1,0 +1,249 @@
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/output"
+	"github.com/vmcmpi/vmcmpi/solvers/optim"
+	"github.com/vmcmpi/vmcmpi/vmc"
+)
+
+// DensityBins is the resolution of the radial density histogram.
+const DensityBins = 60
+
+// Job is one configured run on one rank: the system, the driver's options
+// and the driver, with the run's checkpoints and outputs. Build makes it;
+// Run drives it; WriteOutputs and WriteDensity leave its files in
+// Config.Output.Dir.
+type Job struct {
+	Config *Config
+	Comm   comm.Comm
+	// System is the built system.
+	System  vmc.System
+	Options vmc.Options
+	Driver  *vmc.Driver
+	// Density is the radial density observable among Options.Observables,
+	// nil when the run has no production of particles in a trap.
+	Density *vmc.RadialDensity
+
+	// OnIteration and OnChunk, when set, run on every rank after each
+	// optimisation iteration and each production chunk (for progress
+	// reports), before a periodic checkpoint.
+	OnIteration func(vmc.Record)
+	OnChunk     func(done, total int)
+
+	cp      *vmc.Checkpointer
+	saveErr error
+	chunks  int
+}
+
+// Build makes the system of cfg and the job that runs it on the ranks of
+// c; every rank calls it with the same configuration.
+func Build(c comm.Comm, cfg *Config) (*Job, error) {
+	sys, err := cfg.BuildSystem()
+	if err != nil {
+		return nil, err
+	}
+	return NewJob(c, cfg, sys)
+}
+
+// NewJob makes the job of cfg around sys (built by cfg.BuildSystem,
+// perhaps wrapped by the caller): it adds the radial density when there is
+// a production, checkpoints every output.checkpoint_every iterations and
+// production chunks, and makes the driver.
+func NewJob(c comm.Comm, cfg *Config, sys vmc.System) (*Job, error) {
+	flat, err := cfg.Flatten()
+	if err != nil {
+		return nil, err
+	}
+	j := &Job{Config: cfg, Comm: c, Options: cfg.DriverOptions(sys.NumParams()),
+		cp: &vmc.Checkpointer{Comm: c, Dir: cfg.Output.Dir, Config: flat, Ignore: ResumeMayDiffer}}
+	// Particles in a trap get the radial density out to 5/√ω, where a
+	// Gaussian ground-state density has fallen below e^{-25} of its
+	// centre value; lattices get none.
+	if s := cfg.System; j.Options.Production > 0 && s.Model == "continuous" {
+		rd, err := vmc.NewRadialDensity(s.Dimensions, DensityBins, 5/math.Sqrt(s.Omega))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", cfg.Source, err)
+		}
+		j.Density = rd
+		j.Options.Observables = append(j.Options.Observables, rd)
+	}
+	j.System = sys
+	j.hook()
+	if j.Driver, err = vmc.New(c, sys, j.Options); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// DriverOptions are the driver's options of the configuration for a
+// system of np parameters: walkers, samples, burn-in, iterations,
+// production, seed, update rule and preconditioner.
+func (c *Config) DriverOptions(np int) vmc.Options {
+	rule, sr := c.BuildOptimizer(np)
+	s := c.Sampler
+	return vmc.Options{
+		Walkers: s.Walkers,
+		Samples: s.Samples,
+		// burnin counts sweeps; a driver Sweep is thin sweeps.
+		BurnIn:       (s.BurnIn + s.Thin - 1) / s.Thin,
+		Iterations:   c.Optimizer.Iterations,
+		Production:   c.Production.Samples,
+		Seed:         uint64(c.Seed),
+		Rule:         rule,
+		SR:           sr,
+		SRSolver:     srSolver(c.Optimizer.SRSolver),
+		LearningRate: c.Optimizer.LearningRate,
+	}
+}
+
+// BuildOptimizer returns the update rule of a system of np parameters
+// and, for optimizer.kind = "sr", the preconditioner.
+func (c *Config) BuildOptimizer(np int) (vmc.Rule, vmc.Preconditioner) {
+	o := c.Optimizer
+	rule := func(kind string) vmc.Rule {
+		switch kind {
+		case "momentum":
+			return optim.NewMomentum(o.LearningRate, o.Momentum, np)
+		case "adam":
+			return optim.NewAdam(o.LearningRate, np)
+		}
+		return optim.NewGD(o.LearningRate)
+	}
+	if o.Kind == "sr" {
+		return rule(o.Rule), &optim.SR{Shift: o.Shift, CGTol: o.CGTol}
+	}
+	return rule(o.Kind), nil
+}
+
+// hook sets the driver's callbacks: the caller's reports, then the
+// periodic checkpoints; a failed checkpoint stops the run.
+func (j *Job) hook() {
+	every := j.Config.Output.CheckpointEvery
+	j.Options.Stop = func() bool { return j.saveErr != nil }
+	j.Options.OnIteration = func(r vmc.Record) {
+		if j.OnIteration != nil {
+			j.OnIteration(r)
+		}
+		if every > 0 && (r.Iteration+1)%every == 0 {
+			j.save()
+		}
+	}
+	j.Options.OnChunk = func(done, total int) {
+		if j.OnChunk != nil {
+			j.OnChunk(done, total)
+		}
+		j.chunks++
+		if every > 0 && j.chunks%every == 0 && done < total {
+			j.save()
+		}
+	}
+}
+
+// save writes a checkpoint (collective); a failure stops the run at the
+// next iteration and is reported by Run.
+func (j *Job) save() {
+	if j.saveErr != nil {
+		return
+	}
+	if err := j.cp.Save(j.Driver); err != nil {
+		j.saveErr = err
+	}
+}
+
+// CheckpointPath is the file of the job's checkpoints.
+func (j *Job) CheckpointPath() string { return j.cp.Path() }
+
+// Resume restores the driver from the checkpoint in the output directory
+// (collective); the configuration must match the checkpoint's, apart from
+// the [output] table, and so must the rank count.
+func (j *Job) Resume() error { return j.cp.Load(j.Driver) }
+
+// StoppedError is the error of a run stopped on request (a cancelled
+// context) after its state was saved; it wraps vmc.ErrStopped.
+type StoppedError struct {
+	Checkpoint string // the file written
+}
+
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("%v: checkpoint written to %s", vmc.ErrStopped, e.Checkpoint)
+}
+
+func (e *StoppedError) Unwrap() error { return vmc.ErrStopped }
+
+// Run drives the optimisation and the production to their end, or until
+// ctx is cancelled: then all ranks stop after the same iteration, a
+// checkpoint is written and the error is a *StoppedError.
+func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
+	res, err := j.Driver.Run(ctx)
+	if j.saveErr != nil {
+		return nil, fmt.Errorf("checkpoint failed, run stopped: %w", j.saveErr)
+	}
+	if !errors.Is(err, vmc.ErrStopped) {
+		return res, err
+	}
+	if serr := j.cp.Save(j.Driver); serr != nil {
+		return nil, fmt.Errorf("%w; writing the checkpoint failed too: %v", err, serr)
+	}
+	return nil, &StoppedError{Checkpoint: j.cp.Path()}
+}
+
+// WriteOutputs writes, on rank 0, what a run produced into output.dir:
+// history.csv always (a NaN or a divergence keeps what was done), then
+// result.json when runErr is nil, or parameters.json (the last good
+// parameters before a divergence, else the current ones) when the run
+// failed other than by a stop. It returns runErr, annotated with the
+// files kept, joined with any write error. Other ranks return runErr.
+func (j *Job) WriteOutputs(res *vmc.Result, runErr error) error {
+	if j.Comm.Rank() != 0 {
+		return runErr
+	}
+	dir := j.Config.Output.Dir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return errors.Join(runErr, fmt.Errorf("output: %w", err))
+	}
+	saved := filepath.Join(dir, "history.csv")
+	if err := output.WriteHistory(saved, j.Driver.History()); err != nil {
+		return errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		if errors.Is(runErr, vmc.ErrStopped) {
+			return fmt.Errorf("%w (history so far in %s)", runErr, saved)
+		}
+		params := j.Driver.Params()
+		var de *vmc.DivergenceError
+		if errors.As(runErr, &de) {
+			params = de.LastGood
+		}
+		path := filepath.Join(dir, "parameters.json")
+		if err := output.WriteParameters(path, j.Driver.Iteration(), runErr, params); err != nil {
+			return errors.Join(runErr, err)
+		}
+		return fmt.Errorf("%w (history so far in %s, parameters in %s)", runErr, saved, path)
+	}
+	sites := 0
+	if s, ok := j.System.(interface{ Sites() int }); ok {
+		sites = s.Sites()
+	}
+	return output.WriteResult(filepath.Join(dir, "result.json"), output.NewResult(res, j.Config.Seed, j.Config.Source, sites))
+}
+
+// WriteDensity writes density.csv on rank 0 when the job has a density;
+// res is the run's result, which holds the histogram of all ranks.
+func (j *Job) WriteDensity(res *vmc.Result) error {
+	if j.Density == nil || res == nil || j.Comm.Rank() != 0 {
+		return nil
+	}
+	d, err := j.Density.Density(res)
+	if err != nil {
+		return err
+	}
+	return output.WriteDensity(filepath.Join(j.Config.Output.Dir, "density.csv"), d)
+}

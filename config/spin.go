@@ -1,0 +1,143 @@
+package config
+
+// Spin lattices: system.model = "tfim" | "heisenberg" on system.lattice =
+// "chain" | "square" of system.length (per side), periodic when
+// system.pbc, with J = system.coupling and h = system.field (TFIM).
+// The trial state is wavefunction.kind = "rbm-spin" (hidden density
+// α = wavefunction.alpha, H = α·N) or "rbm-spin-sym" (α translation-
+// symmetric features, periodic lattices only); sampler.kind = "flip" or
+// "exchange".
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vmcmpi/vmcmpi/exact"
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/sampler"
+	"github.com/vmcmpi/vmcmpi/vmc"
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+// maxAlpha bounds the hidden density, so that a typo cannot ask for
+// gigabytes of weights.
+const maxAlpha = 64
+
+// maxWeights bounds α·N², the RBM's weights (0.8 GB of float64).
+const maxWeights = 1e8
+
+// referenceDim is the largest Hilbert-space dimension for which building
+// a system also diagonalises it exactly, to report the exact energy next
+// to the variational one (a second or so of Lanczos).
+const referenceDim = 1 << 18
+
+// SpinHamiltonian is the lattice Hamiltonian of the [system] table.
+func (c *Config) SpinHamiltonian() (*hamiltonian.Spin, error) {
+	s := c.System
+	lat, err := hamiltonian.NewLattice(s.Lattice, s.Length, s.PBC)
+	if err != nil {
+		return nil, fmt.Errorf("%s: [system] lattice = %q, length = %d: %w", c.Source, s.Lattice, s.Length, err)
+	}
+	switch s.Model {
+	case hamiltonian.TFIM:
+		return hamiltonian.NewTFIM(lat, s.Coupling, s.Field)
+	case hamiltonian.Heisenberg:
+		if !lat.Bipartite() {
+			return nil, c.KeyError("system.length", s.Length,
+				fmt.Sprintf("the Heisenberg model on a periodic %s needs an even length (the Marshall sign rule needs a bipartite lattice), or set system.pbc = false", s.Lattice))
+		}
+		return hamiltonian.NewHeisenberg(lat, s.Coupling, true)
+	}
+	return nil, c.KeyError("system.model", quote(s.Model), `want "tfim" or "heisenberg"`)
+}
+
+// buildSpin makes the System of a spin-lattice configuration.
+func buildSpin(c *Config) (vmc.System, error) {
+	h, err := c.SpinHamiltonian()
+	if err != nil {
+		return nil, err
+	}
+	w := c.Wavefunction
+	n := h.N
+	if !(w.Alpha > 0) || w.Alpha > maxAlpha {
+		return nil, c.KeyError("wavefunction.alpha", w.Alpha, fmt.Sprintf("the hidden-unit density α must be in (0, %d]", maxAlpha))
+	}
+	// W has α·N² entries (and the walkers' caches α·N each).
+	if float64(n)*float64(n)*w.Alpha > maxWeights {
+		return nil, c.KeyError("system.length", c.System.Length,
+			fmt.Sprintf("%d sites with α = %g need %.3g weights, more than %g", n, w.Alpha, float64(n)*float64(n)*w.Alpha, float64(maxWeights)))
+	}
+	k := findWavefunction(w.Kind)
+	if k == nil || k.spin == nil {
+		return nil, c.KeyError("wavefunction.kind", quote(w.Kind), "spin lattices use "+orList(wavefunctionNames(true)))
+	}
+	m, err := k.spin(c, h)
+	if err != nil {
+		return nil, err
+	}
+	if w.InitScale < 0 {
+		return nil, c.KeyError("wavefunction.init_scale", w.InitScale, "must be ≥ 0")
+	}
+	// The same stream of the seed alone as for continuous models, so
+	// every rank starts from the same parameters.
+	m.Randomize(w.InitScale, c.modelStream())
+	var set sampler.SpinSettings
+	found := false
+	for _, s := range samplerKinds {
+		if s.isSpin && s.name == c.Sampler.Kind {
+			set.Move, found = s.spin, true
+		}
+	}
+	if !found {
+		return nil, c.KeyError("sampler.kind", quote(c.Sampler.Kind), "spin lattices use "+orList(samplerNames(false, true)))
+	}
+	set.Thin = c.Sampler.Thin
+	sys, err := vmc.NewLattice(h, m, set)
+	if err != nil {
+		return nil, fmt.Errorf("%s: [sampler] kind = %q: %w", c.Source, c.Sampler.Kind, err)
+	}
+	sys.Reference, sys.HasReference = spinReference(h)
+	return sys, nil
+}
+
+// buildSpinRBM is the spin RBM with α·N hidden units.
+func buildSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error) {
+	alpha := c.Wavefunction.Alpha
+	hidden := alpha * float64(h.N)
+	if math.Abs(hidden-math.Round(hidden)) > 1e-9 {
+		return nil, c.KeyError("wavefunction.alpha", alpha, fmt.Sprintf("α·N must be a whole number of hidden units (N = %d sites)", h.N))
+	}
+	return wavefunc.NewSpinRBM(h.N, int(math.Round(hidden))), nil
+}
+
+// buildSymmetricSpinRBM is the translation-symmetric spin RBM with α
+// features.
+func buildSymmetricSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error) {
+	alpha := c.Wavefunction.Alpha
+	if alpha != math.Trunc(alpha) {
+		return nil, c.KeyError("wavefunction.alpha", alpha, "the symmetric RBM needs a whole number of features α")
+	}
+	g, err := h.Lattice.Translations()
+	if err != nil {
+		return nil, c.KeyError("wavefunction.kind", quote(c.Wavefunction.Kind), "the translation-symmetric RBM needs system.pbc = true")
+	}
+	return wavefunc.NewSymmetricSpinRBM(h.N, int(alpha), g), nil
+}
+
+// spinReference is the exact ground-state energy when it is cheap: the
+// closed form of the periodic TFIM chain, or Lanczos for small spaces.
+func spinReference(h *hamiltonian.Spin) (float64, bool) {
+	if h.Model == hamiltonian.TFIM && h.Lattice.Kind == hamiltonian.Chain && h.Lattice.Periodic && h.N >= 3 {
+		if e, err := exact.TFIMChain(h.N, h.Coupling, h.Field); err == nil {
+			return e, true
+		}
+	}
+	if dim, _, _ := exact.Need(h, 40); dim == 0 || dim > referenceDim {
+		return 0, false
+	}
+	r, err := exact.GroundState(h, exact.Options{})
+	if err != nil {
+		return 0, false
+	}
+	return r.Energy, true
+}

@@ -1,0 +1,157 @@
+// Package output writes the files of a variational Monte Carlo run and
+// reads them back: result.json (the production estimate and the final
+// parameters), history.csv (one row per optimisation iteration),
+// parameters.json (the parameters of a run that failed), density.csv (the
+// one-body radial density), exact.json (an exact ground state) and any
+// other JSON document. Every file goes
+// through checkpoint.WriteAtomic, so a reader never sees half a file.
+// Only rank 0 of a run should call the writers.
+//
+// The readers (ReadHistory, ReadResult, ReadDensity) accept what the
+// writers produce, and hand-made CSV files with the same header names.
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/vmcmpi/vmcmpi/checkpoint"
+	"github.com/vmcmpi/vmcmpi/exact"
+	"github.com/vmcmpi/vmcmpi/vmc"
+)
+
+// WriteFile writes data to path atomically (fsynced file and directory).
+func WriteFile(path string, data []byte) error {
+	if err := checkpoint.WriteAtomic(path, data); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return nil
+}
+
+// WriteJSON writes v as indented JSON ending in a newline.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return WriteFile(path, append(b, '\n'))
+}
+
+// Result is the schema of result.json. A number that is not finite is
+// null (nil).
+type Result struct {
+	Energy     *float64  `json:"energy"`
+	Error      *float64  `json:"error"`
+	Variance   *float64  `json:"variance"`
+	Acceptance *float64  `json:"acceptance"`
+	Samples    int64     `json:"samples"`
+	Ranks      int       `json:"ranks"`
+	Walkers    int       `json:"walkers"`
+	Iterations int       `json:"iterations"`
+	Exact      *float64  `json:"exact"`
+	Parameters []float64 `json:"parameters"`
+	Seed       int64     `json:"seed"`
+	Config     string    `json:"config"`
+	// Sites is the number of lattice sites (spin systems), else 0.
+	Sites int `json:"sites,omitempty"`
+}
+
+// NewResult is the result.json of a run's result; seed and config (the
+// configuration's source) identify the run, sites is the number of
+// lattice sites (0 for particles in a trap).
+func NewResult(res *vmc.Result, seed int64, config string, sites int) Result {
+	r := Result{
+		Energy: num(res.Energy), Error: num(res.Error), Variance: num(res.Variance), Acceptance: num(res.Acceptance),
+		Samples: res.Samples, Ranks: res.Ranks, Walkers: res.Walkers, Iterations: res.Iterations,
+		Parameters: res.Params, Seed: seed, Config: config, Sites: sites,
+	}
+	if res.HasExact {
+		r.Exact = num(res.Exact)
+	}
+	return r
+}
+
+// num is x, or nil (JSON null) when x is not finite.
+func num(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// WriteResult writes result.json; a non-finite parameter is an error (a
+// result is worth keeping only when it can be restarted from).
+func WriteResult(path string, r Result) error {
+	for _, p := range r.Parameters {
+		if math.IsNaN(p) || math.IsInf(p, 0) {
+			return fmt.Errorf("result: non-finite parameter %g", p)
+		}
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("result: %w", err)
+	}
+	return WriteFile(path, append(b, '\n'))
+}
+
+// Parameters is the schema of parameters.json: the parameters of a run
+// that failed, after Iteration iterations, and why it failed.
+type Parameters struct {
+	Iteration  int       `json:"iteration"`
+	Error      string    `json:"error"`
+	Parameters []float64 `json:"parameters"`
+}
+
+// WriteParameters saves the parameters of a run that failed, with the
+// iteration and the reason, so that nothing computed is lost.
+func WriteParameters(path string, iteration int, reason error, params []float64) error {
+	return WriteJSON(path, Parameters{iteration, reason.Error(), params})
+}
+
+// WriteHistory writes history.csv: a header of vmc.HistoryColumns, then
+// one row per record, numbers in the shortest form that reads back
+// exactly.
+func WriteHistory(path string, hist []vmc.Record) error {
+	var b strings.Builder
+	b.WriteString(strings.Join(vmc.HistoryColumns, ","))
+	b.WriteByte('\n')
+	for _, r := range hist {
+		for i, v := range r.Row() {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+		}
+		b.WriteByte('\n')
+	}
+	return WriteFile(path, []byte(b.String()))
+}
+
+// Exact is the schema of exact.json, the exact ground state of a spin
+// lattice (vmcmpi exact): the lattice, the energy and the Lanczos run.
+type Exact struct {
+	Model      string   `json:"model"`
+	Lattice    string   `json:"lattice"`
+	Length     int      `json:"length"`
+	PBC        bool     `json:"pbc"`
+	Coupling   float64  `json:"coupling"`
+	Field      float64  `json:"field"`
+	Energy     float64  `json:"energy"`
+	PerSite    float64  `json:"energy_per_site"`
+	ClosedForm *float64 `json:"closed_form"` // free-fermion value of the periodic TFIM chain
+	Source     string   `json:"config"`
+	exact.Result
+}
+
+// WriteDensity writes density.csv, the radial density of a production.
+func WriteDensity(path string, d *vmc.Density) error {
+	var b bytes.Buffer
+	if err := d.WriteCSV(&b); err != nil {
+		return err
+	}
+	return WriteFile(path, b.Bytes())
+}
