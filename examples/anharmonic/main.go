@@ -42,7 +42,7 @@ func run(w io.Writer) (res *vmc.Result, psi wavefunc.Model, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := vmc.New(comm.NewSerial(), sys, vmc.Options{Walkers: 2, Samples: 1000, BurnIn: 200,
+	d, err := vmc.New(comm.NewSerial(), sys, vmc.Options{Walkers: 2, Samples: 250, BurnIn: 200,
 		Iterations: 200, Production: 20000, Seed: 1, SR: &optim.SR{Shift: 1e-4}, Rule: optim.NewGD(0.2)})
 	if err != nil {
 		return nil, nil, err

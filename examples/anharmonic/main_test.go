@@ -82,3 +82,27 @@ func TestReference(t *testing.T) {
 		t.Errorf("error ratio %.4f between spacings 0.04 and 0.02, want 4", r)
 	}
 }
+
+// A Gaussian trial e^{−αx²} cannot pass TestRun: its best energy,
+// E(α) = α/2 + 1/(8α) + 3λ/(16α²) in closed form, lies more than 1e-3
+// above E0, beyond 3σ for any σ < 1e-4 that TestRun accepts.
+func TestGaussianGap(t *testing.T) {
+	energy := func(a float64) float64 { return a/2 + 1/(8*a) + 3*0.1/(16*a*a) }
+	// Golden-section search for the minimum on α ∈ [0.3, 1].
+	lo, hi := 0.3, 1.0
+	g := (math.Sqrt(5) - 1) / 2
+	for hi-lo > 1e-10 {
+		a, b := hi-g*(hi-lo), lo+g*(hi-lo)
+		if energy(a) < energy(b) {
+			hi = b
+		} else {
+			lo = a
+		}
+	}
+	e0, _ := reference(quartic{}.V, 8, 0.02)
+	gap := energy((lo+hi)/2) - e0
+	t.Logf("best Gaussian: α = %.6f, E − E0 = %.3e", (lo+hi)/2, gap)
+	if gap < 1e-3 {
+		t.Errorf("Gaussian gap %.3e, want > 1e-3", gap)
+	}
+}
