@@ -3,15 +3,15 @@ package config
 import (
 	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
 	"os"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/vmcmpi/vmcmpi/internal/stricttoml"
 )
 
 // defaultTOML is the configuration Load reads when given no file (a copy
@@ -147,23 +147,8 @@ func Decode(data []byte, name string, base Config) (*Config, error) {
 
 // decodeStrict decodes over cfg and refuses keys the schema lacks.
 func decodeStrict(data []byte, name string, cfg *Config) error {
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(cfg)
-	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: line %d: %s", name, pe.Position.Line, pe.Message)
-		}
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		sort.Strings(keys)
-		return fmt.Errorf("%s: unknown key %s (the schema is in `vmcmpi run -h` and configs/*.toml)", name, strings.Join(keys, ", "))
-	}
-	return nil
+	_, err := stricttoml.Decode(data, name, cfg, "the schema is in `vmcmpi run -h` and configs/*.toml")
+	return err
 }
 
 // Load reads the file at path (or the embedded default when path is ""),

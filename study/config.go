@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+
+	"github.com/vmcmpi/vmcmpi/internal/stricttoml"
 )
 
 // Kind selects the study a configuration describes.
@@ -114,7 +116,7 @@ func Load(path string, kind Kind) (*Config, error) {
 func Decode(data []byte, name string, kind Kind) (*Config, error) {
 	cfg := Defaults()
 	cfg.Kind = kind
-	md, err := decodeStrict(data, name, &cfg, "configs/regress/*.toml document the keys")
+	md, err := stricttoml.Decode(data, name, &cfg, "configs/regress/*.toml document the keys")
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,8 @@
-package study
+// Package stricttoml decodes the project's TOML configurations strictly:
+// a syntax error names the line, and a key the schema lacks is an error
+// naming it, so a typo never passes silently as a default. Package config
+// (runs) and package study (regression) share it.
+package stricttoml
 
 import (
 	"bytes"
@@ -10,11 +14,10 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-// decodeStrict decodes TOML data over v (which holds the defaults) and
-// refuses keys the schema lacks; name labels every message and hint says
-// where the keys are documented. It depends on nothing of this package, so
-// the run configuration can share it.
-func decodeStrict(data []byte, name string, v any, hint string) (toml.MetaData, error) {
+// Decode decodes data over v (so keys it omits keep v's values). name
+// labels the messages (a file name, or "-set key"); hint tells the reader
+// where the schema is documented.
+func Decode(data []byte, name string, v any, hint string) (toml.MetaData, error) {
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(v)
 	if err != nil {
 		var pe toml.ParseError
