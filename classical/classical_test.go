@@ -218,3 +218,12 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("round trip: %v %d %v", cfg, n, err)
 	}
 }
+
+func TestSweepsAllocateNothing(t *testing.T) {
+	for _, m := range []Model{Ising, Potts3} {
+		c, _ := NewChain(m, 8, 1.0, rand.New(rand.NewPCG(1, 1)))
+		if a := testing.AllocsPerRun(50, func() { c.MetropolisSweep(); c.WolffStep() }); a != 0 {
+			t.Errorf("%v: %v allocations per sweep", m, a)
+		}
+	}
+}
