@@ -1,0 +1,33 @@
+package classical
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkSweep reports Metropolis sweeps/s and Wolff clusters turned into
+// sweep equivalents (N flipped sites) per second, near T_c where Wolff is used.
+func BenchmarkSweep(b *testing.B) {
+	for _, L := range []int{8, 32, 128} {
+		for _, alg := range []Algorithm{Metropolis, Wolff} {
+			b.Run(fmt.Sprintf("%s/L=%d", alg, L), func(b *testing.B) {
+				c, err := NewChain(Ising, L, 2.3, rand.New(rand.NewPCG(1, 2)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				flipped := 0
+				for b.Loop() {
+					if alg == Metropolis {
+						c.MetropolisSweep()
+						flipped += c.N
+					} else {
+						flipped += c.WolffStep()
+					}
+				}
+				b.ReportMetric(float64(flipped)/float64(c.N)/b.Elapsed().Seconds(), "sweeps/s")
+			})
+		}
+	}
+}

@@ -1,0 +1,287 @@
+package generative
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/vmcmpi/vmcmpi/classical"
+)
+
+// Config describes a study: Monte Carlo data at a list of temperatures, an
+// RBM trained on each, and its evaluation. LoadConfig fills the defaults
+// shown in configs/ising/ising-8.toml before decoding.
+type Config struct {
+	Source string       `toml:"-"` // file the configuration came from
+	Model  ModelConfig  `toml:"model"`
+	MC     MCConfig     `toml:"mc"`
+	RBM    RBMConfig    `toml:"rbm"`
+	Eval   EvalConfig   `toml:"eval"`
+	Output OutputConfig `toml:"output"`
+}
+
+// ModelConfig is the spin model and its temperatures: either an explicit
+// list or n_t values evenly spaced from t_min to t_max.
+type ModelConfig struct {
+	Kind         string    `toml:"kind"` // "ising" or "potts" (q = 3)
+	Length       int       `toml:"length"`
+	Temperatures []float64 `toml:"temperatures"`
+	TMin         float64   `toml:"t_min"`
+	TMax         float64   `toml:"t_max"`
+	NT           int       `toml:"n_t"`
+}
+
+// MCConfig configures the training-data generator (classical.Options).
+type MCConfig struct {
+	Algorithm  string `toml:"algorithm"`
+	Thermalize int    `toml:"thermalize"`
+	Samples    int    `toml:"samples"`
+	Every      int    `toml:"every"`
+	Seed       uint64 `toml:"seed"`
+	// DataDir, when set, reads the configurations of temperature T from
+	// DataDir/T<T>.txt (as the study writes them) instead of generating them.
+	DataDir string `toml:"data_dir"`
+}
+
+// RBMConfig configures training (TrainOptions); hidden = 0 skips it.
+type RBMConfig struct {
+	Hidden       int     `toml:"hidden"`
+	K            int     `toml:"k"`
+	Persistent   bool    `toml:"persistent"`
+	Chains       int     `toml:"chains"`
+	Batch        int     `toml:"batch"`
+	Epochs       int     `toml:"epochs"`
+	Optimizer    string  `toml:"optimizer"`
+	LearningRate float64 `toml:"learning_rate"`
+	WeightDecay  float64 `toml:"weight_decay"`
+	InitScale    float64 `toml:"init_scale"`
+	Seed         uint64  `toml:"seed"`
+}
+
+// EvalConfig configures the evaluation of each trained RBM.
+type EvalConfig struct {
+	Chains  int    `toml:"chains"`
+	BurnIn  int    `toml:"burn_in"`
+	Samples int    `toml:"samples"`
+	Every   int    `toml:"every"`
+	Seed    uint64 `toml:"seed"`
+	// ExactMaxUnits: the exact log-likelihood is computed when the smaller
+	// layer has at most this many units (0: never).
+	ExactMaxUnits int `toml:"exact_max_units"`
+	AISSteps      int `toml:"ais_steps"`
+	AISRuns       int `toml:"ais_runs"` // 0: no AIS
+}
+
+// OutputConfig says where results go and bounds memory.
+type OutputConfig struct {
+	Dir             string `toml:"dir"`
+	CheckpointEvery int    `toml:"checkpoint_every"` // epochs; 0: only after each temperature
+	MaxMemoryMiB    int64  `toml:"max_memory_mib"`
+}
+
+// DefaultConfig returns the defaults that LoadConfig starts from.
+func DefaultConfig() Config {
+	return Config{
+		Model: ModelConfig{Kind: "ising", Length: 8},
+		MC:    MCConfig{Algorithm: "auto", Thermalize: 2000, Samples: 10000, Every: 10, Seed: 1},
+		RBM: RBMConfig{Hidden: 64, K: 10, Persistent: true, Chains: 100, Batch: 100, Epochs: 100,
+			Optimizer: "adam", LearningRate: 1e-3, WeightDecay: 1e-4, InitScale: 0.01, Seed: 2},
+		Eval:   EvalConfig{Chains: 16, BurnIn: 1000, Samples: 2000, Every: 5, Seed: 3, ExactMaxUnits: 20, AISSteps: 1000, AISRuns: 0},
+		Output: OutputConfig{Dir: "out/ising", CheckpointEvery: 10, MaxMemoryMiB: 1024},
+	}
+}
+
+// LoadConfig decodes the TOML file at path strictly (an unknown key is an
+// error naming it) over the defaults and validates the result.
+func LoadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfig(path, string(b))
+}
+
+// ParseConfig is LoadConfig on text already read; name labels errors.
+func ParseConfig(name, text string) (*Config, error) {
+	cfg := DefaultConfig()
+	md, err := toml.Decode(text, &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		keys := make([]string, len(un))
+		for i, k := range un {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown key %s", name, strings.Join(keys, ", "))
+	}
+	cfg.Source = name
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// keyError names the file and the key of a bad value.
+func (c *Config) keyError(key string, format string, args ...any) error {
+	return fmt.Errorf("%s: %s: %s", c.Source, key, fmt.Sprintf(format, args...))
+}
+
+// SpinModel is the classical model of model.kind.
+func (c *Config) SpinModel() classical.Model {
+	if c.Model.Kind == "potts" {
+		return classical.Potts3
+	}
+	return classical.Ising
+}
+
+// Temps is the list of temperatures.
+func (c *Config) Temps() []float64 {
+	if len(c.Model.Temperatures) > 0 {
+		return c.Model.Temperatures
+	}
+	t := make([]float64, c.Model.NT)
+	for i := range t {
+		if c.Model.NT == 1 {
+			t[i] = c.Model.TMin
+			continue
+		}
+		t[i] = c.Model.TMin + (c.Model.TMax-c.Model.TMin)*float64(i)/float64(c.Model.NT-1)
+	}
+	return t
+}
+
+// MemoryBytes estimates the memory of one temperature of the study on one
+// rank: the stored configurations (bytes, plus their float64 shard and series),
+// the Monte Carlo chain and the RBM training state.
+func (c *Config) MemoryBytes() int64 {
+	n := int64(c.Model.Length) * int64(c.Model.Length)
+	s := int64(c.MC.Samples)
+	b := s*n*9 + 16*s + classical.MemoryBytes(c.Model.Length)
+	if c.RBM.Hidden > 0 {
+		b += MemoryBytes(int(n), c.RBM.Hidden, c.RBM.Chains) + 16*int64(c.Eval.Chains)*int64(c.Eval.Samples)
+	}
+	return b
+}
+
+// Validate checks every value and the memory bound.
+func (c *Config) Validate() error {
+	m := c.Model
+	switch m.Kind {
+	case "ising", "potts":
+	default:
+		return c.keyError("model.kind", "%q: want \"ising\" or \"potts\"", m.Kind)
+	}
+	if m.Length < 2 || m.Length > 1<<15 {
+		return c.keyError("model.length", "%d: want 2 ≤ L ≤ 32768", m.Length)
+	}
+	if len(m.Temperatures) > 0 && (m.NT != 0 || m.TMin != 0 || m.TMax != 0) {
+		return c.keyError("model.temperatures", "give either temperatures or t_min, t_max, n_t, not both")
+	}
+	if len(m.Temperatures) == 0 {
+		if m.NT < 1 {
+			return c.keyError("model.n_t", "%d: want at least one temperature (or model.temperatures)", m.NT)
+		}
+		if m.NT > 1 && !(m.TMax > m.TMin) {
+			return c.keyError("model.t_max", "%v: want above t_min = %v", m.TMax, m.TMin)
+		}
+	}
+	for i, T := range c.Temps() {
+		if !(T > 0) || math.IsInf(T, 0) {
+			return c.keyError("model.temperatures", "temperature %d is %v: want a finite T > 0", i+1, T)
+		}
+	}
+	switch classical.Algorithm(c.MC.Algorithm) {
+	case classical.Metropolis, classical.Wolff, classical.Auto:
+	default:
+		return c.keyError("mc.algorithm", "%q: want \"metropolis\", \"wolff\" or \"auto\"", c.MC.Algorithm)
+	}
+	for _, kv := range []struct {
+		key string
+		v   int
+		min int
+	}{
+		{"mc.thermalize", c.MC.Thermalize, 0}, {"mc.samples", c.MC.Samples, 2}, {"mc.every", c.MC.Every, 1},
+		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.chains", c.RBM.Chains, 1},
+		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0},
+		{"eval.chains", c.Eval.Chains, 1}, {"eval.burn_in", c.Eval.BurnIn, 0}, {"eval.samples", c.Eval.Samples, 2},
+		{"eval.every", c.Eval.Every, 1}, {"eval.exact_max_units", c.Eval.ExactMaxUnits, 0},
+		{"eval.ais_steps", c.Eval.AISSteps, 1}, {"eval.ais_runs", c.Eval.AISRuns, 0},
+		{"output.checkpoint_every", c.Output.CheckpointEvery, 0},
+	} {
+		if kv.v < kv.min {
+			return c.keyError(kv.key, "%d: want at least %d", kv.v, kv.min)
+		}
+	}
+	if c.Eval.AISRuns == 1 {
+		return c.keyError("eval.ais_runs", "1: want 0 (no AIS) or at least 2 runs")
+	}
+	if c.Eval.ExactMaxUnits > MaxExactUnits {
+		return c.keyError("eval.exact_max_units", "%d: want at most %d", c.Eval.ExactMaxUnits, MaxExactUnits)
+	}
+	if c.RBM.Hidden > 0 && c.Model.Kind != "ising" {
+		return c.keyError("rbm.hidden", "%d: RBM training needs model.kind = \"ising\" (binary visible units); set 0 for Monte Carlo only", c.RBM.Hidden)
+	}
+	if c.RBM.Optimizer != "adam" && c.RBM.Optimizer != "sgd" {
+		return c.keyError("rbm.optimizer", "%q: want \"adam\" or \"sgd\"", c.RBM.Optimizer)
+	}
+	for _, kv := range []struct {
+		key string
+		v   float64
+	}{{"rbm.learning_rate", c.RBM.LearningRate}, {"rbm.weight_decay", c.RBM.WeightDecay}, {"rbm.init_scale", c.RBM.InitScale}} {
+		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
+			return c.keyError(kv.key, "%v: want a finite value ≥ 0", kv.v)
+		}
+	}
+	if !(c.RBM.LearningRate > 0) {
+		return c.keyError("rbm.learning_rate", "%v: want > 0", c.RBM.LearningRate)
+	}
+	if c.Output.Dir == "" {
+		return c.keyError("output.dir", "empty: want a directory")
+	}
+	if c.Output.MaxMemoryMiB <= 0 {
+		return c.keyError("output.max_memory_mib", "%d: want a positive limit", c.Output.MaxMemoryMiB)
+	}
+	if need := c.MemoryBytes(); need > c.Output.MaxMemoryMiB<<20 {
+		return fmt.Errorf("%s: L = %d with %d samples and %d hidden units needs about %d MiB, above output.max_memory_mib = %d",
+			c.Source, c.Model.Length, c.MC.Samples, c.RBM.Hidden, (need+1<<20-1)>>20, c.Output.MaxMemoryMiB)
+	}
+	return nil
+}
+
+// flat lists the settings that change the numbers, "section.key" → value,
+// for checkpoint compatibility (output settings excluded).
+func (c *Config) flat() (map[string]string, error) {
+	cc := *c
+	cc.Output = OutputConfig{}
+	var sb strings.Builder
+	if err := toml.NewEncoder(&sb).Encode(cc); err != nil {
+		return nil, err
+	}
+	var tree map[string]any
+	if _, err := toml.Decode(sb.String(), &tree); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	var walk func(prefix string, m map[string]any)
+	walk = func(prefix string, m map[string]any) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if sub, ok := m[k].(map[string]any); ok {
+				walk(prefix+k+".", sub)
+				continue
+			}
+			out[prefix+k] = fmt.Sprint(m[k])
+		}
+	}
+	walk("", tree)
+	return out, nil
+}

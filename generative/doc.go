@@ -1,0 +1,33 @@
+// Package generative trains binary–binary restricted Boltzmann machines as
+// generative models of classical spin configurations (Torlai and Melko,
+// PRB 94, 165134 (2016)) and evaluates them.
+//
+// The model over visible v ∈ {0,1}^{n_v} and hidden h ∈ {0,1}^{n_h} is
+//
+//	p(v, h) = e^{a·v + b·h + vᵀWh} / Z,  p(v) = e^{−F(v)} / Z,
+//	F(v) = −a·v − Σ_j ln(1 + e^{b_j + Σ_i v_i W_ij}).
+//
+// Training maximises the mean log-likelihood of the data by minibatch
+// SGD or Adam with weight decay on W. Its gradient is a positive phase over
+// the data minus a negative phase over the model,
+//
+//	∂⟨ln p⟩/∂W_ij = ⟨v_i p(h_j=1|v)⟩_data − ⟨v_i p(h_j=1|v)⟩_model,
+//
+// with the model average taken over Gibbs chains run k steps from each data
+// point (CD-k) or kept between updates (persistent CD). Each rank holds a
+// shard of the data and the chains it owns; both phases' sums travel in one
+// reduce.Buffer through one all-reduce per minibatch, after which every rank
+// takes the same optimiser step. Minibatches, CD start points, chains and
+// their random streams are indexed globally, not per rank, so the rank count
+// only changes the order of floating-point sums: a fixed rank count gives
+// bit-identical weights, different ones statistically equivalent results.
+//
+// Evaluation: Evaluate samples the trained model by block Gibbs chains and
+// measures Ising observables with error bars (package classical); LogZ
+// computes the partition function exactly for small layers and AIS estimates
+// it by annealed importance sampling; LogLikelihood turns either into the
+// mean log-likelihood of data.
+//
+// Study runs the whole pipeline over a list of temperatures from a TOML
+// configuration (LoadConfig), with checkpoints after every epoch.
+package generative

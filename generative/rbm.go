@@ -1,0 +1,156 @@
+package generative
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// RBM is a binary–binary restricted Boltzmann machine. Params holds every
+// parameter, flat: W (NV×NH, row i holds the weights of visible unit i), then
+// a (NV visible biases), then b (NH hidden biases); W, A and B are views.
+type RBM struct {
+	NV, NH  int
+	Params  []float64
+	W, A, B []float64
+}
+
+// NewRBM returns an RBM with all parameters zero.
+func NewRBM(nv, nh int) *RBM {
+	if nv < 1 || nh < 1 {
+		panic(fmt.Sprintf("generative: RBM with %d visible and %d hidden units", nv, nh))
+	}
+	r := &RBM{NV: nv, NH: nh, Params: make([]float64, nv*nh+nv+nh)}
+	r.W = r.Params[: nv*nh : nv*nh]
+	r.A = r.Params[nv*nh : nv*nh+nv : nv*nh+nv]
+	r.B = r.Params[nv*nh+nv:]
+	return r
+}
+
+// MemoryBytes estimates the memory of training an RBM: parameters, gradient,
+// optimiser moments and two reduce sections of the weights' size, plus
+// chains·(n_v + n_h) floats of Gibbs state.
+func MemoryBytes(nv, nh, chains int) int64 {
+	p := int64(nv)*int64(nh) + int64(nv) + int64(nh)
+	return 8 * (6*p + int64(chains+4)*int64(nv+nh)*2)
+}
+
+// softplus is ln(1 + e^x) without overflow.
+func softplus(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// hiddenInput sets dst_j = b_j + Σ_i v_i W_ij, skipping the zeros of v.
+func (r *RBM) hiddenInput(dst, v []float64) {
+	copy(dst, r.B)
+	for i, x := range v {
+		if x == 0 {
+			continue
+		}
+		row := r.W[i*r.NH : (i+1)*r.NH : (i+1)*r.NH]
+		for j, w := range row {
+			dst[j] += x * w
+		}
+	}
+}
+
+// FreeEnergy is F(v); tmp is scratch of length NH.
+func (r *RBM) FreeEnergy(v, tmp []float64) float64 {
+	return r.freeEnergyBeta(v, tmp, 1)
+}
+
+// freeEnergyBeta is −a·v − Σ_j softplus(β(b_j + Σ_i v_i W_ij)): the free
+// energy of the model with hidden couplings scaled by β (for AIS).
+func (r *RBM) freeEnergyBeta(v, tmp []float64, beta float64) float64 {
+	r.hiddenInput(tmp, v)
+	f := 0.0
+	for i, x := range v {
+		f -= r.A[i] * x
+	}
+	for _, t := range tmp {
+		f -= softplus(beta * t)
+	}
+	return f
+}
+
+// HiddenProb sets dst_j = p(h_j = 1 | v) = σ(b_j + Σ_i v_i W_ij).
+func (r *RBM) HiddenProb(dst, v []float64) {
+	r.hiddenInput(dst, v)
+	for j, t := range dst {
+		dst[j] = sigmoid(t)
+	}
+}
+
+// VisibleProb sets dst_i = p(v_i = 1 | h) = σ(a_i + β Σ_j W_ij h_j), β = 1 for
+// the model itself.
+func (r *RBM) VisibleProb(dst, h []float64, beta float64) {
+	for i := range dst {
+		row := r.W[i*r.NH : (i+1)*r.NH : (i+1)*r.NH]
+		s := 0.0
+		for j, w := range row {
+			s += w * h[j]
+		}
+		dst[i] = sigmoid(r.A[i] + beta*s)
+	}
+}
+
+// Gibbs is the state of one block-Gibbs chain: the visible configuration V,
+// the hidden one H, and scratch for the conditional probabilities.
+type Gibbs struct {
+	V, H   []float64
+	PH, PV []float64
+}
+
+// NewGibbs returns a chain of r with all units 0.
+func NewGibbs(r *RBM) *Gibbs {
+	return &Gibbs{V: make([]float64, r.NV), H: make([]float64, r.NH), PH: make([]float64, r.NH), PV: make([]float64, r.NV)}
+}
+
+// bernoulli sets dst_i = 1 with probability p_i, else 0.
+func bernoulli(dst, p []float64, rng *rand.Rand) {
+	for i, q := range p {
+		if rng.Float64() < q {
+			dst[i] = 1
+		} else {
+			dst[i] = 0
+		}
+	}
+}
+
+// Step does k full block-Gibbs steps v → h → v of the model with hidden
+// couplings scaled by β (1 for the model), leaving PH = p(h|v) of the new v
+// (unscaled only when β = 1).
+func (g *Gibbs) Step(r *RBM, k int, beta float64, rng *rand.Rand) {
+	for range k {
+		r.hiddenInput(g.PH, g.V)
+		for j, t := range g.PH {
+			g.PH[j] = sigmoid(beta * t)
+		}
+		bernoulli(g.H, g.PH, rng)
+		r.VisibleProb(g.PV, g.H, beta)
+		bernoulli(g.V, g.PV, rng)
+	}
+	r.hiddenInput(g.PH, g.V)
+	for j, t := range g.PH {
+		g.PH[j] = sigmoid(beta * t)
+	}
+}
+
+// splitmix is the SplitMix64 finaliser, used to derive independent PCG seeds
+// from (seed, stream, index).
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// seedWords gives the PCG seed of stream kind's element idx.
+func seedWords(seed uint64, kind, idx uint64) (uint64, uint64) {
+	return splitmix(seed ^ splitmix(kind)), splitmix(idx ^ splitmix(seed+kind))
+}

@@ -1,0 +1,312 @@
+package generative
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/vmcmpi/vmcmpi/checkpoint"
+	"github.com/vmcmpi/vmcmpi/classical"
+	"github.com/vmcmpi/vmcmpi/comm"
+)
+
+// Point is the outcome at one temperature.
+type Point struct {
+	T         float64                `json:"T"`
+	Algorithm classical.Algorithm    `json:"mc_algorithm"`
+	MC        classical.Observables  `json:"mc"`
+	RBM       *classical.Observables `json:"rbm,omitempty"`
+	// LogLikelihood is the exact mean log-likelihood of the training data
+	// (when the smaller layer is small enough), LogZ and LogZAIS the exact
+	// and AIS partition functions.
+	LogLikelihood *float64 `json:"log_likelihood,omitempty"`
+	LogZ          *float64 `json:"log_z,omitempty"`
+	LogZAIS       *float64 `json:"log_z_ais,omitempty"`
+	LogZAISErr    *float64 `json:"log_z_ais_err,omitempty"`
+	// Onsager's infinite-lattice energy and magnetisation (Ising only).
+	Onsager  *float64 `json:"onsager_e,omitempty"`
+	OnsagerM *float64 `json:"onsager_m,omitempty"`
+	DataFile string   `json:"data_file"`
+}
+
+// Report is the outcome of a study.
+type Report struct {
+	Model  string  `json:"model"`
+	L      int     `json:"L"`
+	Sites  int     `json:"sites"`
+	Ranks  int     `json:"ranks"`
+	Points []Point `json:"points"`
+	Source string  `json:"config"`
+}
+
+// Files written into the output directory.
+const (
+	ResultsJSON = "results.json"
+	ResultsCSV  = "results.csv"
+	DataDir     = "data"
+)
+
+// DataName is the file of the configurations at temperature T.
+func DataName(T float64) string {
+	return "T" + strconv.FormatFloat(T, 'f', -1, 64) + ".txt"
+}
+
+// Study generates Monte Carlo data at every temperature of cfg, trains an RBM
+// on each (unless rbm.hidden = 0), evaluates it and writes results.json,
+// results.csv, data/T<T>.txt and checkpoint.bin into cfg.Output.Dir (rank 0
+// writes). With resume it continues from the checkpoint there. progress, if
+// not nil, receives one line per stage on rank 0. Cancelling ctx stops all
+// ranks after the same epoch, with a checkpoint.
+func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress func(string)) (*Report, error) {
+	say := func(format string, a ...any) {
+		if progress != nil && c.Rank() == 0 {
+			progress(fmt.Sprintf(format, a...))
+		}
+	}
+	flat, err := cfg.flat()
+	if err != nil {
+		return nil, err
+	}
+	model, L := cfg.SpinModel(), cfg.Model.Length
+	rep := &Report{Model: model.String(), L: L, Sites: L * L, Ranks: c.Size(), Source: cfg.Source}
+	dir := cfg.Output.Dir
+	ckPath := filepath.Join(dir, checkpoint.FileName)
+	if c.Rank() == 0 {
+		if err := os.MkdirAll(filepath.Join(dir, DataDir), 0o755); err != nil {
+			return nil, fmt.Errorf("output: %w", err)
+		}
+	}
+	var ck *checkpoint.State
+	if resume {
+		if ck, err = checkpoint.Load(c, ckPath, 0); err != nil {
+			return nil, fmt.Errorf("resume: %w", err)
+		}
+		if err := ck.Compatible(flat, c.Size(), nil); err != nil {
+			return nil, fmt.Errorf("resume %s: %w", ckPath, err)
+		}
+		if err := json.Unmarshal(ck.Extra["study.points"], &rep.Points); err != nil {
+			return nil, fmt.Errorf("resume %s: %w", ckPath, err)
+		}
+	}
+	save := func(tr *Trainer) error {
+		s := &checkpoint.State{Config: flat, Ranks: c.Size(), Extra: map[string][]byte{}}
+		if tr != nil {
+			if err := tr.Save(s, 0); err != nil {
+				return err
+			}
+		}
+		if c.Rank() != 0 {
+			return nil
+		}
+		pts, err := json.Marshal(rep.Points)
+		if err != nil {
+			return err
+		}
+		s.Extra["study.points"] = pts
+		if tr == nil {
+			delete(s.Extra, "trainer.step")
+		}
+		return checkpoint.WriteFile(ckPath, s)
+	}
+	temps := cfg.Temps()
+	for ti := len(rep.Points); ti < len(temps); ti++ {
+		T := temps[ti]
+		p, data, err := monteCarlo(c, cfg, ti, T)
+		if err != nil {
+			return nil, err
+		}
+		say("T = %.4g: MC (%s) e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
+			T, p.Algorithm, p.MC.E, p.MC.EErr, p.MC.M, p.MC.MErr, p.MC.Cv, p.MC.CvErr, p.MC.Chi, p.MC.ChiErr)
+		if cfg.RBM.Hidden > 0 {
+			var st *checkpoint.State
+			if ck != nil && ck.Params != nil {
+				st = ck
+			}
+			ck = nil
+			if err := trainAndEvaluate(ctx, c, cfg, &p, data, st, save, say); err != nil {
+				return nil, err
+			}
+		}
+		rep.Points = append(rep.Points, p)
+		if err := save(nil); err != nil {
+			return nil, fmt.Errorf("checkpoint: %w", err)
+		}
+		if err := rep.write(c, dir); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// monteCarlo generates (or reads) the configurations at temperature index ti.
+// Every rank does the same deterministic work, so no data need be sent.
+func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, error) {
+	model, L := cfg.SpinModel(), cfg.Model.Length
+	p := Point{T: T, DataFile: filepath.Join(DataDir, DataName(T))}
+	if model.Ising {
+		u, m := classical.OnsagerEnergy(T), classical.OnsagerMagnetization(T)
+		p.Onsager, p.OnsagerM = &u, &m
+	}
+	if cfg.MC.DataDir != "" {
+		path := filepath.Join(cfg.MC.DataDir, DataName(T))
+		data, n, err := classical.ReadSamples(path, model.Q)
+		if err != nil {
+			return p, nil, err
+		}
+		if n != L*L {
+			return p, nil, fmt.Errorf("%s: %d sites per configuration, model.length = %d needs %d", path, n, L, L*L)
+		}
+		rows := len(data) / n
+		if rows < 2 {
+			return p, nil, fmt.Errorf("%s: %d configuration: want at least 2", path, rows)
+		}
+		ch, err := classical.NewChain(model, L, T, rand.New(rand.NewPCG(0, 0)))
+		if err != nil {
+			return p, nil, err
+		}
+		e, m := make([]float64, rows), make([]float64, rows)
+		for r := range rows {
+			ch.SetSpins(data[r*n : (r+1)*n])
+			e[r], m[r] = ch.Energy()/float64(n), ch.Magnetization()/float64(n)
+		}
+		p.Algorithm = "file"
+		p.DataFile = path
+		p.MC, err = classical.Measure(T, n, [][]float64{e}, [][]float64{m}, nil)
+		return p, data, err
+	}
+	r, err := classical.Run(classical.Options{
+		Model: model, L: L, T: T, Algorithm: classical.Algorithm(cfg.MC.Algorithm),
+		Thermalize: cfg.MC.Thermalize, Samples: cfg.MC.Samples, Every: cfg.MC.Every, Keep: true,
+		Seed1: cfg.MC.Seed, Seed2: uint64(ti),
+	})
+	if err != nil {
+		return p, nil, fmt.Errorf("%s: T = %v: %w", cfg.Source, T, err)
+	}
+	p.MC, p.Algorithm = r.Observables, r.Algorithm
+	if c.Rank() == 0 {
+		path := filepath.Join(cfg.Output.Dir, p.DataFile)
+		if err := checkpoint.WriteAtomic(path, classical.EncodeSamples(r.Configs, L*L)); err != nil {
+			return p, nil, fmt.Errorf("output: %w", err)
+		}
+	}
+	return p, r.Configs, nil
+}
+
+// trainAndEvaluate trains the RBM of one temperature (from st when resuming),
+// checkpointing every output.checkpoint_every epochs, then evaluates it.
+func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, data []uint8, st *checkpoint.State,
+	save func(*Trainer) error, say func(string, ...any)) error {
+	n := cfg.Model.Length * cfg.Model.Length
+	rc := cfg.RBM
+	tr, err := NewTrainer(c, data, n, TrainOptions{
+		Hidden: rc.Hidden, K: rc.K, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
+		Optimizer: rc.Optimizer, LearningRate: rc.LearningRate, WeightDecay: rc.WeightDecay, InitScale: rc.InitScale,
+		Seed: rc.Seed ^ uint64(math.Float64bits(p.T)),
+	})
+	if err != nil {
+		return err
+	}
+	if st != nil {
+		if err := tr.Restore(st); err != nil {
+			return fmt.Errorf("resume: %w", err)
+		}
+		say("T = %.4g: resuming training at epoch %d", p.T, tr.Epochs())
+	}
+	stop := []float64{0}
+	for tr.Epochs() < rc.Epochs {
+		if err := tr.Epoch(); err != nil {
+			return err
+		}
+		// All ranks agree on stopping, so they stop after the same epoch.
+		stop[0] = 0
+		if ctx.Err() != nil {
+			stop[0] = 1
+		}
+		if err := c.AllReduce(stop, comm.Max); err != nil {
+			return err
+		}
+		last := tr.Epochs() == rc.Epochs
+		if stop[0] > 0 || (!last && cfg.Output.CheckpointEvery > 0 && tr.Epochs()%cfg.Output.CheckpointEvery == 0) {
+			if err := save(tr); err != nil {
+				return fmt.Errorf("checkpoint: %w", err)
+			}
+		}
+		if stop[0] > 0 {
+			return fmt.Errorf("stopped after epoch %d of T = %v (checkpoint written): %w", tr.Epochs(), p.T, context.Cause(ctx))
+		}
+	}
+	ec := cfg.Eval
+	obs, err := Evaluate(c, tr.RBM, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed},
+		p.T, n, IsingObserver(cfg.Model.Length))
+	if err != nil {
+		return err
+	}
+	p.RBM = &obs
+	if min(n, rc.Hidden) <= ec.ExactMaxUnits {
+		lz, err := LogZ(tr.RBM)
+		if err != nil {
+			return err
+		}
+		ll := LogLikelihood(tr.RBM, data, lz)
+		p.LogZ, p.LogLikelihood = &lz, &ll
+	}
+	if ec.AISRuns > 0 {
+		lz, se, err := AIS(tr.RBM, AISOptions{Steps: ec.AISSteps, Runs: ec.AISRuns, Seed: ec.Seed})
+		if err != nil {
+			return err
+		}
+		p.LogZAIS, p.LogZAISErr = &lz, &se
+	}
+	say("T = %.4g: RBM e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
+		p.T, obs.E, obs.EErr, obs.M, obs.MErr, obs.Cv, obs.CvErr, obs.Chi, obs.ChiErr)
+	return nil
+}
+
+// CSVHeader names the columns of results.csv.
+var CSVHeader = []string{"T", "mc_e", "mc_e_err", "mc_m", "mc_m_err", "mc_cv", "mc_cv_err", "mc_chi", "mc_chi_err",
+	"rbm_e", "rbm_e_err", "rbm_m", "rbm_m_err", "rbm_cv", "rbm_cv_err", "rbm_chi", "rbm_chi_err", "log_likelihood", "onsager_e"}
+
+// write stores results.json and results.csv (rank 0).
+func (r *Report) write(c comm.Comm, dir string) error {
+	if c.Rank() != 0 {
+		return nil
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := checkpoint.WriteAtomic(filepath.Join(dir, ResultsJSON), append(b, '\n')); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	var sb strings.Builder
+	sb.WriteString(strings.Join(CSVHeader, ",") + "\n")
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 10, 64) }
+	opt := func(x *float64) string {
+		if x == nil {
+			return "nan"
+		}
+		return f(*x)
+	}
+	for _, p := range r.Points {
+		row := []string{f(p.T)}
+		for _, o := range []*classical.Observables{&p.MC, p.RBM} {
+			if o == nil {
+				row = append(row, "nan", "nan", "nan", "nan", "nan", "nan", "nan", "nan")
+				continue
+			}
+			row = append(row, f(o.E), f(o.EErr), f(o.M), f(o.MErr), f(o.Cv), f(o.CvErr), f(o.Chi), f(o.ChiErr))
+		}
+		row = append(row, opt(p.LogLikelihood), opt(p.Onsager))
+		sb.WriteString(strings.Join(row, ",") + "\n")
+	}
+	if err := checkpoint.WriteAtomic(filepath.Join(dir, ResultsCSV), []byte(sb.String())); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	return nil
+}

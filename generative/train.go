@@ -1,0 +1,251 @@
+package generative
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/reduce"
+	"github.com/vmcmpi/vmcmpi/solvers/optim"
+)
+
+// TrainOptions configure a Trainer. Zero values mean the documented defaults.
+type TrainOptions struct {
+	Hidden int // hidden units (required)
+	// K is the number of Gibbs steps of the negative phase (0 means 1).
+	K int
+	// Persistent selects persistent CD: Chains chains carried over from one
+	// minibatch to the next; otherwise CD-k from each data point.
+	Persistent bool
+	Chains     int // PCD chains (0 means BatchSize)
+	BatchSize  int // global minibatch size (0 means 100)
+	// Optimizer is "adam" (default) or "sgd".
+	Optimizer    string
+	LearningRate float64 // 0 means 1e-3 for Adam, 1e-2 for SGD
+	WeightDecay  float64 // L2 penalty λ on W: the gradient gains λW
+	InitScale    float64 // standard deviation of the initial W (0 means 0.01)
+	Seed         uint64
+}
+
+// Trainer trains an RBM on binary data spread over the ranks of a
+// communicator. All ranks must call its methods together.
+type Trainer struct {
+	Opt  TrainOptions
+	RBM  *RBM
+	c    comm.Comm
+	rule optim.Rule
+
+	rows  int       // global number of data rows
+	shard []float64 // rows i with i % size == rank, as float64 0/1
+	perm  []int
+	epoch int
+	step  int // minibatches done
+
+	buf        *reduce.Buffer
+	posW, negW reduce.Matrix
+	posA, posB reduce.Vector
+	negA, negB reduce.Vector
+	posN, negN reduce.Scalar
+	grad       []float64
+	cd         *Gibbs // CD-k scratch chain
+	cdSrc      *rand.PCG
+	cdRng      *rand.Rand
+	chains     []*Gibbs // owned PCD chains, global index g = rank + k·size
+	chainSrc   []*rand.PCG
+	chainRng   []*rand.Rand
+}
+
+// NewTrainer prepares training on data, rows×nv binary values (0 or 1) in
+// row-major order. Every rank passes the same data and keeps only its shard
+// (rows i with i mod size = rank), so the caller may drop data afterwards.
+func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, error) {
+	if nv < 1 || len(data) == 0 || len(data)%nv != 0 {
+		return nil, fmt.Errorf("generative: %d data values do not make rows of %d visible units", len(data), nv)
+	}
+	if o.Hidden < 1 {
+		return nil, fmt.Errorf("generative: %d hidden units: want at least 1", o.Hidden)
+	}
+	if o.K == 0 {
+		o.K = 1
+	}
+	if o.BatchSize == 0 {
+		o.BatchSize = 100
+	}
+	if o.Chains == 0 {
+		o.Chains = o.BatchSize
+	}
+	if o.InitScale == 0 {
+		o.InitScale = 0.01
+	}
+	if o.Optimizer == "" {
+		o.Optimizer = "adam"
+	}
+	if o.LearningRate == 0 {
+		o.LearningRate = 1e-3
+		if o.Optimizer == "sgd" {
+			o.LearningRate = 1e-2
+		}
+	}
+	if o.K < 1 || o.BatchSize < 1 || o.Chains < 1 || o.LearningRate < 0 || o.WeightDecay < 0 || o.InitScale < 0 {
+		return nil, fmt.Errorf("generative: k %d, batch %d, chains %d, learning rate %g, weight decay %g, init scale %g: want positive (decay ≥ 0)",
+			o.K, o.BatchSize, o.Chains, o.LearningRate, o.WeightDecay, o.InitScale)
+	}
+	for i, x := range data {
+		if x > 1 {
+			return nil, fmt.Errorf("generative: data value %d at row %d is not 0 or 1", x, i/nv)
+		}
+	}
+	t := &Trainer{Opt: o, c: c, rows: len(data) / nv, RBM: NewRBM(nv, o.Hidden)}
+	r := t.RBM
+	switch o.Optimizer {
+	case "adam":
+		t.rule = optim.NewAdam(o.LearningRate, len(r.Params))
+	case "sgd":
+		t.rule = optim.NewGD(o.LearningRate)
+	default:
+		return nil, fmt.Errorf("generative: optimizer %q: want adam or sgd", o.Optimizer)
+	}
+	// Same initial weights on every rank: one stream from the seed alone.
+	init := rand.New(rand.NewPCG(seedWords(o.Seed, 1, 0)))
+	for i := range r.W {
+		r.W[i] = o.InitScale * init.NormFloat64()
+	}
+	// Visible biases start at the data's log-odds (Hinton's practical
+	// guide), computed from all rows so that all ranks agree.
+	ones := make([]float64, nv)
+	for i, x := range data {
+		ones[i%nv] += float64(x)
+	}
+	for i, n := range ones {
+		p := (n + 1) / float64(t.rows+2)
+		r.A[i] = math.Log(p / (1 - p))
+	}
+	rank, size := c.Rank(), c.Size()
+	for i := rank; i < t.rows; i += size {
+		for _, x := range data[i*nv : (i+1)*nv] {
+			t.shard = append(t.shard, float64(x))
+		}
+	}
+	t.perm = make([]int, t.rows)
+	t.grad = make([]float64, len(r.Params))
+	b := reduce.New()
+	t.posW, t.posA, t.posB, t.posN = b.Matrix("positive v·p(h|v)", nv, o.Hidden), b.Vector("positive v", nv), b.Vector("positive p(h|v)", o.Hidden), b.Scalar("positive samples")
+	t.negW, t.negA, t.negB, t.negN = b.Matrix("negative v·p(h|v)", nv, o.Hidden), b.Vector("negative v", nv), b.Vector("negative p(h|v)", o.Hidden), b.Scalar("negative samples")
+	t.buf = b
+	t.cd = NewGibbs(r)
+	t.cdSrc = rand.NewPCG(0, 0)
+	t.cdRng = rand.New(t.cdSrc)
+	if o.Persistent {
+		for g := rank; g < o.Chains; g += size {
+			ch := NewGibbs(r)
+			src := rand.NewPCG(seedWords(o.Seed, 2, uint64(g)))
+			rng := rand.New(src)
+			for i := range ch.V {
+				ch.V[i] = float64(rng.IntN(2))
+			}
+			t.chains, t.chainSrc, t.chainRng = append(t.chains, ch), append(t.chainSrc, src), append(t.chainRng, rng)
+		}
+	}
+	return t, nil
+}
+
+// Epochs is the number of completed epochs.
+func (t *Trainer) Epochs() int { return t.epoch }
+
+// Rows is the global number of data rows.
+func (t *Trainer) Rows() int { return t.rows }
+
+// accumulate adds one sample's v and p(h|v) to a phase.
+func accumulate(w reduce.Matrix, a, b reduce.Vector, n reduce.Scalar, v, ph []float64) {
+	_, nh := w.Dims()
+	wd := w.Data()
+	for i, x := range v {
+		if x == 0 {
+			continue
+		}
+		row := wd[i*nh : (i+1)*nh : (i+1)*nh]
+		for j, p := range ph {
+			row[j] += x * p
+		}
+	}
+	ad, bd := a.Data(), b.Data()
+	for i, x := range v {
+		ad[i] += x
+	}
+	for j, p := range ph {
+		bd[j] += p
+	}
+	*n.Ptr() += 1
+}
+
+// Epoch does one pass over the data in minibatches, in an order drawn from
+// the seed and the epoch number alone.
+func (t *Trainer) Epoch() error {
+	order := rand.New(rand.NewPCG(seedWords(t.Opt.Seed, 3, uint64(t.epoch))))
+	for i := range t.perm {
+		t.perm[i] = i
+	}
+	order.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
+	for start := 0; start < t.rows; start += t.Opt.BatchSize {
+		if err := t.minibatch(t.perm[start:min(start+t.Opt.BatchSize, t.rows)]); err != nil {
+			return err
+		}
+	}
+	t.epoch++
+	return nil
+}
+
+// minibatch does one gradient step on the rows of batch (global indices).
+func (t *Trainer) minibatch(batch []int) error {
+	r, nv := t.RBM, t.RBM.NV
+	rank, size := t.c.Rank(), t.c.Size()
+	t.buf.Reset()
+	for p, row := range batch {
+		if row%size != rank {
+			continue
+		}
+		v := t.shard[(row/size)*nv : (row/size+1)*nv]
+		g := t.cd
+		r.HiddenProb(g.PH, v)
+		accumulate(t.posW, t.posA, t.posB, t.posN, v, g.PH)
+		if t.Opt.Persistent {
+			continue
+		}
+		// CD-k from this data point, with a stream fixed by the minibatch
+		// and the position in it, so that any rank would draw the same.
+		t.cdSrc.Seed(seedWords(t.Opt.Seed, 4, uint64(t.step)<<24|uint64(p)))
+		copy(g.V, v)
+		g.Step(r, t.Opt.K, 1, t.cdRng)
+		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
+	}
+	for k, g := range t.chains {
+		g.Step(r, t.Opt.K, 1, t.chainRng[k])
+		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
+	}
+	if err := t.buf.AllReduce(t.c); err != nil {
+		return err
+	}
+	np, nn := t.posN.Value(), t.negN.Value()
+	if np == 0 || nn == 0 {
+		return errors.New("generative: empty minibatch")
+	}
+	// Gradient of the loss −⟨ln p⟩ + (λ/2)‖W‖²: negative minus positive phase.
+	nw := len(r.W)
+	pw, mw := t.posW.Data(), t.negW.Data()
+	for i := range nw {
+		t.grad[i] = mw[i]/nn - pw[i]/np + t.Opt.WeightDecay*r.W[i]
+	}
+	pa, ma := t.posA.Data(), t.negA.Data()
+	for i := range pa {
+		t.grad[nw+i] = ma[i]/nn - pa[i]/np
+	}
+	pb, mb := t.posB.Data(), t.negB.Data()
+	for j := range pb {
+		t.grad[nw+nv+j] = mb[j]/nn - pb[j]/np
+	}
+	t.rule.Step(r.Params, t.grad)
+	t.step++
+	return nil
+}
