@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -36,7 +33,7 @@ machine on them (rbm.hidden > 0), samples the trained machine and prints
 (default output.dir): results.json, results.csv, data/T<T>.txt (one
 configuration per line), checkpoint.bin and ising.png (the four observables
 against T, Monte Carlo and RBM, with error bars; Onsager's infinite-lattice
-energy as a line). SIGINT/SIGTERM stop after the current epoch with a
+energy as a line). SIGTERM, SIGUSR1 or Ctrl-C stop all ranks after the current epoch with a
 checkpoint; -resume continues from it bit-identically.
 
 Example:
@@ -76,7 +73,7 @@ func runIsing(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer c.Finalize()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	rep, err := generative.Study(ctx, c, cfg, *resume, func(line string) { fmt.Fprintln(stdout, line) })
 	if err != nil {
