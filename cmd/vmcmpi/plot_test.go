@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"image/png"
-	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/config"
+	"github.com/vmcmpi/vmcmpi/figures"
 	"github.com/vmcmpi/vmcmpi/output"
 )
 
@@ -64,7 +64,7 @@ func TestPlotDataPath(t *testing.T) {
 		t.Fatalf("summary %+v, %v", sum, err)
 	}
 	// The axes must enclose every point with its error bar and the exact line.
-	p, err := energyPlot(got, sum.Exact, 1, "energy", "Hartree")
+	p, err := figures.EnergyPlot(got, sum.Exact, 1, "energy", "Hartree")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestPlotDataPath(t *testing.T) {
 func TestPlotSpinPerSite(t *testing.T) {
 	dir := t.TempDir()
 	want := writeRun(t, dir, true)
-	files, err := writePlots(dir)
+	files, err := figures.Run(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestPlotSpinPerSite(t *testing.T) {
 		t.Fatalf("files %v, want energy, energy per site and density", files)
 	}
 	checkPNG(t, filepath.Join(dir, "energy-per-site.png"))
-	p, err := energyPlot(want, nil, 10, "energy per site", "J")
+	p, err := figures.EnergyPlot(want, nil, 10, "energy per site", "J")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,31 +194,6 @@ func TestPlotAfterRun(t *testing.T) {
 		checkPNG(t, filepath.Join(dir, f))
 		if !strings.Contains(out.String(), filepath.Join(dir, f)) {
 			t.Errorf("run did not report %s", f)
-		}
-	}
-}
-
-// Labelled ticks of a narrow energy range are distinct numbers (the
-// default labels print 2.99, 3.00, … as "3").
-func TestDistinctTicks(t *testing.T) {
-	for _, r := range [][2]float64{{2.995, 3.045}, {-11.23, -11.20}, {0, 1e-4}, {1, 1000}} {
-		seen := map[string]bool{}
-		n := 0
-		for _, tk := range (distinctTicks{}).Ticks(r[0], r[1]) {
-			if tk.Label == "" {
-				continue
-			}
-			n++
-			if seen[tk.Label] {
-				t.Errorf("range %v: label %q twice", r, tk.Label)
-			}
-			seen[tk.Label] = true
-			if v, err := strconv.ParseFloat(tk.Label, 64); err != nil || math.Abs(v-tk.Value) > 1e-9*math.Max(1, math.Abs(tk.Value)) {
-				t.Errorf("range %v: tick %g labelled %q", r, tk.Value, tk.Label)
-			}
-		}
-		if n < 2 {
-			t.Errorf("range %v: %d labelled ticks", r, n)
 		}
 	}
 }

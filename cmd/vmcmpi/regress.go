@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/figures"
 	"github.com/vmcmpi/vmcmpi/study"
 )
 
@@ -94,7 +95,7 @@ func regressCommand(name string, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	if cfg.Output.Plots == nil || *cfg.Output.Plots {
-		plots, err := regressPlots(res, cfg.Output.Dir)
+		plots, err := figures.Regress(res, cfg.Output.Dir)
 		files = append(files, plots...)
 		if err != nil {
 			return err

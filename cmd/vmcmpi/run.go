@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/config"
+	"github.com/vmcmpi/vmcmpi/figures"
 	"github.com/vmcmpi/vmcmpi/progress"
 	"github.com/vmcmpi/vmcmpi/vmc"
 )
@@ -107,7 +108,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if c.Rank() != 0 || !cfg.Output.Plots {
 		return nil
 	}
-	files, err := writePlots(cfg.Output.Dir)
+	files, err := figures.Run(cfg.Output.Dir)
 	if err != nil {
 		return err
 	}
