@@ -118,13 +118,15 @@ type Record struct {
 	Short          bool
 }
 
-// HistoryColumns names the fields of Record.Row, in order. The error
-// bar's diagnostics come last (short is 0 or 1).
-var HistoryColumns = []string{"iteration", "energy", "error", "variance", "acceptance", "grad_norm", "learning_rate", "wall_seconds",
-	"tau", "ess", "rhat", "short"}
+// HistoryColumns names the fields of Record.Row, in order: the error
+// bar's diagnostics (short is 0 or 1) follow the learning rate, and the
+// wall clock, which differs from run to run, stays last.
+var HistoryColumns = []string{"iteration", "energy", "error", "variance", "acceptance", "grad_norm", "learning_rate",
+	"tau", "ess", "rhat", "short", "wall_seconds"}
 
 // legacyColumns is the number of columns before the diagnostics were
-// added; such rows (older checkpoints) still read, with zero diagnostics.
+// added (wall_seconds the eighth); such rows (older checkpoints) still
+// read, with zero diagnostics.
 const legacyColumns = 8
 
 // Row is the record as floats in HistoryColumns order.
@@ -133,8 +135,8 @@ func (r Record) Row() []float64 {
 	if r.Short {
 		short = 1
 	}
-	return []float64{float64(r.Iteration), r.Energy, r.Error, r.Variance, r.Acceptance, r.GradNorm, r.LearningRate, r.Wall,
-		r.Tau, r.ESS, r.RHat, short}
+	return []float64{float64(r.Iteration), r.Energy, r.Error, r.Variance, r.Acceptance, r.GradNorm, r.LearningRate,
+		r.Tau, r.ESS, r.RHat, short, r.Wall}
 }
 
 // RecordFromRow inverts Row; it also reads the shorter rows of older
@@ -144,9 +146,9 @@ func RecordFromRow(row []float64) (Record, error) {
 		return Record{}, fmt.Errorf("vmc: history row has %d values, want %d", len(row), len(HistoryColumns))
 	}
 	r := Record{Iteration: int(row[0]), Energy: row[1], Error: row[2], Variance: row[3],
-		Acceptance: row[4], GradNorm: row[5], LearningRate: row[6], Wall: row[7]}
+		Acceptance: row[4], GradNorm: row[5], LearningRate: row[6], Wall: row[len(row)-1]}
 	if len(row) > legacyColumns {
-		r.Tau, r.ESS, r.RHat, r.Short = row[8], row[9], row[10], row[11] != 0
+		r.Tau, r.ESS, r.RHat, r.Short = row[7], row[8], row[9], row[10] != 0
 	}
 	return r, nil
 }
