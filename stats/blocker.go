@@ -62,6 +62,32 @@ func (b *Blocker) N() int {
 // Reset empties the Blocker, keeping its memory.
 func (b *Blocker) Reset() { b.levels = b.levels[:0] }
 
+// levelStats fills ls with the statistics of the levels that have at
+// least two blocks and returns their number.
+func (b *Blocker) levelStats(ls *[maxLevels]levelStat) int {
+	d := 0
+	for k := range b.levels {
+		l := &b.levels[k]
+		if l.n < 2 {
+			break
+		}
+		m := float64(l.n)
+		ybar := l.s1 / m
+		ss := max(l.s2-l.s1*ybar, 0)
+		// Σ_{i<m−1}(y_i−ȳ)(y_{i+1}−ȳ) from the sums; y_0 = 0 by the shift.
+		lag := l.lag - ybar*(2*l.s1-l.last) + (m-1)*ybar*ybar
+		ls[k] = levelStat{n: m, ss: ss, lag: lag, chains: 1}
+		d++
+	}
+	return d
+}
+
+// mean is the mean of the samples added.
+func (b *Blocker) mean() float64 {
+	l0 := &b.levels[0]
+	return l0.shift + l0.s1/float64(l0.n)
+}
+
 // Result returns the blocking estimate of the samples added so far.
 func (b *Blocker) Result() Estimate {
 	n := b.N()
@@ -69,31 +95,14 @@ func (b *Blocker) Result() Estimate {
 		return Estimate{}
 	}
 	var ls [maxLevels]levelStat
-	d := 0
-	var ss0 float64
-	for k := range b.levels {
-		l := &b.levels[k]
-		m := float64(l.n)
-		ybar := l.s1 / m
-		ss := max(l.s2-l.s1*ybar, 0)
-		if k == 0 {
-			ss0 = ss
-		}
-		if l.n < 2 {
-			break
-		}
-		// Σ_{i<m−1}(y_i−ȳ)(y_{i+1}−ȳ) from the sums; y_0 = 0 by the shift.
-		lag := l.lag - ybar*(2*l.s1-l.last) + (m-1)*ybar*ybar
-		ls[k] = levelStat{n: m, ss: ss, lag: lag}
-		d++
-	}
-	l0 := &b.levels[0]
-	return finish(n, l0.shift+l0.s1/float64(l0.n), ss0, ls[:d])
+	d := b.levelStats(&ls)
+	return finish(n, b.mean(), ls[:d], 0)
 }
 
 // Summary returns the number of samples, their mean and the variance of the
 // mean (Error²), the three numbers from which independent chains combine:
 // sum n, n·mean and n²·errVar over chains and pass them to CombineSums.
+// AddSums and FromSums pool the chains' levels instead, which is better.
 func (b *Blocker) Summary() (n, mean, errVar float64) {
 	e := b.Result()
 	return float64(e.N), e.Mean, e.Error * e.Error

@@ -66,3 +66,49 @@ func TestSummaryThroughAllReduce(t *testing.T) {
 		}
 	}
 }
+
+// The pooled level sums of every walker on every rank, all-reduced, give
+// the same estimate as pooling all chains in one place, on every rank.
+func TestPooledSumsThroughAllReduce(t *testing.T) {
+	const ranks, walkers, n = 3, 2, 3000
+	chain := func(rank, w int) *stats.Blocker {
+		rng := rand.New(rand.NewPCG(uint64(rank), uint64(w)))
+		var b stats.Blocker
+		v := 0.0
+		for range n {
+			v = 0.8*v + rng.NormFloat64()
+			b.Add(-40 + v)
+		}
+		return &b
+	}
+	const K = -40.1 // a shift near the mean
+	got := make([]stats.Estimate, ranks)
+	err := comm.RunLocal(ranks, func(c comm.Comm) error {
+		buf := reduce.New()
+		sums := buf.Vector("sums", stats.SumsLen(n))
+		for w := range walkers {
+			chain(c.Rank(), w).AddSums(sums.Data(), K)
+		}
+		if err := buf.AllReduce(c); err != nil {
+			return err
+		}
+		got[c.Rank()] = stats.FromSums(sums.Data(), K)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := make([]float64, stats.SumsLen(n))
+	for r := range ranks {
+		for w := range walkers {
+			chain(r, w).AddSums(local, K)
+		}
+	}
+	want := stats.FromSums(local, K)
+	for r, g := range got {
+		if g.N != want.N || g.Chains != ranks*walkers || g.Level != want.Level ||
+			math.Abs(g.Mean-want.Mean) > 1e-12 || math.Abs(g.Error/want.Error-1) > 1e-9 || math.Abs(g.RHat-want.RHat) > 1e-9 {
+			t.Errorf("rank %d: %+v, pooled in one place %+v", r, g, want)
+		}
+	}
+}

@@ -32,17 +32,10 @@ func ar1VarMean(n int, phi float64) float64 {
 	return s2 / fn * ((1+phi)/(1-phi) - 2*phi*(1-math.Pow(phi, fn))/(fn*(1-phi)*(1-phi)))
 }
 
-// ar1ExpectedErrVar is the exact expectation of the blocking estimate at
-// level j for a series of n = n_j·2^j stationary AR(1) samples. With block
-// length B and block means b_i of variance V(B), E Σ(b_i − b̄)² =
-// n_j (V(B) − V(n)), so E[σ̂²_B]·B/n = (V(B) − V(n))/(n_j − 1). It differs
-// from V(n) only by the correlation between blocks that the level choice
-// is meant to make negligible.
-func ar1ExpectedErrVar(n, j int, phi float64) float64 {
-	B := 1 << j
-	nj := n / B
-	return (ar1VarMean(B, phi) - ar1VarMean(nj*B, phi)) / float64(nj-1)
-}
+// corrRelStd is the relative standard deviation of the lag-1 corrected
+// blocking variance from n_j blocks: the variance's 2/(n_j − 1) plus
+// (2σ_ρ)² = 4/n_j of the correction.
+func corrRelStd(nj int) float64 { return math.Sqrt(2/float64(nj-1) + 4/float64(nj)) }
 
 // chi2RelStd is the relative standard deviation of a variance estimated
 // with k − 1 degrees of freedom: sqrt(2/(k − 1)).
@@ -106,31 +99,21 @@ func TestBlockingAR1Exact(t *testing.T) {
 		x := ar1(n, phi, 7)
 		e := Blocking(x)
 		exact := ar1VarMean(n, phi)
-		expect := ar1ExpectedErrVar(n, e.Level, phi)
 		nj := n >> e.Level
-		// The blocking variance at level j is a variance estimate with about
-		// n_j − 1 degrees of freedom (blocks uncorrelated once the test
-		// passes): relative spread sqrt(2/(n_j−1)); allow 4 of them.
-		tol := 4 * chi2RelStd(nj)
+		// At the chosen level the error² is a variance with about n_j − 1
+		// degrees of freedom times the lag-1 correction 1 + 2ρ_j, whose ρ_j
+		// scatters by 1/√n_j: relative spread sqrt(6/n_j); allow 4 of
+		// them. The correction removes the 1/B bias of the plain level, so
+		// the comparison is with the exact variance of the mean itself.
+		tol := 4 * corrRelStd(nj)
 		got := e.Error * e.Error
-		if r := math.Abs(got/expect - 1); r > tol {
-			t.Errorf("φ=%g: error² %.4g vs its expectation at level %d %.4g: rel. diff %.3f > %.3f", phi, got, e.Level, expect, r, tol)
-		}
-		// Against the exact variance of the mean the known bias of the
-		// chosen level (inter-block correlation) is added to the tolerance.
-		bias := math.Abs(expect/exact - 1)
-		if r := math.Abs(got/exact - 1); r > tol+bias {
-			t.Errorf("φ=%g: error² %.4g vs exact %.4g: rel. diff %.3f > %.3f", phi, got, exact, r, tol+bias)
-		}
-		// Jonsson's test must stop where the bias is below the statistical
-		// error (it detects inter-block correlation of that size at 99 %).
-		if bias > 2*tol {
-			t.Errorf("φ=%g: level %d still biased by %.3f (stat. tol %.3f)", phi, e.Level, bias, tol)
+		if r := math.Abs(got/exact - 1); r > tol {
+			t.Errorf("φ=%g: error² %.4g vs exact %.4g at level %d: rel. diff %.3f > %.3f", phi, got, exact, e.Level, r, tol)
 		}
 		// τ = (1+φ)/(1−φ) for AR(1), within the same relative tolerance
-		// plus the bias, for large n.
+		// for large n.
 		tauExact := (1 + phi) / (1 - phi)
-		if r := math.Abs(e.Tau/tauExact - 1); r > tol+bias+4/math.Sqrt(float64(n)) {
+		if r := math.Abs(e.Tau/tauExact - 1); r > tol+4/math.Sqrt(float64(n)) {
 			t.Errorf("φ=%g: τ %.3f vs %.3f", phi, e.Tau, tauExact)
 		}
 		if math.Abs(e.ESS*e.Tau-float64(n)) > 1e-6*float64(n) {
@@ -155,8 +138,8 @@ func TestBlockingSeeds(t *testing.T) {
 		sumM2 += e.Mean * e.Mean // the exact mean is 0
 		sumErrVar += e.Error * e.Error
 		sumNaive += e.Variance / float64(n)
-		sumExpect += ar1ExpectedErrVar(n, e.Level, phi)
-		r := chi2RelStd(n >> e.Level)
+		sumExpect += ar1VarMean(n, phi)
+		r := corrRelStd(n >> e.Level)
 		sumRel2 += r * r
 	}
 	fK := float64(K)
@@ -175,8 +158,9 @@ func TestBlockingSeeds(t *testing.T) {
 	if q := sumM2 / naive; q <= hi {
 		t.Errorf("Σ mean²/naive var = %.1f not above the χ² bound %.1f: naive error not detectably too small", q, hi)
 	}
-	// The average blocking variance against its exact expectation at the
-	// chosen levels: spread sqrt(Σ 2/(n_j−1))/K, 4 of them.
+	// The average blocking variance against the exact variance of the
+	// mean (the lag-1 correction leaves no bias of the chosen level):
+	// spread sqrt(Σ 6/n_j)/K, 4 of them.
 	if tol := 4 * math.Sqrt(sumRel2) / fK; math.Abs(errVar/(sumExpect/fK)-1) > tol {
 		t.Errorf("mean blocking var %.4g vs exact expectation %.4g: beyond %.3f", errVar, sumExpect/fK, tol)
 	}
@@ -200,13 +184,16 @@ func TestBlockingUncorrelated(t *testing.T) {
 		e := Blocking(x)
 		if e.Level == 0 {
 			atZero++
-			// At level 0 the error is the naive one by construction.
-			if relDiff(e.Error, math.Sqrt(e.Variance/float64(n))) > 1e-12 || math.Abs(e.Tau-1) > 1e-12 {
-				t.Errorf("seed %d: level 0 but error %g ≠ s/√n %g or τ %g ≠ 1", s, e.Error, math.Sqrt(e.Variance/float64(n)), e.Tau)
+			// At level 0 the error is the naive one times the lag-1
+			// correction: τ = 1 + 2 max(ρ(1) + 1/n, 0).
+			rho := Autocorrelation(x, 1)[1]
+			tau := 1 + 2*max(rho+1/float64(n), 0)
+			if relDiff(e.Error, math.Sqrt(tau*e.Variance/float64(n))) > 1e-12 || math.Abs(e.Tau-tau) > 1e-12 {
+				t.Errorf("seed %d: level 0 but error %g ≠ s·√(τ/n) %g or τ %g ≠ %g", s, e.Error, math.Sqrt(tau*e.Variance/float64(n)), e.Tau, tau)
 			}
 		}
-		// Error·√n/σ estimates 1 with relative spread 1/sqrt(2(n_j−1)).
-		if tol := 4 * chi2RelStd(n>>e.Level) / 2; math.Abs(e.Error*math.Sqrt(float64(n))/sigma-1) > tol {
+		// Error·√n/σ estimates 1 with relative spread sqrt(6/n_j)/2.
+		if tol := 4 * corrRelStd(n>>e.Level) / 2; math.Abs(e.Error*math.Sqrt(float64(n))/sigma-1) > tol {
 			t.Errorf("seed %d: error %g, σ/√n %g (level %d, tol %.3f)", s, e.Error, sigma/math.Sqrt(float64(n)), e.Level, tol)
 		}
 		if e.Level > 3 {
@@ -244,11 +231,15 @@ func TestBlockingNonPowerOfTwo(t *testing.T) {
 			bm += blocks[i]
 		}
 		bm /= float64(nj)
-		ss := 0.0
-		for _, b := range blocks {
+		ss, lag := 0.0, 0.0
+		for i, b := range blocks {
 			ss += (b - bm) * (b - bm)
+			if i > 0 {
+				lag += (blocks[i-1] - bm) * (b - bm)
+			}
 		}
-		want := math.Sqrt(ss / float64(nj-1) * float64(B) / float64(n))
+		corr := 1 + 2*max(lag/ss+1/float64(nj), 0)
+		want := math.Sqrt(ss / float64(nj-1) * float64(B) / float64(n) * corr)
 		if relDiff(e.Error, want) > 1e-10 {
 			t.Errorf("n=%d level %d: error %.15g, want %.15g", n, e.Level, e.Error, want)
 		}

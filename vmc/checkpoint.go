@@ -97,7 +97,7 @@ func (cp *Checkpointer) Load(d *Driver) error {
 	if err := st.Compatible(cp.Config, cp.Comm.Size(), cp.Ignore); err != nil {
 		return fmt.Errorf("cannot resume from %s: %w", cp.Path(), err)
 	}
-	if len(st.HistoryColumns) != len(HistoryColumns) {
+	if len(st.HistoryColumns) != len(HistoryColumns) && len(st.HistoryColumns) != legacyColumns {
 		return fmt.Errorf("cannot resume from %s: history has columns %v, want %v", cp.Path(), st.HistoryColumns, HistoryColumns)
 	}
 	walkers, err := st.RankWalkers(cp.Comm.Rank())

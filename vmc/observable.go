@@ -16,8 +16,8 @@ import (
 // same all-reduce as the energy.
 //
 // Blocked chooses the statistics: true gives every value a blocking error
-// bar (a stats.Blocker per value and walker, and three sums per value in
-// the reduction), false keeps plain sums and means, which suits large
+// bar (a stats.Blocker per value and walker, and its pooled level sums
+// per value in the reduction), false keeps plain sums and means, which suits large
 // histograms whose bins need no error bar.
 type Observable interface {
 	// Name identifies the observable in results and checkpoints.
@@ -48,6 +48,9 @@ type ObservableResult struct {
 	Mean []float64
 	// Error is the blocking error bar of each Mean; NaN unless Blocked.
 	Error []float64
+	// Tau is each value's integrated autocorrelation time in samples
+	// (see stats.Estimate); NaN unless Blocked.
+	Tau []float64
 }
 
 // Observable returns the result of the observable named name.
@@ -166,21 +169,16 @@ type observableSums struct {
 	name  string
 	n     reduce.Scalar
 	sum   reduce.Vector
-	chain *chainVectors // blocked observables only
+	chain reduce.Vector // blocked observables only: per value, the pooled level sums
+	width int           // stats.SumsLen of one value
 }
 
-// chainVectors hold, per value, Σ n_c, Σ n_c·mean_c and Σ n_c²·var(mean_c)
-// over the walkers' chains (see stats.CombineSums).
-type chainVectors struct {
-	n, nMean, n2Var reduce.Vector
-}
-
-func declareObservable(b *reduce.Buffer, o Observable) observableSums {
+func declareObservable(b *reduce.Buffer, o Observable, maxN int) observableSums {
 	p := "observable " + o.Name() + ": "
 	s := observableSums{name: o.Name(), n: b.Scalar(p + "n"), sum: b.Vector(p+"sum", o.Len())}
 	if o.Blocked() {
-		s.chain = &chainVectors{n: b.Vector(p+"chain_n", o.Len()), nMean: b.Vector(p+"chain_n_mean", o.Len()),
-			n2Var: b.Vector(p+"chain_n2_var", o.Len())}
+		s.width = stats.SumsLen(maxN)
+		s.chain = b.Vector(p+"chain_levels", o.Len()*s.width)
 	}
 	return s
 }
@@ -192,30 +190,29 @@ func (s observableSums) merge(a *obsAccum) {
 	for k, v := range a.sum {
 		sum[k] += v
 	}
-	if s.chain == nil {
+	if s.width == 0 {
 		return
 	}
-	n, nm, n2v := s.chain.n.Data(), s.chain.nMean.Data(), s.chain.n2Var.Data()
+	c := s.chain.Data()
 	for k := range a.blk {
-		cn, cm, cv := a.blk[k].Summary()
-		if cn > 0 {
-			n[k] += cn
-			nm[k] += cn * cm
-			n2v[k] += cn * cn * cv
-		}
+		a.blk[k].AddSums(c[k*s.width:(k+1)*s.width], 0)
 	}
 }
 
 // result reads the reduced sums.
 func (s observableSums) result() ObservableResult {
 	r := ObservableResult{Name: s.name, Samples: s.n.Value(), Sum: append([]float64(nil), s.sum.Data()...)}
-	r.Mean, r.Error = make([]float64, len(r.Sum)), make([]float64, len(r.Sum))
+	r.Mean, r.Error, r.Tau = make([]float64, len(r.Sum)), make([]float64, len(r.Sum)), make([]float64, len(r.Sum))
 	for k, v := range r.Sum {
-		if s.chain != nil {
-			r.Mean[k], r.Error[k] = stats.CombineSums(s.chain.n.Data()[k], s.chain.nMean.Data()[k], s.chain.n2Var.Data()[k])
+		if s.width > 0 {
+			e := stats.FromSums(s.chain.Data()[k*s.width:(k+1)*s.width], 0)
+			r.Mean[k], r.Error[k], r.Tau[k] = math.NaN(), math.NaN(), math.NaN()
+			if e.N > 0 {
+				r.Mean[k], r.Error[k], r.Tau[k] = e.Mean, e.Error, e.Tau
+			}
 			continue
 		}
-		r.Mean[k], r.Error[k] = math.NaN(), math.NaN()
+		r.Mean[k], r.Error[k], r.Tau[k] = math.NaN(), math.NaN(), math.NaN()
 		if r.Samples > 0 {
 			r.Mean[k] = v / r.Samples
 		}

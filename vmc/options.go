@@ -110,29 +110,64 @@ type Record struct {
 	GradNorm     float64 // |G| of the energy gradient
 	LearningRate float64 // the rule's step size at this iteration
 	Wall         float64 // seconds since the run started
+	// The error bar's diagnostics (stats.Estimate): the integrated
+	// autocorrelation time of E_L in samples, the effective sample size,
+	// the split-R̂ of the walkers' chains, and whether the iteration's
+	// chains were too short for the error bar to be trusted.
+	Tau, ESS, RHat float64
+	Short          bool
 }
 
-// HistoryColumns names the fields of Record.Row, in order.
-var HistoryColumns = []string{"iteration", "energy", "error", "variance", "acceptance", "grad_norm", "learning_rate", "wall_seconds"}
+// HistoryColumns names the fields of Record.Row, in order: the error
+// bar's diagnostics (short is 0 or 1) follow the learning rate, and the
+// wall clock, which differs from run to run, stays last.
+var HistoryColumns = []string{"iteration", "energy", "error", "variance", "acceptance", "grad_norm", "learning_rate",
+	"tau", "ess", "rhat", "short", "wall_seconds"}
+
+// legacyColumns is the number of columns before the diagnostics were
+// added (wall_seconds the eighth); such rows (older checkpoints) still
+// read, with zero diagnostics.
+const legacyColumns = 8
 
 // Row is the record as floats in HistoryColumns order.
 func (r Record) Row() []float64 {
-	return []float64{float64(r.Iteration), r.Energy, r.Error, r.Variance, r.Acceptance, r.GradNorm, r.LearningRate, r.Wall}
+	short := 0.0
+	if r.Short {
+		short = 1
+	}
+	return []float64{float64(r.Iteration), r.Energy, r.Error, r.Variance, r.Acceptance, r.GradNorm, r.LearningRate,
+		r.Tau, r.ESS, r.RHat, short, r.Wall}
 }
 
-// RecordFromRow inverts Row.
+// RecordFromRow inverts Row; it also reads the shorter rows of older
+// checkpoints.
 func RecordFromRow(row []float64) (Record, error) {
-	if len(row) != len(HistoryColumns) {
+	if len(row) != len(HistoryColumns) && len(row) != legacyColumns {
 		return Record{}, fmt.Errorf("vmc: history row has %d values, want %d", len(row), len(HistoryColumns))
 	}
-	return Record{Iteration: int(row[0]), Energy: row[1], Error: row[2], Variance: row[3],
-		Acceptance: row[4], GradNorm: row[5], LearningRate: row[6], Wall: row[7]}, nil
+	r := Record{Iteration: int(row[0]), Energy: row[1], Error: row[2], Variance: row[3],
+		Acceptance: row[4], GradNorm: row[5], LearningRate: row[6], Wall: row[len(row)-1]}
+	if len(row) > legacyColumns {
+		r.Tau, r.ESS, r.RHat, r.Short = row[7], row[8], row[9], row[10] != 0
+	}
+	return r, nil
 }
 
 // Result is the outcome of a run.
 type Result struct {
-	Energy     float64 // production mean of E_L
-	Error      float64 // blocking error bar of the production mean
+	Energy float64 // production mean of E_L
+	Error  float64 // blocking error bar of the production mean (see stats)
+	// Tau is the integrated autocorrelation time of E_L in samples
+	// (Error²·Samples/σ² of the chains), ESS the effective sample size
+	// Samples/Tau, RHat the split-R̂ of the walkers' chains (≈ 1 when they
+	// sample the same distribution; above ~1.01–1.05 they do not agree).
+	Tau, ESS, RHat float64
+	// Short reports a production too short for its error bar to be
+	// trusted (fewer than stats.ShortTaus·Tau samples per walker, or no
+	// blocking level with uncorrelated blocks); Warning then says so in a
+	// sentence, and is empty otherwise.
+	Short      bool
+	Warning    string
 	Variance   float64 // variance of E_L
 	Acceptance float64 // accepted / proposed moves in production
 	Samples    int64   // production samples over all walkers and ranks

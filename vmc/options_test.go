@@ -24,7 +24,8 @@ func TestOptionsRefused(t *testing.T) {
 }
 
 func TestRecordRow(t *testing.T) {
-	r := vmc.Record{Iteration: 7, Energy: 1.5, Error: 0.01, Variance: 0.2, Acceptance: 0.9, GradNorm: 3, LearningRate: 0.05, Wall: 12.5}
+	r := vmc.Record{Iteration: 7, Energy: 1.5, Error: 0.01, Variance: 0.2, Acceptance: 0.9, GradNorm: 3, LearningRate: 0.05, Wall: 12.5,
+		Tau: 3.5, ESS: 800, RHat: 1.01, Short: true}
 	row := r.Row()
 	if len(row) != len(vmc.HistoryColumns) {
 		t.Fatalf("row of %d values, %d columns", len(row), len(vmc.HistoryColumns))
@@ -35,6 +36,13 @@ func TestRecordRow(t *testing.T) {
 	}
 	if _, err := vmc.RecordFromRow(row[:3]); err == nil {
 		t.Error("a short row was accepted")
+	}
+	// A row of an older checkpoint: no diagnostics, the wall clock eighth.
+	legacy := []float64{7, 1.5, 0.01, 0.2, 0.9, 3, 0.05, 12.5}
+	old := r
+	old.Tau, old.ESS, old.RHat, old.Short = 0, 0, 0, false
+	if back, err := vmc.RecordFromRow(legacy); err != nil || back != old {
+		t.Errorf("RecordFromRow(legacy row) = %+v, %v; want %+v", back, err, old)
 	}
 }
 

@@ -160,10 +160,13 @@ func (d *Driver) result(shift float64) (*Result, error) {
 	}
 	res.Exact, res.HasExact = d.sys.Exact()
 	if res.Samples > 0 {
-		res.Energy, res.Error = p.energy.combined()
+		est := p.energy.combined()
+		res.Energy, res.Error = est.Mean, est.Error
+		res.Tau, res.ESS, res.RHat, res.Short, res.Warning = est.Tau, est.ESS, est.RHat, est.Short, est.Warning()
 		res.Acceptance = p.energy.acceptance()
 	} else {
 		res.Energy, res.Error, res.Variance, res.Acceptance = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		res.Tau, res.ESS, res.RHat = math.NaN(), 0, math.NaN()
 	}
 	for _, o := range p.observables {
 		res.Observables = append(res.Observables, o.result())

@@ -141,9 +141,10 @@ func (d *Driver) mergeIteration(ctx context.Context, K float64) (checkParams boo
 func (d *Driver) iterationRecord() Record {
 	e := d.it.energy
 	E, variance := e.moments.Mean(), e.moments.Variance()
-	_, errE := e.combined()
-	return Record{Iteration: d.iter, Energy: E, Error: errE, Variance: variance,
-		Acceptance: e.acceptance(), LearningRate: d.opt.LearningRate}
+	est := e.combined()
+	return Record{Iteration: d.iter, Energy: E, Error: est.Error, Variance: variance,
+		Acceptance: e.acceptance(), LearningRate: d.opt.LearningRate,
+		Tau: est.Tau, ESS: est.ESS, RHat: est.RHat, Short: est.Short}
 }
 
 // checkDivergence compares the iteration's variance with the first one's.

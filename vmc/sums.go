@@ -9,7 +9,7 @@ import (
 // and verified across ranks there, so that each all-reduce below is a
 // single collective:
 //
-//   - iterationSums, once per optimisation iteration: energy, blocking,
+//   - iterationSums, once per optimisation iteration: energy, pooled blocking levels,
 //     acceptance, the stop flag, non-finite energies per rank, Σ O_k,
 //     Σ (E_L−K) O_k, Σ O_k O_l (dense SR) or Σ O_k² (matrix-free), and a
 //     hash of the parameters;
@@ -22,37 +22,38 @@ import (
 
 // energySums are the energy views that the iteration and production
 // buffers share: moments of E_L about a shift K, the walkers' blocking
-// summaries (Σ n_c, Σ n_c·mean_c, Σ n_c²·var_c) and the move counts.
+// levels pooled over chains (stats.AddSums: Σ n_c, Σ n_c·mean_c, the
+// between-chain spread and per level Σ n, Σ ss, Σ lag, chains) and the
+// move counts.
 type energySums struct {
-	moments                        *reduce.Moments
-	chainN, chainNMean, chainN2Var reduce.Scalar
-	accepted, proposed             reduce.Scalar
+	moments            *reduce.Moments
+	chains             reduce.Vector
+	accepted, proposed reduce.Scalar
 }
 
-func declareEnergy(b *reduce.Buffer) energySums {
+// declareEnergy lays out the energy sums for chains of at most maxN
+// samples.
+func declareEnergy(b *reduce.Buffer, maxN int) energySums {
 	return energySums{
-		moments: b.Moments("energy"),
-		chainN:  b.Scalar("chain_n"), chainNMean: b.Scalar("chain_n_mean"), chainN2Var: b.Scalar("chain_n2_var"),
+		moments:  b.Moments("energy"),
+		chains:   b.Vector("chain_levels", stats.SumsLen(maxN)),
 		accepted: b.Scalar("accepted"), proposed: b.Scalar("proposed"),
 	}
 }
 
-// merge adds one walker's energy sums.
+// merge adds one walker's energy sums, the between-chain spread about the
+// moments' shift.
 func (s energySums) merge(a *accum) {
 	s.moments.Merge(a.n, a.mean, a.m2)
-	cn, cm, cv := a.blk.Summary()
-	if cn > 0 {
-		s.chainN.Add(cn)
-		s.chainNMean.Add(cn * cm)
-		s.chainN2Var.Add(cn * cn * cv)
-	}
+	a.blk.AddSums(s.chains.Data(), s.moments.Shift())
 	s.accepted.Add(a.acc)
 	s.proposed.Add(a.prop)
 }
 
-// combined is the mean and blocking error bar over all chains.
-func (s energySums) combined() (mean, err float64) {
-	return stats.CombineSums(s.chainN.Value(), s.chainNMean.Value(), s.chainN2Var.Value())
+// combined is the mean over all chains with its error bar, τ, ESS and R̂
+// from their pooled blocking levels.
+func (s energySums) combined() stats.Estimate {
+	return stats.FromSums(s.chains.Data(), s.moments.Shift())
 }
 
 // acceptance is accepted / proposed moves.
@@ -88,7 +89,7 @@ type productionSums struct {
 func (d *Driver) layout() {
 	np, size := d.np, d.c.Size()
 	b := reduce.New()
-	it := iterationSums{buf: b, energy: declareEnergy(b), stop: b.Scalar("stop"), nonfinite: b.Vector("nonfinite", size),
+	it := iterationSums{buf: b, energy: declareEnergy(b, d.opt.Samples), stop: b.Scalar("stop"), nonfinite: b.Vector("nonfinite", size),
 		sumO: b.Vector("sum_o", np), sumEO: b.Vector("sum_eo", np)}
 	switch {
 	case d.mf != nil:
@@ -112,9 +113,9 @@ func (d *Driver) layout() {
 		n: c.Scalar("n"), nMean: c.Scalar("n_mean")}
 
 	p := reduce.New()
-	d.prod = productionSums{buf: p, energy: declareEnergy(p)}
+	d.prod = productionSums{buf: p, energy: declareEnergy(p, d.opt.Production)}
 	for _, o := range d.opt.Observables {
-		d.prod.observables = append(d.prod.observables, declareObservable(p, o))
+		d.prod.observables = append(d.prod.observables, declareObservable(p, o, d.opt.Production))
 	}
 }
 
