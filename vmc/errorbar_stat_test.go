@@ -25,7 +25,7 @@ func bosons1D(set sampler.Settings) func(testing.TB) vmc.System {
 // 4×2000 samples), importance sampling with Δt = 0.2 as in the dot2
 // configs.
 func dot2(t testing.TB) vmc.System {
-	h := &hamiltonian.Continuous{N: 2, D: 2, Omega: 1, Coulomb: true, Fermions: true}
+	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 2, Omega: 1, Coulomb: true, Fermions: true})
 	m := wavefunc.NewProduct(wavefunc.NewGaussian(2, 2, 0.4941180575845135, 1), wavefunc.NewPade(2, 2, 0.3982706074372061))
 	s, err := vmc.NewContinuous(h, m, sampler.Settings{Kind: sampler.Importance, Step: 0.2})
 	if err != nil {
