@@ -44,8 +44,18 @@ func WriteJSON(path string, v any) error {
 // Result is the schema of result.json. A number that is not finite is
 // null (nil).
 type Result struct {
-	Energy     *float64  `json:"energy"`
-	Error      *float64  `json:"error"`
+	Energy *float64 `json:"energy"`
+	Error  *float64 `json:"error"`
+	// Tau is the integrated autocorrelation time of the production energy
+	// in samples, ESS its effective sample size and RHat the split-R̂ over
+	// the walkers' chains; Short flags a series too short for its error bar
+	// to be trusted (fewer than stats.ShortTaus correlation times per
+	// chain), with Warning saying why.
+	Tau        *float64  `json:"tau"`
+	ESS        *float64  `json:"ess"`
+	RHat       *float64  `json:"rhat"`
+	Short      bool      `json:"short"`
+	Warning    string    `json:"warning,omitempty"`
 	Variance   *float64  `json:"variance"`
 	Acceptance *float64  `json:"acceptance"`
 	Samples    int64     `json:"samples"`
@@ -66,6 +76,7 @@ type Result struct {
 func NewResult(res *vmc.Result, seed int64, config string, sites int) Result {
 	r := Result{
 		Energy: num(res.Energy), Error: num(res.Error), Variance: num(res.Variance), Acceptance: num(res.Acceptance),
+		Tau: num(res.Tau), ESS: num(res.ESS), RHat: num(res.RHat), Short: res.Short, Warning: res.Warning,
 		Samples: res.Samples, Ranks: res.Ranks, Walkers: res.Walkers, Iterations: res.Iterations,
 		Parameters: res.Params, Seed: seed, Config: config, Sites: sites,
 	}

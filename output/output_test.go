@@ -27,15 +27,17 @@ func read(t *testing.T, path string) string {
 func TestWriteHistoryGolden(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "history.csv")
 	hist := []vmc.Record{
-		{Iteration: 0, Energy: 3.0123456789012345, Error: 1e-5, Variance: 0.25, Acceptance: 0.96, GradNorm: 1.5, LearningRate: 0.1, Wall: 0.003},
-		{Iteration: 1, Energy: math.NaN(), Error: math.Inf(1), Variance: 0, Acceptance: 1, GradNorm: 0, LearningRate: 0.1, Wall: 12},
+		{Iteration: 0, Energy: 3.0123456789012345, Error: 1e-5, Variance: 0.25, Acceptance: 0.96, GradNorm: 1.5, LearningRate: 0.1,
+			Tau: 1.25, ESS: 4000, RHat: 1.001, Wall: 0.003},
+		{Iteration: 1, Energy: math.NaN(), Error: math.Inf(1), Variance: 0, Acceptance: 1, GradNorm: 0, LearningRate: 0.1,
+			Tau: math.NaN(), ESS: 10, RHat: 1.2, Short: true, Wall: 12},
 	}
 	if err := WriteHistory(p, hist); err != nil {
 		t.Fatal(err)
 	}
-	want := "iteration,energy,error,variance,acceptance,grad_norm,learning_rate,wall_seconds\n" +
-		"0,3.0123456789012346,1e-05,0.25,0.96,1.5,0.1,0.003\n" +
-		"1,NaN,+Inf,0,1,0,0.1,12\n"
+	want := "iteration,energy,error,variance,acceptance,grad_norm,learning_rate,tau,ess,rhat,short,wall_seconds\n" +
+		"0,3.0123456789012346,1e-05,0.25,0.96,1.5,0.1,1.25,4000,1.001,0,0.003\n" +
+		"1,NaN,+Inf,0,1,0,0.1,NaN,10,1.2,1,12\n"
 	if got := read(t, p); got != want {
 		t.Errorf("history.csv:\n%s\nwant:\n%s", got, want)
 	}
@@ -52,13 +54,19 @@ func TestWriteResultGolden(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "result.json")
 	res := &vmc.Result{Energy: 3.00001, Error: 2e-5, Variance: math.NaN(), Acceptance: 0.95, Samples: 400000, Ranks: 1, Walkers: 4,
-		Iterations: 100, Params: []float64{0.5, -1e-3}, Exact: 3, HasExact: true}
+		Iterations: 100, Params: []float64{0.5, -1e-3}, Exact: 3, HasExact: true,
+		Tau: 2.5, ESS: 160000, RHat: math.NaN(), Short: true, Warning: "series too short"}
 	if err := WriteResult(p, NewResult(res, 1, "configs/x.toml", 0)); err != nil {
 		t.Fatal(err)
 	}
 	want := `{
   "energy": 3.00001,
   "error": 0.00002,
+  "tau": 2.5,
+  "ess": 160000,
+  "rhat": null,
+  "short": true,
+  "warning": "series too short",
   "variance": null,
   "acceptance": 0.95,
   "samples": 400000,

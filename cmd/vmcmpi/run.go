@@ -153,17 +153,27 @@ func showProgress(job *config.Job, mode progress.Mode, stderr io.Writer) {
 // iteration's estimate when there was no production.
 func printResult(stdout io.Writer, res *vmc.Result, dir string) {
 	e, err, v, acc := res.Energy, res.Error, res.Variance, res.Acceptance
+	tau, ess, rhat, short, warning := res.Tau, res.ESS, res.RHat, res.Short, res.Warning
 	if h := res.History; res.Samples == 0 && len(h) > 0 {
 		fmt.Fprintln(stdout, "no production samples (production.samples = 0); the last iteration's estimate:")
 		last := h[len(h)-1]
 		e, err, v, acc = last.Energy, last.Error, last.Variance, last.Acceptance
+		tau, ess, rhat, short, warning = last.Tau, last.ESS, last.RHat, last.Short, ""
 	}
 	fmt.Fprintf(stdout, "energy = %s", formatEnergy(e, err))
 	if res.HasExact {
 		fmt.Fprintf(stdout, " (exact %s)", strconv.FormatFloat(res.Exact, 'g', 10, 64))
 	}
-	fmt.Fprintf(stdout, "\nvariance = %.6g, acceptance = %.4f, %d samples on %d rank(s) × %d walkers, %d iterations\nwrote %s\n",
-		v, acc, res.Samples, res.Ranks, res.Walkers, res.Iterations, dir)
+	fmt.Fprintf(stdout, "\nvariance = %.6g, acceptance = %.4f, %d samples on %d rank(s) × %d walkers, %d iterations\n",
+		v, acc, res.Samples, res.Ranks, res.Walkers, res.Iterations)
+	fmt.Fprintf(stdout, "τ_int = %.3g samples, ESS = %.0f, R̂ = %.4f\n", tau, ess, rhat)
+	if short {
+		if warning == "" {
+			warning = "series too short for a trustworthy error bar; the error may be underestimated"
+		}
+		fmt.Fprintln(stdout, "warning:", warning)
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", dir)
 }
 
 func formatEnergy(e, err float64) string {
