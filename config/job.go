@@ -100,7 +100,7 @@ func (c *Config) DriverOptions(np int) vmc.Options {
 		Rule:         rule,
 		SR:           sr,
 		SRSolver:     srSolver(c.Optimizer.SRSolver),
-		LearningRate: c.Optimizer.LearningRate,
+		LearningRate: c.LearningRate(),
 	}
 }
 
@@ -108,6 +108,7 @@ func (c *Config) DriverOptions(np int) vmc.Options {
 // and, for optimizer.kind = "sr", the preconditioner.
 func (c *Config) BuildOptimizer(np int) (vmc.Rule, vmc.Preconditioner) {
 	o := c.Optimizer
+	o.LearningRate = c.LearningRate()
 	rule := func(kind string) vmc.Rule {
 		switch kind {
 		case "momentum":
