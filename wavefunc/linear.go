@@ -67,8 +67,8 @@ func (s *gaussianState) KineticParamDerivs(grad, dst []float64) {
 }
 
 // KineticParamDerivs differentiates the pair terms of Derivs in β: with
-// q = 1 + βr, u' = a/q² and u'' = −2aβ/q³ give ∂_β u' = −2ar/q³ and
-// ∂_β u'' = −2a/q³ + 6aβr/q⁴.
+// q = 1 + βr, u' = a/q² and u” = −2aβ/q³ give ∂_β u' = −2ar/q³ and
+// ∂_β u” = −2a/q³ + 6aβr/q⁴.
 func (s *padeState) KineticParamDerivs(grad, dst []float64) {
 	p := s.p
 	n, d := p.n, p.d

@@ -17,7 +17,7 @@ func kinetic(m Model, x []float64) float64 {
 }
 
 // TestKineticParamDerivs compares K_k with central differences of
-// ∇²ln|Ψ| + |∇ln|Ψ||² in each parameter (h = 1e-5: truncation h²·K''' and
+// ∇²ln|Ψ| + |∇ln|Ψ||² in each parameter (h = 1e-5: truncation h²·K”' and
 // rounding 1e-16·|K|/h both far below the tolerance 1e-6 relative).
 func TestKineticParamDerivs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
