@@ -178,7 +178,7 @@ func (c *Config) SamplerStep() float64 {
 }
 
 // LearningRate is optimizer.learning_rate, or when it is 0 (the default)
-// 0.05 for the plain rules and for SR an imaginary-time step that follows
+// 0.05 for the plain rules, 1 for the linear method, and for SR an imaginary-time step that follows
 // the system's energy scale: SR moves Ψ like exp(−ητH) with η·(energy) the
 // relevant product, and the energies of a trap scale with ω, so η = 0.1/ω
 // takes as many iterations at ω = 0.1 as η = 0.1 at ω = 1 (a fixed η
@@ -188,7 +188,11 @@ func (c *Config) LearningRate() float64 {
 	if v := c.Optimizer.LearningRate; v != 0 {
 		return v
 	}
-	if c.Optimizer.Kind != "sr" {
+	switch c.Optimizer.Kind {
+	case "linear":
+		return 1 // the linear method's step is a full step
+	case "sr":
+	default:
 		return 0.05
 	}
 	if c.System.Model == "continuous" {

@@ -101,7 +101,18 @@ func (c *Config) DriverOptions(np int) vmc.Options {
 		SR:           sr,
 		SRSolver:     srSolver(c.Optimizer.SRSolver),
 		LearningRate: c.LearningRate(),
+		Linear:       c.buildLinear(),
 	}
+}
+
+// buildLinear is the linear method's solver for optimizer.kind = "linear"
+// (optimizer.shift its initial diagonal shift; the rule, gradient descent
+// with optimizer.learning_rate, default 1, applies its step), or nil.
+func (c *Config) buildLinear() vmc.LinearSolver {
+	if c.Optimizer.Kind != "linear" {
+		return nil
+	}
+	return &optim.Linear{Shift: c.Optimizer.Shift}
 }
 
 // BuildOptimizer returns the update rule of a system of np parameters

@@ -72,7 +72,7 @@ func (c *Config) Validate() error {
 		{sm.BurnIn < 0, "sampler.burnin", sm.BurnIn, "must be ≥ 0"},
 		{sm.Samples < 1, "sampler.samples", sm.Samples, "need at least 1 sample per walker and iteration"},
 		{sm.Thin < 1, "sampler.thin", sm.Thin, "must be ≥ 1"},
-		{!oneOf(o.Kind, "gd", "momentum", "adam", "sr"), "optimizer.kind", quote(o.Kind), `want "gd", "momentum", "adam" or "sr"`},
+		{!oneOf(o.Kind, "gd", "momentum", "adam", "sr", "linear"), "optimizer.kind", quote(o.Kind), `want "gd", "momentum", "adam", "sr" or "linear"`},
 		{!(o.LearningRate >= 0), "optimizer.learning_rate", o.LearningRate, "must be > 0 (0: 0.1/ω for SR, 0.05 otherwise)"},
 		{o.Iterations < 0, "optimizer.iterations", o.Iterations, "must be ≥ 0 (0 evaluates the energy only)"},
 		{o.Momentum < 0 || o.Momentum >= 1, "optimizer.momentum", o.Momentum, "must be in [0, 1)"},

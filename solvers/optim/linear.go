@@ -25,7 +25,7 @@ import (
 // the step towards the gradient direction and shortens it. The shift
 // adapts from iteration to iteration: it grows tenfold, and the solve is
 // repeated, while the step's norm |Δ|_S = √(ΔᵀSΔ) exceeds MaxNorm (the
-// first-order change of Ψ, a trust region), it grows fourfold after an
+// first-order change of Ψ, a trust region), it grows tenfold after an
 // iteration whose energy rose by more than three error bars above the
 // previous one, and otherwise it halves down to MinShift. (Trial steps by
 // correlated sampling would need a second reduction per iteration; the
@@ -39,7 +39,8 @@ import (
 type Linear struct {
 	// Shift is the initial diagonal shift a; 0 means 1e-3.
 	Shift float64
-	// MinShift bounds the adapted shift from below; 0 means 1e-6.
+	// MinShift bounds the adapted shift from below; 0 means 1e-3 (smaller
+	// shifts let the noise of H near convergence throw the parameters off).
 	MinShift float64
 	// MaxNorm bounds |Δ|_S; 0 means 0.5.
 	MaxNorm float64
@@ -57,7 +58,7 @@ var ErrLinear = errors.New("linear method: no eigenvector with weight on the cur
 func (l *Linear) defaults() (minShift, maxNorm, xi float64) {
 	minShift, maxNorm, xi = l.MinShift, l.MaxNorm, l.Xi
 	if minShift == 0 {
-		minShift = 1e-6
+		minShift = 1e-3
 	}
 	if maxNorm == 0 {
 		maxNorm = 0.5
@@ -92,7 +93,7 @@ func (l *Linear) Solve(dst, H, S []float64, energy, errE float64) error {
 	}
 	minShift, maxNorm, xi := l.defaults()
 	if l.started && energy > l.lastE+3*errE {
-		l.shift *= 4
+		l.shift *= 10
 	} else if l.started {
 		l.shift = math.Max(l.shift/2, minShift)
 	}
