@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"strconv"
@@ -117,17 +118,87 @@ func Defaults() Config {
 			Lattice: "chain", Length: 8, PBC: true, Coupling: 1, Field: 1,
 		},
 		Wavefunction: WavefunctionConfig{
-			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 1, InitScale: 0.01,
-			Layers: []int{8}, Activation: "tanh", Envelope: 0.5,
+			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 0, InitScale: 0.01,
+			Layers: []int{8}, Activation: "tanh", Envelope: FollowTrap,
 			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4,
 		},
-		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0.5, BurnIn: 1000, Samples: 5000, Thin: 1},
+		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
-			Kind: "adam", LearningRate: 0.05, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
+			Kind: "adam", LearningRate: 0, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
 		},
 		Production: ProductionConfig{Samples: 50000},
 		Output:     OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
 	}
+}
+
+// FollowTrap is the default of wavefunction.envelope: the FFNN's Gaussian
+// envelope takes the trap's ω (0 already means "no envelope").
+const FollowTrap = -1
+
+// Keys whose defaults follow the trap frequency ω, so that changing
+// system.omega alone gives a run at the right length scale: lengths scale
+// as the oscillator length 1/√ω, and a fixed value right for ω = 1 is a
+// non-variational constraint elsewhere (σ² = 1 is the exact width only at
+// ω = 1). Each returns the configured value when one was given.
+
+// RBMSigma2 is wavefunction.sigma2, or when it is 0 (the default) the
+// width of the non-interacting ground state: 1/ω, and 1/(2ω) for the
+// Ψ = √F variant that Gibbs sampling needs.
+func (c *Config) RBMSigma2() float64 {
+	if v := c.Wavefunction.Sigma2; v != 0 {
+		return v
+	}
+	if c.Sampler.Kind == "gibbs" {
+		return 1 / (2 * c.System.Omega)
+	}
+	return 1 / c.System.Omega
+}
+
+// FFNNEnvelope is wavefunction.envelope, or ω when it is FollowTrap (the
+// default): the non-interacting Gaussian exp(−ω|x|²/2).
+func (c *Config) FFNNEnvelope() float64 {
+	if v := c.Wavefunction.Envelope; v != FollowTrap {
+		return v
+	}
+	return c.System.Omega
+}
+
+// SamplerStep is sampler.step, or when it is 0 (the default) a step that
+// scales with the oscillator length ℓ = 1/√ω: a Metropolis box of ℓ, an
+// importance-sampling time step Δt = 0.2ℓ² (the diffusion length √Δt is
+// then 0.45ℓ, acceptance ≈ 0.95 for the trap's Gaussian).
+func (c *Config) SamplerStep() float64 {
+	if v := c.Sampler.Step; v != 0 {
+		return v
+	}
+	if c.Sampler.Kind == "metropolis" {
+		return 1 / math.Sqrt(c.System.Omega)
+	}
+	return 0.2 / c.System.Omega
+}
+
+// LearningRate is optimizer.learning_rate, or when it is 0 (the default)
+// 0.05 for the plain rules, 1 for the linear method, and for SR an imaginary-time step that follows
+// the system's energy scale: SR moves Ψ like exp(−ητH) with η·(energy) the
+// relevant product, and the energies of a trap scale with ω, so η = 0.1/ω
+// takes as many iterations at ω = 0.1 as η = 0.1 at ω = 1 (a fixed η
+// leaves the ω = 0.1 dot 0.3 % high after 100 iterations). Lattices have
+// no ω: 0.1.
+func (c *Config) LearningRate() float64 {
+	if v := c.Optimizer.LearningRate; v != 0 {
+		return v
+	}
+	switch c.Optimizer.Kind {
+	case "linear":
+		return 1 // the linear method's step is a full step
+	case "sr":
+	default:
+		return 0.05
+	}
+	if c.System.Model == "continuous" {
+		return 0.1 / c.System.Omega
+	}
+	return 0.1
 }
 
 // Decode decodes TOML over base (normally Defaults()) strictly and

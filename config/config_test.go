@@ -73,7 +73,7 @@ func TestConfigErrors(t *testing.T) {
 		{"[system]\nparticles = -3\n", []string{"system.particles"}},
 		{"[system]\ndimensions = 4\n", []string{"system.dimensions", "1, 2 or 3"}},
 		{"[system]\ndimensions = 0\n", []string{"system.dimensions"}},
-		{"[sampler]\nstep = 0\n", []string{"sampler.step", "> 0"}},
+		{"[sampler]\nstep = -0.1\n", []string{"sampler.step", "> 0"}},
 		{"[sampler]\nstep = -0.5\n", []string{"sampler.step"}},
 		{"[system]\nomega = nan\n", []string{"system.omega", "finite"}},
 		{"[wavefunction]\nalpha = inf\n", []string{"wavefunction.alpha", "finite"}},

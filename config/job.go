@@ -100,14 +100,26 @@ func (c *Config) DriverOptions(np int) vmc.Options {
 		Rule:         rule,
 		SR:           sr,
 		SRSolver:     srSolver(c.Optimizer.SRSolver),
-		LearningRate: c.Optimizer.LearningRate,
+		LearningRate: c.LearningRate(),
+		Linear:       c.buildLinear(),
 	}
+}
+
+// buildLinear is the linear method's solver for optimizer.kind = "linear"
+// (optimizer.shift its initial diagonal shift; the rule, gradient descent
+// with optimizer.learning_rate, default 1, applies its step), or nil.
+func (c *Config) buildLinear() vmc.LinearSolver {
+	if c.Optimizer.Kind != "linear" {
+		return nil
+	}
+	return &optim.Linear{Shift: c.Optimizer.Shift}
 }
 
 // BuildOptimizer returns the update rule of a system of np parameters
 // and, for optimizer.kind = "sr", the preconditioner.
 func (c *Config) BuildOptimizer(np int) (vmc.Rule, vmc.Preconditioner) {
 	o := c.Optimizer
+	o.LearningRate = c.LearningRate()
 	rule := func(kind string) vmc.Rule {
 		switch kind {
 		case "momentum":

@@ -192,7 +192,7 @@ func buildMetropolis(c *Config, h hamiltonian.Continuous, m wavefunc.Model) (vmc
 	if err != nil {
 		return nil, err
 	}
-	set := sampler.Settings{Kind: kind, Step: c.Sampler.Step, Thin: c.Sampler.Thin}
+	set := sampler.Settings{Kind: kind, Step: c.SamplerStep(), Thin: c.Sampler.Thin}
 	return vmc.NewContinuous(h, m, set)
 }
 

@@ -101,13 +101,13 @@ func buildRBM(c *Config, rng *rand.Rand) (wavefunc.Model, error) {
 	if w.Hidden <= 0 {
 		return nil, c.KeyError("wavefunction.hidden", w.Hidden, "the RBM needs at least 1 hidden unit")
 	}
-	if !(w.Sigma2 > 0) {
-		return nil, c.KeyError("wavefunction.sigma2", w.Sigma2, "the RBM's visible variance σ² must be > 0")
+	if !(w.Sigma2 >= 0) {
+		return nil, c.KeyError("wavefunction.sigma2", w.Sigma2, "the RBM's visible variance σ² must be > 0 (0: 1/ω, the trap's)")
 	}
 	if err := c.checkInitScale(); err != nil {
 		return nil, err
 	}
-	r := wavefunc.NewRBM(c.System.Particles, c.System.Dimensions, w.Hidden, w.Sigma2)
+	r := wavefunc.NewRBM(c.System.Particles, c.System.Dimensions, w.Hidden, c.RBMSigma2())
 	r.Randomize(w.InitScale, rng)
 	if c.Sampler.Kind == "gibbs" {
 		if w.Jastrow != "none" {
@@ -151,8 +151,8 @@ func buildFFNN(c *Config, rng *rand.Rand) (wavefunc.Model, error) {
 	if !oneOf(w.Activation, wavefunc.Activations...) {
 		return nil, c.KeyError("wavefunction.activation", quote(w.Activation), "want one of "+quoteAll(wavefunc.Activations))
 	}
-	if !(w.Envelope >= 0) {
-		return nil, c.KeyError("wavefunction.envelope", w.Envelope, "the Gaussian envelope's coefficient must be ≥ 0 (0: none)")
+	if !(w.Envelope >= 0) && w.Envelope != FollowTrap {
+		return nil, c.KeyError("wavefunction.envelope", w.Envelope, "the Gaussian envelope's coefficient must be ≥ 0 (0: none, −1: ω, the trap's)")
 	}
 	if err := c.checkInitScale(); err != nil {
 		return nil, err
@@ -160,7 +160,7 @@ func buildFFNN(c *Config, rng *rand.Rand) (wavefunc.Model, error) {
 	if c.Sampler.Kind == "gibbs" {
 		return nil, c.KeyError("sampler.kind", quote(c.Sampler.Kind), `Gibbs sampling needs wavefunction.kind = "rbm"`)
 	}
-	nn, err := wavefunc.NewFFNN(n, d, ly, w.Activation, w.Envelope)
+	nn, err := wavefunc.NewFFNN(n, d, ly, w.Activation, c.FFNNEnvelope())
 	if err != nil {
 		return nil, fmt.Errorf("%s: wavefunction: %w", c.Source, err)
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/vmc"
@@ -62,7 +63,7 @@ func TestNQSBuilderErrors(t *testing.T) {
 	}{
 		{rbm, []string{"wavefunction.hidden=0"}, []string{"wavefunction.hidden", "at least 1"}},
 		{rbm, []string{"wavefunction.hidden=-3"}, []string{"wavefunction.hidden"}},
-		{rbm, []string{"wavefunction.sigma2=0"}, []string{"wavefunction.sigma2", "> 0"}},
+		{rbm, []string{"wavefunction.sigma2=-0.5"}, []string{"wavefunction.sigma2", "> 0"}},
 		{rbm, []string{"wavefunction.sigma2=-1"}, []string{"wavefunction.sigma2"}},
 		{rbm, []string{"wavefunction.init_scale=-0.1"}, []string{"wavefunction.init_scale"}},
 		{rbm, []string{"system.particles=1"}, []string{"wavefunction.jastrow", "interaction partners"}},
@@ -75,7 +76,7 @@ func TestNQSBuilderErrors(t *testing.T) {
 		{ffnn, []string{"wavefunction.layers=[4, 8, 2]"}, []string{"wavefunction.layers", "output width"}},
 		{ffnn, []string{"wavefunction.layers=[4, 0, 1]"}, []string{"wavefunction.layers", "layer 1"}},
 		{ffnn, []string{"wavefunction.activation=relu"}, []string{"wavefunction.activation", "tanh"}},
-		{ffnn, []string{"wavefunction.envelope=-1"}, []string{"wavefunction.envelope"}},
+		{ffnn, []string{"wavefunction.envelope=-2"}, []string{"wavefunction.envelope"}},
 		{ffnn, []string{"sampler.kind=gibbs"}, []string{"sampler.kind", "rbm"}},
 		{ffnn, []string{"system.particles=1", "wavefunction.layers=[2, 4, 1]"}, []string{"interaction partners"}},
 		{"../configs/ho2-rbm-gibbs.toml", []string{"system.interaction=hard-sphere", "system.radius=0.01"}, []string{"sampler.kind", "hard spheres"}},
@@ -83,5 +84,33 @@ func TestNQSBuilderErrors(t *testing.T) {
 	for _, c := range cases {
 		_, err := buildNQSFrom(t, c.path, c.sets...)
 		wantError(t, fmt.Sprint(c.sets), err, c.want...)
+	}
+}
+
+// TestDefaultsFollowOmega checks the values that keys left at their
+// defaults take from the trap frequency, and that an explicit value wins.
+func TestDefaultsFollowOmega(t *testing.T) {
+	for _, tc := range []struct {
+		sets                       []string
+		sigma2, env, step, lr, eps float64
+	}{
+		{nil, 1, 1, 0.2, 0.1, 0},
+		{[]string{"system.omega=0.25"}, 4, 0.25, 0.8, 0.4, 1e-15},
+		{[]string{"system.omega=0.25", "sampler.kind=metropolis"}, 4, 0.25, 2, 0.4, 1e-15},
+		{[]string{"system.omega=0.25", "sampler.kind=gibbs", "wavefunction.jastrow=none"}, 2, 0.25, 0.8, 0.4, 1e-15},
+		{[]string{"system.omega=0.5", "wavefunction.sigma2=3", "sampler.step=0.05", "optimizer.learning_rate=0.02"}, 3, 0.5, 0.05, 0.02, 0},
+		{[]string{"optimizer.kind=adam"}, 1, 1, 0.2, 0.05, 0},
+	} {
+		c, err := Load("", tc.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []float64{c.RBMSigma2(), c.FFNNEnvelope(), c.SamplerStep(), c.LearningRate()}
+		want := []float64{tc.sigma2, tc.env, tc.step, tc.lr}
+		for k := range got {
+			if math.Abs(got[k]-want[k]) > tc.eps*want[k] {
+				t.Errorf("%v: derived value %d = %v, want %v", tc.sets, k, got[k], want[k])
+			}
+		}
 	}
 }

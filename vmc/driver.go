@@ -105,6 +105,7 @@ type Driver struct {
 	prod productionSums
 	step stepScratch
 	mf   *matrixFree // matrix-free SR, or nil
+	lin  *linear     // linear method, or nil
 }
 
 // stepScratch holds an iteration's vectors: the energy gradient, the
@@ -127,6 +128,9 @@ func New(c comm.Comm, sys System, opt Options) (*Driver, error) {
 	d.lastGood = append([]float64(nil), d.params...)
 	d.layout()
 	werr := d.makeWalkers()
+	if werr == nil {
+		werr = d.checkLinear()
+	}
 	// Walkers start from random positions, so one rank may fail where the
 	// others succeed (hard spheres that cannot be placed): agree, so that no
 	// rank waits in the first collective for one that gave up.
@@ -175,6 +179,9 @@ func withDefaults(opt Options) (Options, error) {
 	}
 	if opt.Chunk == 0 {
 		opt.Chunk = max(opt.Samples, 1000)
+	}
+	if opt.Linear != nil && opt.SR != nil {
+		return opt, fmt.Errorf("vmc: the linear method and SR exclude each other")
 	}
 	if opt.SRCGAbove == 0 {
 		opt.SRCGAbove = DefaultSRCGAbove

@@ -71,6 +71,10 @@ type Options struct {
 	SRSolver SRSolver
 	// SRCGAbove is SRAuto's threshold on P; 0 means DefaultSRCGAbove.
 	SRCGAbove int
+	// Linear, when set, replaces the gradient by the linear method's step
+	// −Δ (use it with gradient descent of rate 1, or less to damp); the
+	// walkers must be LinearWalkers. SR must then be nil.
+	Linear LinearSolver
 	// LearningRate is recorded in the history's learning-rate column (the
 	// driver does not read it off the rule).
 	LearningRate float64

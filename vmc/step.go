@@ -59,6 +59,7 @@ func (d *Driver) sampleWalker(w int, K float64) {
 	wk, a := d.walkers[w], d.accs[w]
 	np := d.np
 	a.reset()
+	d.resetLinear(w)
 	// Cached quantities are recomputed from the positions at every
 	// iteration, as a restored walker's are, so a resumed run stays
 	// bit-identical even when no update refreshed them.
@@ -71,7 +72,7 @@ func (d *Driver) sampleWalker(w int, K float64) {
 		if a.obs != nil {
 			o = a.obs[i*np : (i+1)*np]
 		}
-		e := wk.Measure(o)
+		e := d.measure(w, wk, o, K)
 		if !finite(e) {
 			a.bad++
 			break
@@ -126,6 +127,7 @@ func (d *Driver) mergeIteration(ctx context.Context, K float64) (checkParams boo
 		}
 		bad += a.bad
 	}
+	d.mergeLinear()
 	it.nonfinite.Data()[d.c.Rank()] = float64(bad)
 	if d.stopRequested(ctx) {
 		it.stop.Set(1)
@@ -207,6 +209,8 @@ func (d *Driver) update(ctx context.Context, checkParams bool) error {
 func (d *Driver) direction(ctx context.Context) ([]float64, error) {
 	n := d.it.energy.moments.N()
 	switch {
+	case d.lin != nil:
+		return d.linearDirection(n, d.shift)
 	case d.mf != nil:
 		if err := d.solveMatrixFree(ctx, n); err != nil {
 			return nil, fmt.Errorf("vmc: iteration %d: stochastic reconfiguration (matrix-free): %w", d.iter, err)

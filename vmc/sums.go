@@ -103,6 +103,9 @@ func (d *Driver) layout() {
 		d.step.cov = make([]float64, np*np)
 		d.step.delta = make([]float64, np)
 	}
+	if d.opt.Linear != nil {
+		d.layoutLinear(b)
+	}
 	it.params = b.Consensus("params")
 	d.it = it
 	d.step.grad = make([]float64, np)

@@ -1,0 +1,173 @@
+package vmc
+
+import (
+	"fmt"
+
+	"github.com/vmcmpi/vmcmpi/reduce"
+	"github.com/vmcmpi/vmcmpi/wavefunc"
+)
+
+// LinearSolver is the linear method's step (solvers/optim's Linear
+// satisfies it): from H and S, (P+1)×(P+1) row-major in the basis {Ψ₀,
+// (O_k − ⟨O_k⟩)Ψ₀}, and the iteration's energy and error bar, it writes
+// the parameter change Δ (θ ← θ + Δ).
+type LinearSolver interface {
+	Solve(dst, H, S []float64, energy, errE float64) error
+}
+
+// LinearWalker is a Walker that measures, besides E_L and O_k, the
+// parameter derivatives ∂E_L/∂θ_k that the linear method's H needs.
+type LinearWalker interface {
+	Walker
+	// MeasureLinear returns E_L and writes O_k into o and ∂E_L/∂θ_k into
+	// dk; it does not allocate.
+	MeasureLinear(o, dk []float64) float64
+}
+
+// MeasureLinear: ∂E_L/∂θ_k = −½ K_k (wavefunc.KineticParamDeriver) for a
+// potential that does not depend on the parameters.
+func (c *ContinuousWalker) MeasureLinear(o, dk []float64) float64 {
+	st := c.W.State()
+	e := measureContinuous(c.h, st, c.grad, o)
+	st.(wavefunc.KineticParamDeriver).KineticParamDerivs(c.grad, dk)
+	for k := range dk {
+		dk[k] *= -0.5
+	}
+	return e
+}
+
+// linear holds the linear method's sums: per walker, and in the
+// iteration's reduce buffer (the same single all-reduce as the energy and
+// gradient), Σ O_k O_l, Σ O_k (E_L−K) O_l, Σ O_k ∂_l E_L (P² each) and
+// Σ ∂_l E_L.
+type linear struct {
+	solver                LinearSolver
+	np                    int
+	oo, oeo, ode, de      reduce.Vector
+	walkers               []*linearAccum
+	h, s, delta, negDelta []float64
+}
+
+type linearAccum struct {
+	dk, oo, oeo, ode, de []float64
+}
+
+// layoutLinear declares the linear method's sums in the iteration buffer b.
+func (d *Driver) layoutLinear(b *reduce.Buffer) {
+	np := d.np
+	l := &linear{solver: d.opt.Linear, np: np,
+		oo: b.Vector("lin_oo", np*np), oeo: b.Vector("lin_oeo", np*np), ode: b.Vector("lin_ode", np*np), de: b.Vector("lin_de", np),
+		h: make([]float64, (np+1)*(np+1)), s: make([]float64, (np+1)*(np+1)), delta: make([]float64, np), negDelta: make([]float64, np)}
+	for range d.opt.Walkers {
+		l.walkers = append(l.walkers, &linearAccum{dk: make([]float64, np), oo: make([]float64, np*np),
+			oeo: make([]float64, np*np), ode: make([]float64, np*np), de: make([]float64, np)})
+	}
+	d.lin = l
+}
+
+// checkLinear refuses walkers that cannot measure ∂E_L/∂θ_k.
+func (d *Driver) checkLinear() error {
+	if d.lin == nil {
+		return nil
+	}
+	for _, w := range d.walkers {
+		lw, ok := w.(LinearWalker)
+		if !ok {
+			return fmt.Errorf("vmc: the linear method needs walkers that measure ∂E_L/∂θ (LinearWalker); %T does not", w)
+		}
+		if cw, ok := lw.(*ContinuousWalker); ok && !wavefunc.HasKineticParamDerivs(cw.W.State()) {
+			return fmt.Errorf("vmc: the linear method needs a wave function whose states give the parameter derivatives of ∇ln Ψ and ∇²ln Ψ (wavefunc.KineticParamDeriver); %T does not", cw.W.State())
+		}
+	}
+	return nil
+}
+
+// measure is Walker.Measure, or for the linear method MeasureLinear, whose
+// sums it then adds (with the sample's E_L − K): the hook of sampleWalker.
+func (d *Driver) measure(w int, wk Walker, o []float64, K float64) float64 {
+	if d.lin == nil {
+		return wk.Measure(o)
+	}
+	a := d.lin.walkers[w]
+	e := wk.(LinearWalker).MeasureLinear(o, a.dk)
+	if !finite(e) {
+		return e
+	}
+	de, np := e-K, d.np
+	for k, ok := range o {
+		oo, oeo, ode := a.oo[k*np:k*np+np], a.oeo[k*np:k*np+np], a.ode[k*np:k*np+np]
+		for l, ol := range o {
+			oo[l] += ok * ol
+			oeo[l] += ok * de * ol
+			ode[l] += ok * a.dk[l]
+		}
+		a.de[k] += a.dk[k]
+	}
+	return e
+}
+
+// resetLinear clears walker w's sums at the start of an iteration.
+func (d *Driver) resetLinear(w int) {
+	if d.lin == nil {
+		return
+	}
+	a := d.lin.walkers[w]
+	clear(a.oo)
+	clear(a.oeo)
+	clear(a.ode)
+	clear(a.de)
+}
+
+// mergeLinear adds the walkers' sums, in walker order, into the buffer.
+func (d *Driver) mergeLinear() {
+	if d.lin == nil {
+		return
+	}
+	l := d.lin
+	oo, oeo, ode, de := l.oo.Data(), l.oeo.Data(), l.ode.Data(), l.de.Data()
+	for _, a := range l.walkers {
+		for k := range oo {
+			oo[k] += a.oo[k]
+			oeo[k] += a.oeo[k]
+			ode[k] += a.ode[k]
+		}
+		for k := range de {
+			de[k] += a.de[k]
+		}
+	}
+}
+
+// linearDirection builds H and S from the reduced sums over n samples
+// (energies shifted by K, which shifts every eigenvalue by K and leaves
+// the eigenvectors) and returns −Δ, the direction the rule (gradient
+// descent with rate 1) subtracts.
+func (d *Driver) linearDirection(n, K float64) ([]float64, error) {
+	l, np := d.lin, d.np
+	w := np + 1
+	so, seo := d.it.sumO.Data(), d.it.sumEO.Data()
+	oo, oeo, ode, de := l.oo.Data(), l.oeo.Data(), l.ode.Data(), l.de.Data()
+	E := d.it.energy.moments.Mean()
+	errE := d.it.energy.combined().Error
+	mE := E - K
+	clear(l.s)
+	l.s[0] = 1
+	l.h[0] = mE
+	for k := range np {
+		ok, eok := so[k]/n, seo[k]/n
+		hk0 := eok - ok*mE
+		l.h[(k+1)*w] = hk0
+		l.h[k+1] = hk0 + de[k]/n
+		for m := range np {
+			om, eom := so[m]/n, seo[m]/n
+			l.s[(k+1)*w+m+1] = oo[k*np+m]/n - ok*om
+			l.h[(k+1)*w+m+1] = oeo[k*np+m]/n - ok*eom - om*eok + ok*om*mE + ode[k*np+m]/n - ok*de[m]/n
+		}
+	}
+	if err := l.solver.Solve(l.delta, l.h, l.s, E, errE); err != nil {
+		return nil, fmt.Errorf("vmc: iteration %d: %w", d.iter, err)
+	}
+	for k, v := range l.delta {
+		l.negDelta[k] = -v
+	}
+	return l.negDelta, nil
+}
