@@ -6,8 +6,10 @@ package comm
 #include <stddef.h>
 #include <mpi.h>
 
-// Open MPI's handles are addresses of link-time globals behind macros, which
-// cgo cannot name: these getters hand them to the wrappers below. Go never
+// MPI handles are opaque: addresses of link-time globals behind macros in
+// Open MPI, integer constants in the MPICH family. Go never names their
+// types; these getters hand them to the wrappers below, so the same code
+// compiles against both (mpi_flags*.go pick the library). Go never
 // holds MPI_IN_PLACE, whose value (void*)1 is not a valid Go pointer.
 static MPI_Comm vmc_world(void) { return MPI_COMM_WORLD; }
 static MPI_Datatype vmc_double(void) { return MPI_DOUBLE; }

@@ -37,9 +37,15 @@ func TestMPIWorld(t *testing.T) {
 		t.Errorf("rank %d of size %d", w.Rank(), w.Size())
 	}
 	// N singletons instead of one job of N ranks would pass every other
-	// test; Open MPI's launcher says how many ranks it started.
-	if s, ok := os.LookupEnv("OMPI_COMM_WORLD_SIZE"); ok && s != strconv.Itoa(w.Size()) {
-		t.Errorf("mpirun started %s ranks, MPI_Comm_size says %d", s, w.Size())
+	// test; the launcher says how many ranks it started (Open MPI's in
+	// OMPI_COMM_WORLD_SIZE, MPICH's Hydra in PMI_SIZE).
+	for _, v := range []string{"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"} {
+		if s, ok := os.LookupEnv(v); ok && s != strconv.Itoa(w.Size()) {
+			t.Errorf("the launcher started %s=%s ranks, MPI_Comm_size says %d", v, s, w.Size())
+		}
+	}
+	if comm.MPIImplementation == "" {
+		t.Errorf("MPIImplementation is empty in an MPI build")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,9 @@ type Config struct {
 
 	// Source names where the configuration came from, for messages.
 	Source string `toml:"-"`
+
+	// explicit holds the keys the file or Set defined, for Warnings.
+	explicit map[string]bool
 }
 
 // SystemConfig is the [system] table: particles in a trap, or a lattice.
@@ -206,6 +210,7 @@ func (c *Config) LearningRate() float64 {
 func Decode(data []byte, name string, base Config) (*Config, error) {
 	cfg := base
 	cfg.Wavefunction.Layers = append([]int(nil), base.Wavefunction.Layers...)
+	cfg.explicit = nil
 	if err := decodeStrict(data, name, &cfg); err != nil {
 		return nil, err
 	}
@@ -216,9 +221,26 @@ func Decode(data []byte, name string, base Config) (*Config, error) {
 	return &cfg, nil
 }
 
-// decodeStrict decodes over cfg and refuses keys the schema lacks.
+// schemaHint tells where every key is documented.
+const schemaHint = "`vmcmpi config` prints every key with its default"
+
+// decodeStrict decodes over cfg and refuses keys the schema lacks, naming
+// the known keys nearest to each unknown one.
 func decodeStrict(data []byte, name string, cfg *Config) error {
-	_, err := stricttoml.Decode(data, name, cfg, "the schema is in `vmcmpi run -h` and configs/*.toml")
+	md, err := stricttoml.Decode(data, name, cfg, schemaHint)
+	// stricttoml reports unknown keys only after a clean decode; then
+	// its message is replaced by one with suggestions.
+	if und := md.Undecoded(); err != nil && len(und) > 0 && strings.Contains(err.Error(), ": unknown key ") {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String() + didYouMean(k.String())
+		}
+		sort.Strings(keys)
+		return fmt.Errorf("%s: unknown key %s; %s", name, strings.Join(keys, ", "), schemaHint)
+	}
+	if err == nil {
+		cfg.markExplicit(md)
+	}
 	return err
 }
 
@@ -265,7 +287,7 @@ func (c *Config) Set(kv string) error {
 		return fmt.Errorf("-set %q: want key=value, for example system.omega=0.5", kv)
 	}
 	if !knownKey(key) {
-		return fmt.Errorf("-set %q: unknown key %s", kv, key)
+		return fmt.Errorf("-set %q: unknown key %s%s; %s", kv, key, didYouMean(key), schemaHint)
 	}
 	table, leaf, nested := strings.Cut(key, ".")
 	if !nested {

@@ -3,11 +3,14 @@
 //
 // A configuration has the TOML tables system (particles in a trap, or a
 // spin lattice), wavefunction, sampler, optimizer, production and output,
-// and a top-level seed; configs/*.toml and the embedded default
-// (DefaultTOML) document every key. Load and Decode read it strictly: an
-// unknown key, a value of the wrong type or an invalid value is an error
+// and a top-level seed. Schema documents every key (unit, range, meaning);
+// WriteTOML prints a configuration complete and commented, as TOML that
+// decodes to the same configuration (the command `vmcmpi config`). Load and
+// Decode read it strictly: an unknown key (with the nearest known keys as
+// suggestions), a value of the wrong type or an invalid value is an error
 // naming the file, the key and what was wanted. Keys a file omits keep the
-// values of Defaults; Set applies one "key=value" override.
+// values of Defaults; Set applies one "key=value" override. Warnings lists
+// the keys set that the chosen kinds do not read.
 //
 // The builders turn a configuration into what vmc.New takes:
 // BuildSystem (the Hamiltonian of particles in a trap from Hamiltonian, or

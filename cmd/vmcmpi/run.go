@@ -29,9 +29,10 @@ production with frozen parameters and prints
 
 Without -config it runs the embedded default (two electrons in a 2D
 quantum dot, RBM × Padé–Jastrow trained by SR; exact energy 3);
-configs/*.toml document every key. Rank 0 writes DIR/result.json and
-DIR/history.csv (DIR defaults to output.dir, "out"), and DIR/density.csv
-(radial density) for particles in a trap; output.plots draws PNGs.
+` + "`vmcmpi config`" + ` prints every key with its default, unit and
+range. Rank 0 writes DIR/result.json and DIR/history.csv (DIR defaults
+to output.dir, "out"), and DIR/density.csv (radial density) for
+particles in a trap; output.plots draws PNGs.
 
 SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
 ranks after the same iteration; rank 0 writes DIR/checkpoint.bin (also
@@ -67,6 +68,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	defer c.Finalize()
 	if err := checkSlurmTasks(c.Size(), os.Getenv); err != nil {
 		return err
+	}
+	for _, w := range cfg.Warnings() {
+		if c.Rank() == 0 {
+			fmt.Fprintln(stderr, "vmcmpi run: warning:", w)
+		}
 	}
 	// SIGTERM, SIGUSR1 (SLURM) and Ctrl-C stop all ranks after the same
 	// iteration with a checkpoint (cluster.go).

@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
-# The MPI suite: test binaries built with -tags mpi, run under mpirun with
-# 2 and 3 ranks and once without mpirun (an MPI singleton), then the abort
-# check: a failing rank must end the whole job, non-zero, within seconds.
-# Called by `make test-mpi` with Open MPI's root/oversubscribe settings in
-# the environment.
+# The MPI suite: test binaries built with -tags $MPITAGS, run under $MPIRUN
+# with 2 and 3 ranks and once without a launcher (an MPI singleton), then
+# the abort check: a failing rank must end the whole job, non-zero, within
+# seconds; then vmcmpi itself under the launcher.
+#
+#   MPITAGS=mpi       MPIRUN=mpirun.openmpi bash internal/mpitest/run.sh  # Open MPI
+#   MPITAGS=mpi,mpich MPIRUN=mpirun.mpich   bash internal/mpitest/run.sh  # MPICH
+#
+# Called by `make test-mpi` (MPI=openmpi or MPI=mpich), with Open MPI's
+# root/oversubscribe settings in the environment (MPICH ignores them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MPIRUN=${MPIRUN:-mpirun}
+TAGS=${MPITAGS:-mpi}
 PKGS="./comm/ ./reduce/"
+echo "== MPI suite: -tags $TAGS, launcher $MPIRUN ($(command -v "$MPIRUN" || echo not found))"
 
 for np in 2 3; do
-	echo "== go test -tags mpi under $MPIRUN -np $np"
-	go test -tags mpi -count=1 -timeout 2m -exec "$MPIRUN -np $np" $PKGS
+	echo "== go test -tags $TAGS under $MPIRUN -np $np"
+	go test -tags "$TAGS" -count=1 -timeout 2m -exec "$MPIRUN -np $np" $PKGS
 done
-echo "== go test -tags mpi without mpirun (singleton MPI_Init)"
-go test -tags mpi -count=1 -timeout 2m $PKGS
+echo "== go test -tags $TAGS without mpirun (singleton MPI_Init)"
+go test -tags "$TAGS" -count=1 -timeout 2m $PKGS
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-go build -tags mpi -o "$tmp/aborttest" ./internal/mpitest/aborttest
-echo "== a binary built with -tags mpi, started without mpirun"
+go build -tags "$TAGS" -o "$tmp/aborttest" ./internal/mpitest/aborttest
+# The command under test lives in the temporary directory: bin/vmcmpi-mpi
+# may be another implementation's build.
+go build -tags "$TAGS" -o "$tmp/vmcmpi-mpi" ./cmd/vmcmpi
+echo "== a binary built with -tags $TAGS, started without mpirun"
 out=$("$tmp/aborttest" world)
 echo "$out"
 if [ "$out" != "rank 0 of 1 (*comm.Serial)" ]; then
@@ -60,13 +70,12 @@ done
 # 1/sqrt(total samples) (internal/resultcmp -ranks), and a repeated 2-rank
 # run writes a bit-identical result.json.
 echo "== vmcmpi run under $MPIRUN -np 1, 2, 3"
-go build -tags mpi -o bin/vmcmpi-mpi ./cmd/vmcmpi
 go build -o "$tmp/resultcmp" ./internal/resultcmp
 vmcrun() { # np outdir
 	# α starts at 0.33; 3 Adam steps of 0.005 (they exercise the gradient's
 	# all-reduce) end near 0.345 on every rank count, where the variance is
 	# nonzero. Metropolis chains are correlated: blocking error bars matter.
-	if ! timeout 120 "$MPIRUN" -np "$1" bin/vmcmpi-mpi run -config configs/bosons-1d-metropolis.toml \
+	if ! timeout 120 "$MPIRUN" -np "$1" "$tmp/vmcmpi-mpi" run -config configs/bosons-1d-metropolis.toml \
 		-set wavefunction.alpha=0.33 -set optimizer.kind=adam -set optimizer.learning_rate=0.005 \
 		-set optimizer.iterations=3 -set sampler.samples=2000 -set production.samples=40000 \
 		-out "$2" >"$2.log" 2>&1; then
@@ -97,9 +106,8 @@ fi
 # coefficients, BMA weights and coverage must agree to 1e-12 relative
 # (internal/resultcmp). Needs the AME tables in ../shared/data/ame/.
 if [ -f ../shared/data/ame/mass16.txt ] && [ -f ../shared/data/ame/mass_1.mas20.txt ]; then
-	go build -tags mpi -o bin/vmcmpi-mpi ./cmd/vmcmpi
-	regrun() { # np command config outdir
-		if ! timeout 120 "$MPIRUN" -np "$1" bin/vmcmpi-mpi "$2" -config "$3" -out "$4" >"$4.log" 2>&1; then
+		regrun() { # np command config outdir
+		if ! timeout 120 "$MPIRUN" -np "$1" "$tmp/vmcmpi-mpi" "$2" -config "$3" -out "$4" >"$4.log" 2>&1; then
 			echo "FAIL: vmcmpi $2 -config $3 on $1 rank(s):"
 			cat "$4.log"
 			return 1
@@ -126,14 +134,13 @@ fi
 # history.csv identical up to the wall-clock column. A resume from the last
 # periodic checkpoint (as after a crash) must agree too.
 echo "== vmcmpi run -resume under $MPIRUN -np 2: bit-identical to an uninterrupted run"
-go build -tags mpi -o bin/vmcmpi-mpi ./cmd/vmcmpi
 ckargs=(-set system.interaction=coulomb -set optimizer.kind=adam -set optimizer.learning_rate=0.02
 	-set optimizer.iterations=40 -set sampler.walkers=2 -set sampler.samples=20000
 	-set production.samples=100000 -set output.checkpoint_every=2 -set output.progress=none)
 ckrun() { # outdir [extra flags]; the log goes to outdir.log
 	local dir=$1
 	shift
-	timeout 120 "$MPIRUN" -np 2 bin/vmcmpi-mpi run "${ckargs[@]}" -out "$dir" "$@" >>"$dir.log" 2>&1
+	timeout 120 "$MPIRUN" -np 2 "$tmp/vmcmpi-mpi" run "${ckargs[@]}" -out "$dir" "$@" >>"$dir.log" 2>&1
 }
 nowall() { cut -d, -f1-7 "$1"; } # history.csv without wall_seconds
 cksame() { # dir refdir what
@@ -146,7 +153,7 @@ cksame() { # dir refdir what
 	fi
 }
 if ckrun "$tmp/ck-ref"; then
-	"$MPIRUN" -np 2 bin/vmcmpi-mpi run "${ckargs[@]}" -out "$tmp/ck-sig" >"$tmp/ck-sig.log" 2>&1 &
+	"$MPIRUN" -np 2 "$tmp/vmcmpi-mpi" run "${ckargs[@]}" -out "$tmp/ck-sig" >"$tmp/ck-sig.log" 2>&1 &
 	ckpid=$!
 	for _ in $(seq 300); do # wait for the first periodic checkpoint, ≤ 30 s
 		[ -f "$tmp/ck-sig/checkpoint.bin" ] && break

@@ -10,7 +10,7 @@
 #      bit-identical to run 1 (history.csv identical up to wall seconds);
 #   3. the same on 2 tasks launched by mpirun: bit-identical to run 1 too;
 #   4. scan-omega.sbatch as a 2-task job array (ω = 0.5, 2): each finds
-#      the exact 2ω of two free bosons in 2D, tabulated by collect.sh;
+#      the exact 2ω of two free bosons in 2D, tabulated by vmcmpi collect;
 #   5. a serial binary under srun on 2 tasks: refused, naming SLURM_NTASKS.
 #
 # Needs root and the Debian packages slurmctld slurmd slurm-client munge;
@@ -196,10 +196,10 @@ id=$(OMEGAS="0.5 2" SET_ALPHA=1 OUT_BASE=$T/runs/scan submit --array=0-1 --cpus-
 	--output="$T/logs/scan-%A_%a.out" jobs/slurm/scan-omega.sbatch \
 	-set system.interaction=none -set optimizer.iterations=0 -set production.samples=5000 -set output.plots=false)
 for i in 0 1; do wait_job "${id}_$i" 60 || die "array task ${id}_$i"; done
-table=$(jobs/slurm/collect.sh "$T/runs/scan")
+table=$("$VMCMPI" collect -fields energy,error,exact "$T/runs/scan")
 echo "$table"
 for w in 0.5 2; do
-	awk -v w="$w" '$1 ~ "omega-"w"$" { found = 1; if ($2 + 0 != 2 * w || $4 + 0 != 2 * w) exit 1 } END { exit !found }' <<<"$table" ||
+	awk -F, -v w="$w" '$1 ~ "omega-"w"$" { found = 1; if ($2 + 0 != 2 * w || $4 + 0 != 2 * w) exit 1 } END { exit !found }' <<<"$table" ||
 		die "scan: ω = $w does not give the exact energy $(awk -v w="$w" 'BEGIN { print 2 * w }')"
 done
 echo "== scan-omega.sbatch array of 2: exact energies ($((SECONDS - t)) s)"

@@ -1,0 +1,333 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// KeyDoc documents one key of a run configuration.
+type KeyDoc struct {
+	Key   string // "system.omega", or "seed" at the top level
+	Unit  string // physical unit, "" for counts, names and switches
+	Range string // the values allowed
+	Doc   string // what the key does, in one line
+}
+
+// keyDoc is a KeyDoc with the rule that says whether the chosen kinds
+// read the key; nil means always.
+type keyDoc struct {
+	KeyDoc
+	applies func(c *Config) bool
+}
+
+const (
+	hartree = "Hartree"
+	bohr    = "bohr (a₀)"
+)
+
+// Applicability rules: which kinds read a key. They mirror the builders
+// (kinds.go, models.go, slater.go, spin.go, job.go).
+func continuous(c *Config) bool  { return c.System.Model == "continuous" }
+func spinLattice(c *Config) bool { return !continuous(c) }
+func wfIs(kinds ...string) func(*Config) bool {
+	return func(c *Config) bool { return oneOf(c.Wavefunction.Kind, kinds...) }
+}
+func deepSet(c *Config) bool { return wfIs("slater")(c) && c.Wavefunction.Network == "deepset" }
+func optIs(kind string) func(*Config) bool {
+	return func(c *Config) bool { return c.Optimizer.Kind == kind }
+}
+func either(fs ...func(*Config) bool) func(*Config) bool {
+	return func(c *Config) bool {
+		for _, f := range fs {
+			if f(c) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// schema documents every key, in the order `vmcmpi config` prints them.
+// TestSchemaComplete checks it against the struct tags of Config.
+func schema() []keyDoc {
+	k := func(key, unit, rng, doc string, applies func(*Config) bool) keyDoc {
+		return keyDoc{KeyDoc{key, unit, rng, doc}, applies}
+	}
+	cont, spin := orList(wavefunctionNames(false)), orList(wavefunctionNames(true))
+	return []keyDoc{
+		k("seed", "", "≥ 0", "seeds every walker's random stream (with its rank and index) and the initial parameters", nil),
+
+		k("system.model", "", orList(modelNames()), "particles in a trap, or a spin lattice", nil),
+		k("system.particles", "", "≥ 1", "N particles; electrons fill ⌈N/2⌉ spin-up, then spin-down", continuous),
+		k("system.dimensions", "", "1, 2 or 3", "d, the dimension of space", continuous),
+		k("system.omega", hartree, "> 0", "trap frequency ω: V = ½ω² Σ r²", continuous),
+		k("system.trap", "", `"harmonic" or "elliptical"`, "isotropic, or V = ½ω² Σ (x² + y² + γ²z²) (d = 3)", continuous),
+		k("system.gamma", "", "> 0", "γ, the elliptical trap's ratio of z to x, y frequencies", func(c *Config) bool { return continuous(c) && c.System.Trap == "elliptical" }),
+		k("system.interaction", "", `"none", "coulomb" or "hard-sphere"`, "pair interaction: none, Σ 1/r_ij, or hard cores of radius system.radius", continuous),
+		k("system.radius", bohr, "> 0", "hard-core radius a: Ψ = 0 where some r_ij ≤ a", func(c *Config) bool { return continuous(c) && c.System.Interaction == "hard-sphere" }),
+		k("system.lattice", "", `"chain" or "square"`, "the lattice of spins", spinLattice),
+		k("system.length", "", "≥ 1", "sites per side L (a chain has L sites, a square L²)", spinLattice),
+		k("system.pbc", "", "true or false", "periodic boundary conditions", spinLattice),
+		k("system.coupling", "energy unit of the lattice", "any", "J, the nearest-neighbour coupling", spinLattice),
+		k("system.field", "J", "any", "h, the transverse field of the TFIM: −h Σ σˣ", func(c *Config) bool { return c.System.Model == "tfim" }),
+
+		k("wavefunction.kind", "", cont+" (particles); "+spin+" (lattices)", "the trial wave function", nil),
+		k("wavefunction.alpha", "", "> 0", "gaussian: α of exp(−α Σ r²) (1/bohr²); slater: orbital scale (ω without interaction); rbm-spin: hidden units per site; rbm-spin-sym: features", wfIs("gaussian", "slater", "rbm-spin", "rbm-spin-sym")),
+		k("wavefunction.beta", "", "> 0", "gaussian: weight β of z² in d = 3 (fixed)", wfIs("gaussian")),
+		k("wavefunction.hidden", "", "≥ 1 for rbm, ≥ 0 for the read-out", "hidden units of the RBM, or of the deep-set read-out", either(wfIs("rbm"), deepSet)),
+		k("wavefunction.sigma2", "bohr²", "> 0", "σ², the RBM's fixed visible variance (1/ω: the free ground state at a = W = 0)", wfIs("rbm")),
+		k("wavefunction.init_scale", "", "≥ 0", "random initial weights drawn from N(0, init_scale²)", either(wfIs("rbm", "ffnn", "rbm-spin", "rbm-spin-sym"), deepSet)),
+		k("wavefunction.layers", "", "widths [N·d, …, 1]", "ffnn: every layer width from the input N·d to the output 1", wfIs("ffnn")),
+		k("wavefunction.activation", "", "a name of wavefunc.Activations", "ffnn and deep-set: the activation function", either(wfIs("ffnn"), deepSet)),
+		k("wavefunction.envelope", "1/bohr²", "≥ 0", "ffnn: ln Ψ = NN(x) − envelope·|x|²/2 (0: none)", wfIs("ffnn")),
+		k("wavefunction.jastrow", "", `"none" or "pade"`, "times a Padé–Jastrow factor exp(Σ a r/(1 + βr)) with the cusp a", wfIs("gaussian", "rbm", "ffnn", "slater")),
+		k("wavefunction.jastrow_beta", "1/bohr", "≥ 0", "the Padé β's initial value (variational)", func(c *Config) bool {
+			return wfIs("gaussian", "rbm", "ffnn", "slater")(c) && c.Wavefunction.Jastrow == "pade"
+		}),
+		k("wavefunction.network", "", `"none" or "deepset"`, "slater: times an exchange-symmetric deep-set network", wfIs("slater")),
+		k("wavefunction.features", "", "1 to 256", "deep-set embedding features per channel", deepSet),
+
+		k("sampler.kind", "", orList(samplerNames(true, false)), "metropolis, importance (Langevin) or gibbs for particles; flip or exchange for spins", nil),
+		k("sampler.walkers", "", "≥ 1", "Markov chains per rank, run on goroutines", nil),
+		k("sampler.step", "bohr (metropolis), a.u. time Δt (importance)", "> 0", "the move's step length, or the Langevin time step", func(c *Config) bool {
+			return continuous(c) && oneOf(c.Sampler.Kind, "metropolis", "importance")
+		}),
+		k("sampler.burnin", "sweeps", "≥ 0", "sweeps discarded per walker before sampling", nil),
+		k("sampler.samples", "", "≥ 1", "samples per walker and optimisation iteration", nil),
+		k("sampler.thin", "sweeps", "≥ 1", "sweeps between two samples (Gibbs: sweeps per sample)", nil),
+
+		k("optimizer.kind", "", `"gd", "momentum", "adam" or "sr"`, "the update rule, or stochastic reconfiguration", nil),
+		k("optimizer.learning_rate", "", "> 0", "η, the step of the update rule", nil),
+		k("optimizer.iterations", "", "≥ 0", "optimisation iterations (0: evaluate the energy only)", nil),
+		k("optimizer.momentum", "", "[0, 1)", "the momentum rule's decay of the previous step", optIs("momentum")),
+		k("optimizer.shift", "", "≥ 0", "sr: diagonal shift ε added to S", optIs("sr")),
+		k("optimizer.rule", "", `"gd" or "adam"`, "sr: the rule applied to the SR direction δ", optIs("sr")),
+		k("optimizer.sr_solver", "", `"auto", "dense" or "cg"`, "sr: dense S, or matrix-free conjugate gradient (auto: by size)", optIs("sr")),
+		k("optimizer.cg_tol", "", "(0, 1)", "sr: relative residual at which conjugate gradient stops", func(c *Config) bool {
+			return c.Optimizer.Kind == "sr" && c.Optimizer.SRSolver != "dense"
+		}),
+
+		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),
+
+		k("output.dir", "", "a directory", "where rank 0 writes result.json, history.csv, density.csv, checkpoints", nil),
+		k("output.checkpoint_every", "iterations", "≥ 0", "a checkpoint every N iterations and production chunks (0: only on signals)", nil),
+		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, lines into a log file", nil),
+		k("output.plots", "", "true or false", "draw energy.png and density.png at the end (else `vmcmpi plot DIR`)", nil),
+	}
+}
+
+// Schema lists every key of a run configuration with its unit, range and
+// meaning, in the order of the TOML tables.
+func Schema() []KeyDoc {
+	s := schema()
+	out := make([]KeyDoc, len(s))
+	for i, k := range s {
+		out[i] = k.KeyDoc
+	}
+	return out
+}
+
+// Applies reports whether the configuration's kinds read key: the RBM's
+// hidden units do not matter to a Gaussian, nor momentum to Adam. Unknown
+// keys do not apply.
+func (c *Config) Applies(key string) bool {
+	for _, k := range schema() {
+		if k.Key == key {
+			return k.applies == nil || k.applies(c)
+		}
+	}
+	return false
+}
+
+// Warnings lists, one message per key, the keys the configuration sets
+// explicitly (in its file or by Set) that its kinds do not read. They are
+// harmless but usually a mistake: a value meant for another kind.
+func (c *Config) Warnings() []string {
+	var out []string
+	for _, k := range schema() {
+		if !c.explicit[k.Key] || k.applies == nil || k.applies(c) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: %s is set but not used with %s", c.Source, k.Key, c.kindsSummary()))
+	}
+	return out
+}
+
+// kindsSummary names the kinds that decide which keys apply.
+func (c *Config) kindsSummary() string {
+	return fmt.Sprintf("system.model = %q, wavefunction.kind = %q, sampler.kind = %q, optimizer.kind = %q",
+		c.System.Model, c.Wavefunction.Kind, c.Sampler.Kind, c.Optimizer.Kind)
+}
+
+// markExplicit records the keys data defines (for Warnings).
+func (c *Config) markExplicit(md toml.MetaData) {
+	if c.explicit == nil {
+		c.explicit = map[string]bool{}
+	}
+	for _, k := range md.Keys() {
+		if len(k) > 0 {
+			c.explicit[k.String()] = true
+		}
+	}
+}
+
+// WriteTOML writes the complete configuration as TOML: every key with its
+// value (defaults filled in), preceded by a comment with its meaning, unit
+// and range; keys the kinds do not read are marked. Decoding the text gives
+// the same configuration back.
+func (c *Config) WriteTOML(w io.Writer) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# The effective configuration of %s:\n", c.Source)
+	b.WriteString("# every key, defaults filled in. Run it with `vmcmpi run -config FILE`.\n")
+	fmt.Fprintf(&b, "# \"unused\" marks keys that %s do not read.\n", c.kindsSummary())
+	table := ""
+	for _, k := range schema() {
+		v, err := c.value(k.Key)
+		if err != nil {
+			return err
+		}
+		t, leaf, nested := strings.Cut(k.Key, ".")
+		if !nested {
+			t, leaf = "", k.Key
+		}
+		if t != table {
+			fmt.Fprintf(&b, "\n[%s]\n", t)
+			table = t
+		}
+		note := k.Doc
+		var extra []string
+		if k.Unit != "" {
+			extra = append(extra, k.Unit)
+		}
+		if k.Range != "" && k.Range != "any" {
+			extra = append(extra, k.Range)
+		}
+		if len(extra) > 0 {
+			note += " (" + strings.Join(extra, "; ") + ")"
+		}
+		if k.applies != nil && !k.applies(c) {
+			note += " — unused"
+		}
+		fmt.Fprintf(&b, "# %s\n%s = %s\n", note, leaf, v)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// value is the TOML text of key's value, as BurntSushi/toml encodes it
+// (floats in their shortest exact form).
+func (c *Config) value(key string) (string, error) {
+	v := reflect.ValueOf(c).Elem()
+	for _, part := range strings.Split(key, ".") {
+		f, ok := fieldByTag(v.Type(), part)
+		if !ok {
+			return "", fmt.Errorf("config: schema key %s not in Config", key)
+		}
+		v = v.Field(f)
+	}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(map[string]any{"v": v.Interface()}); err != nil {
+		return "", fmt.Errorf("config: %s: %w", key, err)
+	}
+	s := strings.TrimSpace(buf.String())
+	return strings.TrimSpace(strings.TrimPrefix(s, "v =")), nil
+}
+
+// fieldByTag is the index of the field of struct type t with TOML tag tag.
+func fieldByTag(t reflect.Type, tag string) (int, bool) {
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("toml") == tag && tag != "-" {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// schemaKeys lists every key of Config from its struct tags, tables
+// before their keys in field order.
+func schemaKeys() []string {
+	var keys []string
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
+		for i := range t.NumField() {
+			tag := t.Field(i).Tag.Get("toml")
+			if tag == "" || tag == "-" {
+				continue
+			}
+			if ft := t.Field(i).Type; ft.Kind() == reflect.Struct {
+				walk(ft, prefix+tag+".")
+				continue
+			}
+			keys = append(keys, prefix+tag)
+		}
+	}
+	walk(reflect.TypeOf(Config{}), "")
+	return keys
+}
+
+// suggest returns the known keys closest to an unknown one: a typo
+// (edit distance ≤ 2, or ≤ a third of the key), or the same key name in
+// another table.
+func suggest(unknown string) []string {
+	type cand struct {
+		key  string
+		dist int
+	}
+	var cs []cand
+	leaf := unknown[strings.LastIndex(unknown, ".")+1:]
+	limit := max(2, len(unknown)/4)
+	for _, k := range schemaKeys() {
+		d := editDistance(unknown, k)
+		if kl := k[strings.LastIndex(k, ".")+1:]; d > limit && (kl == leaf || editDistance(kl, leaf) <= 1 && len(leaf) > 3) {
+			d = limit // a key put in the wrong table
+		}
+		if d <= limit {
+			cs = append(cs, cand{k, d})
+		}
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].dist < cs[j].dist })
+	var out []string
+	for _, c := range cs {
+		if len(out) == 3 || c.dist > cs[0].dist+1 {
+			break
+		}
+		out = append(out, c.key)
+	}
+	return out
+}
+
+// didYouMean is " (did you mean a or b?)" for an unknown key, or "".
+func didYouMean(unknown string) string {
+	s := suggest(unknown)
+	if len(s) == 0 {
+		return ""
+	}
+	return " (did you mean " + strings.Join(s, " or ") + "?)"
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
