@@ -81,11 +81,11 @@ func schema() []keyDoc {
 		k("wavefunction.alpha", "", "> 0", "gaussian: α of exp(−α Σ r²) (1/bohr²); slater: orbital scale (ω without interaction); rbm-spin: hidden units per site; rbm-spin-sym: features", wfIs("gaussian", "slater", "rbm-spin", "rbm-spin-sym")),
 		k("wavefunction.beta", "", "> 0", "gaussian: weight β of z² in d = 3 (fixed)", wfIs("gaussian")),
 		k("wavefunction.hidden", "", "≥ 1 for rbm, ≥ 0 for the read-out", "hidden units of the RBM, or of the deep-set read-out", either(wfIs("rbm"), deepSet)),
-		k("wavefunction.sigma2", "bohr²", "> 0", "σ², the RBM's fixed visible variance (1/ω: the free ground state at a = W = 0)", wfIs("rbm")),
+		k("wavefunction.sigma2", "bohr²", "> 0, or 0: follow the trap", "σ², the RBM's fixed visible variance (0: 1/ω, the free ground state at a = W = 0; 1/(2ω) with Gibbs sampling)", wfIs("rbm")),
 		k("wavefunction.init_scale", "", "≥ 0", "random initial weights drawn from N(0, init_scale²)", either(wfIs("rbm", "ffnn", "rbm-spin", "rbm-spin-sym"), deepSet)),
 		k("wavefunction.layers", "", "widths [N·d, …, 1]", "ffnn: every layer width from the input N·d to the output 1", wfIs("ffnn")),
 		k("wavefunction.activation", "", "a name of wavefunc.Activations", "ffnn and deep-set: the activation function", either(wfIs("ffnn"), deepSet)),
-		k("wavefunction.envelope", "1/bohr²", "≥ 0", "ffnn: ln Ψ = NN(x) − envelope·|x|²/2 (0: none)", wfIs("ffnn")),
+		k("wavefunction.envelope", "1/bohr²", "≥ 0, or -1: follow the trap", "ffnn: ln Ψ = NN(x) − envelope·|x|²/2 (0: none; -1: ω)", wfIs("ffnn")),
 		k("wavefunction.jastrow", "", `"none" or "pade"`, "times a Padé–Jastrow factor exp(Σ a r/(1 + βr)) with the cusp a", wfIs("gaussian", "rbm", "ffnn", "slater")),
 		k("wavefunction.jastrow_beta", "1/bohr", "≥ 0", "the Padé β's initial value (variational)", func(c *Config) bool {
 			return wfIs("gaussian", "rbm", "ffnn", "slater")(c) && c.Wavefunction.Jastrow == "pade"
@@ -95,18 +95,18 @@ func schema() []keyDoc {
 
 		k("sampler.kind", "", orList(samplerNames(true, false)), "metropolis, importance (Langevin) or gibbs for particles; flip or exchange for spins", nil),
 		k("sampler.walkers", "", "≥ 1", "Markov chains per rank, run on goroutines", nil),
-		k("sampler.step", "bohr (metropolis), a.u. time Δt (importance)", "> 0", "the move's step length, or the Langevin time step", func(c *Config) bool {
+		k("sampler.step", "bohr (metropolis), a.u. time Δt (importance)", "> 0, or 0: follow the trap", "the move's step length, or the Langevin time step (0: 0.2/ω for importance sampling, a box of 1/√ω for Metropolis)", func(c *Config) bool {
 			return continuous(c) && oneOf(c.Sampler.Kind, "metropolis", "importance")
 		}),
 		k("sampler.burnin", "sweeps", "≥ 0", "sweeps discarded per walker before sampling", nil),
 		k("sampler.samples", "", "≥ 1", "samples per walker and optimisation iteration", nil),
 		k("sampler.thin", "sweeps", "≥ 1", "sweeps between two samples (Gibbs: sweeps per sample)", nil),
 
-		k("optimizer.kind", "", `"gd", "momentum", "adam" or "sr"`, "the update rule, or stochastic reconfiguration", nil),
-		k("optimizer.learning_rate", "", "> 0", "η, the step of the update rule", nil),
+		k("optimizer.kind", "", `"gd", "momentum", "adam", "sr" or "linear"`, "the update rule, stochastic reconfiguration, or the linear method", nil),
+		k("optimizer.learning_rate", "", "> 0, or 0: follow the trap", "η, the step of the update rule (0: 0.1/ω with sr, 1 with linear, 0.05 otherwise)", nil),
 		k("optimizer.iterations", "", "≥ 0", "optimisation iterations (0: evaluate the energy only)", nil),
 		k("optimizer.momentum", "", "[0, 1)", "the momentum rule's decay of the previous step", optIs("momentum")),
-		k("optimizer.shift", "", "≥ 0", "sr: diagonal shift ε added to S", optIs("sr")),
+		k("optimizer.shift", "", "≥ 0", "sr: diagonal shift ε added to S; linear: the starting diagonal shift of H", either(optIs("sr"), optIs("linear"))),
 		k("optimizer.rule", "", `"gd" or "adam"`, "sr: the rule applied to the SR direction δ", optIs("sr")),
 		k("optimizer.sr_solver", "", `"auto", "dense" or "cg"`, "sr: dense S, or matrix-free conjugate gradient (auto: by size)", optIs("sr")),
 		k("optimizer.cg_tol", "", "(0, 1)", "sr: relative residual at which conjugate gradient stops", func(c *Config) bool {
