@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/vmcmpi/vmcmpi/output"
+	"github.com/vmcmpi/vmcmpi/vmc"
 )
 
 // vmcmpi plot DIR writes PNG pictures of a finished (or checkpointed) run
@@ -209,4 +210,21 @@ func plotDensity(path string, d output.RadialDensity) error {
 		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
+}
+
+// printSplit prints the energy split (and the virial residual) next to
+// the energy when the reports hold it.
+func printSplit(stdout io.Writer, reps []vmc.Report) {
+	for _, r := range reps {
+		for _, s := range r.Scalars {
+			switch s.Name {
+			case "kinetic", "external", "interaction", "virial_residual":
+				fmt.Fprintf(stdout, "  %-16s = %s", s.Name, formatEnergy(s.Value, s.Error))
+				if s.Name == "kinetic" {
+					fmt.Fprintf(stdout, "   (%s)", s.Note)
+				}
+				fmt.Fprintln(stdout)
+			}
+		}
+	}
 }
