@@ -34,6 +34,7 @@ type Config struct {
 	Sampler      SamplerConfig      `toml:"sampler"`
 	Optimizer    OptimizerConfig    `toml:"optimizer"`
 	Production   ProductionConfig   `toml:"production"`
+	Observables  ObservablesConfig  `toml:"observables"`
 	Output       OutputConfig       `toml:"output"`
 
 	// Source names where the configuration came from, for messages.
@@ -104,6 +105,25 @@ type ProductionConfig struct {
 	Samples int `toml:"samples"`
 }
 
+// ObservablesConfig is the [observables] table: what production measures
+// besides the energy. The energy split (kinetic, trap, interaction and the
+// virial residual) is always on for particles in a trap; Measure adds
+// "r2", "radial_density" (error bars on density.csv), "pair_correlation"
+// and "density_map" for particles, "magnetization", "correlation_zz",
+// "spin_correlation" and "structure_factor" for lattices.
+type ObservablesConfig struct {
+	Measure []string `toml:"measure"`
+	// Bins of the pair-correlation histogram; MapBins per axis of the
+	// density map.
+	Bins    int `toml:"bins"`
+	MapBins int `toml:"map_bins"`
+	// RMax is the histograms' range in bohr; unset means 5/√ω (the pair
+	// correlation twice that).
+	RMax *float64 `toml:"r_max"`
+	// Errors gives every histogram bin a blocking error bar.
+	Errors bool `toml:"errors"`
+}
+
 // OutputConfig is the [output] table.
 type OutputConfig struct {
 	Dir             string `toml:"dir"`
@@ -130,8 +150,9 @@ func Defaults() Config {
 		Optimizer: OptimizerConfig{
 			Kind: "adam", LearningRate: 0, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
 		},
-		Production: ProductionConfig{Samples: 50000},
-		Output:     OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
+		Production:  ProductionConfig{Samples: 50000},
+		Observables: ObservablesConfig{Bins: 60, MapBins: 40, Errors: true},
+		Output:      OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
 	}
 }
 
@@ -211,6 +232,7 @@ func Decode(data []byte, name string, base Config) (*Config, error) {
 	cfg := base
 	cfg.Wavefunction.Layers = append([]int(nil), base.Wavefunction.Layers...)
 	cfg.explicit = nil
+	cfg.Observables.Measure = append([]string(nil), base.Observables.Measure...)
 	if err := decodeStrict(data, name, &cfg); err != nil {
 		return nil, err
 	}
@@ -240,6 +262,11 @@ func decodeStrict(data []byte, name string, cfg *Config) error {
 	}
 	if err == nil {
 		cfg.markExplicit(md)
+	}
+	// "measure = []" and no measure at all are the same configuration
+	// (and must flatten alike for resume).
+	if len(cfg.Observables.Measure) == 0 {
+		cfg.Observables.Measure = nil
 	}
 	return err
 }
@@ -301,8 +328,11 @@ func (c *Config) Set(kv string) error {
 	}
 	name := "-set " + key
 	// Lists set by -set replace the whole list.
-	if key == "wavefunction.layers" {
+	switch key {
+	case "wavefunction.layers":
 		c.Wavefunction.Layers = nil
+	case "observables.measure":
+		c.Observables.Measure = nil
 	}
 	err := decodeStrict(doc(val), name, c)
 	if err != nil && val != "" && !strings.ContainsAny(val, "\"'[]{}=\n") {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/output"
 	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/vmc"
@@ -31,6 +32,9 @@ type Job struct {
 	// Density is the radial density observable among Options.Observables,
 	// nil when the run has no production of particles in a trap.
 	Density *vmc.RadialDensity
+	// Reported are the observables whose reports WriteObservables writes
+	// (the energy split of particles and those of [observables]).
+	Reported []vmc.Observable
 
 	// OnIteration and OnChunk, when set, run on every rank after each
 	// optimisation iteration and each production chunk (for progress
@@ -39,6 +43,7 @@ type Job struct {
 	OnChunk     func(done, total int)
 
 	cp      *vmc.Checkpointer
+	spin    *hamiltonian.Spin // a lattice's operator, for the exact observables
 	saveErr error
 	chunks  int
 }
@@ -74,6 +79,11 @@ func NewJob(c comm.Comm, cfg *Config, sys vmc.System) (*Job, error) {
 		}
 		j.Density = rd
 		j.Options.Observables = append(j.Options.Observables, rd)
+	}
+	if j.Options.Production > 0 {
+		if err := j.buildObservables(sys, j.Density); err != nil {
+			return nil, err
+		}
 	}
 	j.System = sys
 	j.hook()

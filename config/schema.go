@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -115,6 +116,13 @@ func schema() []keyDoc {
 
 		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),
 
+		k("observables.measure", "", "particles: "+orList(particleObservables)+"; spins: "+orList(latticeObservables),
+			"extra observables measured in production, written to observables.json (the energy split is always on for particles)", nil),
+		k("observables.bins", "", "≥ 1", "bins of the pair correlation g(r) and of the radial density's errors", nil),
+		k("observables.map_bins", "", "≥ 1", "bins per axis of the 2D density map", nil),
+		k("observables.r_max", "bohr", "> 0, or unset: 5/√ω", "outer edge of the histograms (g(r): twice that)", nil),
+		k("observables.errors", "", "true or false", "a blocking error bar on every histogram bin (costs time per bin and sample)", nil),
+
 		k("output.dir", "", "a directory", "where rank 0 writes result.json, history.csv, density.csv, checkpoints", nil),
 		k("output.checkpoint_every", "iterations", "≥ 0", "a checkpoint every N iterations and production chunks (0: only on signals)", nil),
 		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, lines into a log file", nil),
@@ -189,7 +197,8 @@ func (c *Config) WriteTOML(w io.Writer) error {
 	table := ""
 	for _, k := range schema() {
 		v, err := c.value(k.Key)
-		if err != nil {
+		unset := errors.Is(err, errUnset)
+		if err != nil && !unset {
 			return err
 		}
 		t, leaf, nested := strings.Cut(k.Key, ".")
@@ -214,11 +223,20 @@ func (c *Config) WriteTOML(w io.Writer) error {
 		if k.applies != nil && !k.applies(c) {
 			note += " — unused"
 		}
+		if unset {
+			// An optional key left out: printed commented, so that the
+			// text decodes back to "unset".
+			fmt.Fprintf(&b, "# %s\n# %s = (unset)\n", note, leaf)
+			continue
+		}
 		fmt.Fprintf(&b, "# %s\n%s = %s\n", note, leaf, v)
 	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
+
+// errUnset is value's answer for an optional key that is not set.
+var errUnset = errors.New("unset")
 
 // value is the TOML text of key's value, as BurntSushi/toml encodes it
 // (floats in their shortest exact form).
@@ -230,6 +248,12 @@ func (c *Config) value(key string) (string, error) {
 			return "", fmt.Errorf("config: schema key %s not in Config", key)
 		}
 		v = v.Field(f)
+	}
+	switch {
+	case v.Kind() == reflect.Pointer && v.IsNil():
+		return "", errUnset
+	case v.Kind() == reflect.Slice && v.Len() == 0:
+		return "[]", nil
 	}
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(map[string]any{"v": v.Interface()}); err != nil {

@@ -111,7 +111,7 @@ func (c *Config) Validate() error {
 			return c.KeyError(ch.key, ch.val, ch.want)
 		}
 	}
-	return nil
+	return c.validateObservables()
 }
 
 // srSolver maps optimizer.sr_solver to the driver's choice, −1 when the

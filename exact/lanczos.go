@@ -101,6 +101,13 @@ func Need(h *hamiltonian.Spin, k int) (dim int, bytes int64, sector string) {
 // next one. It checks the memory before allocating anything and fails with
 // an error wrapping ErrMemory, naming the bytes needed.
 func GroundState(h *hamiltonian.Spin, opt Options) (Result, error) {
+	res, _, _, err := groundState(h, opt, false)
+	return res, err
+}
+
+// groundState is GroundState; with vector set it also returns the
+// normalised ground-state vector in the basis b.
+func groundState(h *hamiltonian.Spin, opt Options, vector bool) (res Result, b *basis, psi []float64, err error) {
 	limit := opt.MaxBytes
 	if limit <= 0 {
 		limit = DefaultMaxBytes
@@ -116,7 +123,7 @@ func GroundState(h *hamiltonian.Spin, opt Options) (Result, error) {
 		dim, need, sector = Need(h, k)
 	}
 	if need > limit {
-		return Result{}, memoryError(h, need, limit)
+		return Result{}, nil, nil, memoryError(h, need, limit)
 	}
 	tol := opt.Tol
 	if tol <= 0 {
@@ -126,15 +133,14 @@ func GroundState(h *hamiltonian.Spin, opt Options) (Result, error) {
 	if restarts <= 0 {
 		restarts = 200
 	}
-	b, err := newBasis(h.N, sectorOf(h))
-	if err != nil {
-		return Result{}, err
+	if b, err = newBasis(h.N, sectorOf(h)); err != nil {
+		return Result{}, nil, nil, err
 	}
 	op := newOperator(h, b)
-	res := Result{Sites: h.N, Dim: dim, Sector: sector, Bytes: need}
+	res = Result{Sites: h.N, Dim: dim, Sector: sector, Bytes: need}
 	if dim == 1 {
 		res.Energy = op.diag[0]
-		return res, nil
+		return res, b, []float64{1}, nil
 	}
 	k = min(k, dim)
 	res.Krylov = k
@@ -183,7 +189,14 @@ func GroundState(h *hamiltonian.Spin, opt Options) (Result, error) {
 		// ‖H x − θ x‖ for the Ritz vector x = V y is β_m |y_m|.
 		res.Residual = math.Abs(beta[m-1] * y[m-1])
 		if res.Residual <= tol*math.Max(1, math.Abs(theta)) || m < k {
-			return res, nil
+			if vector {
+				psi = make([]float64, dim)
+				for i := range m {
+					floats.AddScaled(psi, y[i], v[i])
+				}
+				floats.Scale(1/floats.Norm(psi, 2), psi)
+			}
+			return res, b, psi, nil
 		}
 		// Restart from the Ritz vector.
 		for i := range w {
@@ -194,7 +207,7 @@ func GroundState(h *hamiltonian.Spin, opt Options) (Result, error) {
 		}
 		floats.ScaleTo(v[0], 1/floats.Norm(w, 2), w)
 	}
-	return res, fmt.Errorf("exact: Lanczos did not converge on %v after %d restarts (residual %.3g)", h, restarts, res.Residual)
+	return res, nil, nil, fmt.Errorf("exact: Lanczos did not converge on %v after %d restarts (residual %.3g)", h, restarts, res.Residual)
 }
 
 // lowestRitz diagonalises the tridiagonal matrix with diagonal a and

@@ -60,7 +60,8 @@ func Run(dir string) ([]string, error) {
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return files, fmt.Errorf("plot: %w", err)
 	}
-	return files, nil
+	more, err := observables(dir)
+	return append(files, more...), err
 }
 
 // DistinctTicks are gonum/plot's default ticks labelled with as many

@@ -156,6 +156,9 @@ type Exact struct {
 	ClosedForm *float64 `json:"closed_form"` // free-fermion value of the periodic TFIM chain
 	Source     string   `json:"config"`
 	exact.Result
+	// Observables of the ground state (vmcmpi exact computes them for
+	// lattices of up to 20 sites), as VMC's observables.json defines them.
+	Observables *exact.Observables `json:"observables,omitempty"`
 }
 
 // WriteDensity writes density.csv, the radial density of a production.

@@ -78,9 +78,10 @@ func (s *Continuous) NewWalker(rank, index int, seed uint64) (Walker, error) {
 // sample interval (Thin sweeps of N single-particle moves), Measure the
 // local energy from ∇ln Ψ and ∇²ln Ψ.
 type ContinuousWalker struct {
-	W    *sampler.Walker
-	h    hamiltonian.Continuous
-	grad []float64
+	W     *sampler.Walker
+	h     hamiltonian.Continuous
+	grad  []float64
+	parts EnergyParts // of the last Measure
 }
 
 // Sweep advances the chain by one sample interval.
@@ -88,7 +89,7 @@ func (c *ContinuousWalker) Sweep() (accepted, proposed int) { return sampleInter
 
 // Measure returns the local energy and writes O_k into o unless o is nil.
 func (c *ContinuousWalker) Measure(o []float64) float64 {
-	return measureContinuous(c.h, c.W.State(), c.grad, o)
+	return measureContinuous(c.h, c.W.State(), c.grad, o, &c.parts)
 }
 
 // Refresh recomputes the state's caches after the parameters changed.
@@ -117,11 +118,19 @@ func sampleInterval(ch chain) (accepted, proposed int) {
 }
 
 // measureContinuous returns the local energy of st from ∇ln Ψ and ∇²ln Ψ
-// (grad is scratch of N·d values) and writes O_k into o unless o is nil.
-func measureContinuous(h hamiltonian.Continuous, st wavefunc.State, grad, o []float64) float64 {
+// (grad is scratch of N·d values), writes O_k into o unless o is nil and
+// keeps the energy's pieces in parts for the observables. The arithmetic
+// is hamiltonian.LocalEnergy's, in the same order.
+func measureContinuous(h hamiltonian.Continuous, st wavefunc.State, grad, o []float64, parts *EnergyParts) float64 {
 	lap := st.Derivs(grad)
 	if o != nil {
 		st.ParamGrad(o)
 	}
-	return hamiltonian.LocalEnergy(h, st.Positions(), grad, lap)
+	g2 := 0.0
+	for _, g := range grad {
+		g2 += g * g
+	}
+	v := h.Potential(st.Positions())
+	*parts = EnergyParts{Laplacian: lap, Grad2: g2, Potential: v}
+	return -0.5*(lap+g2) + v
 }

@@ -11,11 +11,12 @@ import (
 // from the origin (the trap centre) into Bins bins of width RMax/Bins,
 // the last value counting the particles at RMax or beyond. It reads the
 // coordinates of walkers that are Positioned. Its values are plain sums
-// (no blocking): the density needs counts, not error bars per bin.
+// unless Errors is set, which gives every bin a blocking error bar.
 type RadialDensity struct {
-	D    int     // dimension of space
-	Bins int     // bins of [0, RMax)
-	RMax float64 // outer edge of the last bin
+	D      int     // dimension of space
+	Bins   int     // bins of [0, RMax)
+	RMax   float64 // outer edge of the last bin
+	Errors bool    // blocking error bars on every bin
 }
 
 var _ Observable = (*RadialDensity)(nil)
@@ -44,8 +45,8 @@ func (o *RadialDensity) Name() string { return RadialDensityName }
 // Len is Bins + 1: the bins, then the overflow.
 func (o *RadialDensity) Len() int { return o.Bins + 1 }
 
-// Blocked is false.
-func (o *RadialDensity) Blocked() bool { return false }
+// Blocked is Errors.
+func (o *RadialDensity) Blocked() bool { return o.Errors }
 
 // Bind accepts Positioned walkers.
 func (o *RadialDensity) Bind(w Walker) (MeasureFunc, error) {
@@ -75,9 +76,12 @@ func (o *RadialDensity) Bind(w Walker) (MeasureFunc, error) {
 // integral over d-dimensional space is the number of particles:
 // ρ = count / (samples × shell volume).
 type Density struct {
-	Lo, Hi  []float64 // bin edges
-	Count   []float64 // particles counted per bin over all samples
-	Rho     []float64
+	Lo, Hi []float64 // bin edges
+	Count  []float64 // particles counted per bin over all samples
+	Rho    []float64
+	// Err is the error bar of each Rho when the histogram was blocked
+	// (RadialDensity.Errors), nil otherwise.
+	Err     []float64
 	Samples float64 // configurations recorded, all walkers and ranks
 	// Overflow is the number of particle positions beyond the last bin.
 	Overflow float64
@@ -102,6 +106,9 @@ func (o *RadialDensity) Density(res *Result) (*Density, error) {
 		}
 		d.Lo, d.Hi = append(d.Lo, lo), append(d.Hi, hi)
 		d.Count, d.Rho = append(d.Count, r.Sum[b]), append(d.Rho, rho)
+		if o.Errors {
+			d.Err = append(d.Err, r.Error[b]/shellVolume(o.D, lo, hi))
+		}
 	}
 	return d, nil
 }
@@ -119,16 +126,47 @@ func shellVolume(d int, lo, hi float64) float64 {
 }
 
 // WriteCSV writes the density as CSV with the header
-// r_lo,r_hi,count,density (the file vmcmpi plot reads).
+// r_lo,r_hi,count,density (the file vmcmpi plot reads), and a column
+// density_error when the bins have error bars.
 func (d *Density) WriteCSV(w io.Writer) error {
-	if _, err := fmt.Fprintf(w, "# one-body radial density, %g samples, %g positions beyond r = %g\nr_lo,r_hi,count,density\n",
-		d.Samples, d.Overflow, d.Hi[len(d.Hi)-1]); err != nil {
+	head := "r_lo,r_hi,count,density"
+	if d.Err != nil {
+		head += ",density_error"
+	}
+	if _, err := fmt.Fprintf(w, "# one-body radial density, %g samples, %g positions beyond r = %g\n%s\n",
+		d.Samples, d.Overflow, d.Hi[len(d.Hi)-1], head); err != nil {
 		return err
 	}
 	for i := range d.Lo {
-		if _, err := fmt.Fprintf(w, "%.17g,%.17g,%.17g,%.17g\n", d.Lo[i], d.Hi[i], d.Count[i], d.Rho[i]); err != nil {
+		if _, err := fmt.Fprintf(w, "%.17g,%.17g,%.17g,%.17g", d.Lo[i], d.Hi[i], d.Count[i], d.Rho[i]); err != nil {
+			return err
+		}
+		if d.Err != nil {
+			if _, err := fmt.Fprintf(w, ",%.17g", d.Err[i]); err != nil {
+				return err
+			}
+		}
+		if _, err := fmt.Fprintln(w); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// Report gives the radial density ρ(r) (with error bars when Errors) and
+// the particles per sample beyond RMax.
+func (o *RadialDensity) Report(r *ObservableResult) (Report, error) {
+	h := Histogram{Name: "radial_density", Unit: "bohr^-d", Columns: []string{"r_lo", "r_hi"},
+		Note: "ρ(r) = count/(samples·shell volume); integrates to N with the overflow"}
+	w := o.RMax / float64(o.Bins)
+	for b := range o.Bins {
+		lo, hi := float64(b)*w, float64(b+1)*w
+		v, e := scaled(r, b, 1/shellVolume(o.D, lo, hi))
+		h.X = append(h.X, []float64{lo, hi})
+		h.Value, h.Error = append(h.Value, v), append(h.Error, e)
+	}
+	return Report{Histograms: []Histogram{h},
+		Scalars: []Scalar{scalar(r, o.Bins, "radial_density_overflow", "", "particles per sample beyond r_max")}}, nil
+}
+
+var _ Reporter = (*RadialDensity)(nil)

@@ -63,9 +63,10 @@ func (s *GibbsContinuous) NewWalker(rank, index int, seed uint64) (Walker, error
 
 // GibbsWalker adapts a sampler.GibbsWalker to the driver.
 type GibbsWalker struct {
-	W    *sampler.GibbsWalker
-	h    hamiltonian.Continuous
-	grad []float64
+	W     *sampler.GibbsWalker
+	h     hamiltonian.Continuous
+	grad  []float64
+	parts EnergyParts // of the last Measure
 }
 
 // Sweep advances the chain by one sample interval.
@@ -73,7 +74,7 @@ func (g *GibbsWalker) Sweep() (accepted, proposed int) { return sampleInterval(g
 
 // Measure returns the local energy and writes O_k into o unless o is nil.
 func (g *GibbsWalker) Measure(o []float64) float64 {
-	return measureContinuous(g.h, g.W.State(), g.grad, o)
+	return measureContinuous(g.h, g.W.State(), g.grad, o, &g.parts)
 }
 
 // Refresh recomputes the state's caches after the parameters changed.

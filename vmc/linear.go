@@ -28,7 +28,7 @@ type LinearWalker interface {
 // potential that does not depend on the parameters.
 func (c *ContinuousWalker) MeasureLinear(o, dk []float64) float64 {
 	st := c.W.State()
-	e := measureContinuous(c.h, st, c.grad, o)
+	e := measureContinuous(c.h, st, c.grad, o, &c.parts)
 	st.(wavefunc.KineticParamDeriver).KineticParamDerivs(c.grad, dk)
 	for k := range dk {
 		dk[k] *= -0.5

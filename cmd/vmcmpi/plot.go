@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/vmcmpi/vmcmpi/figures"
+	"github.com/vmcmpi/vmcmpi/vmc"
 )
 
 // vmcmpi plot DIR writes PNG pictures of a finished (or checkpointed) run
@@ -29,7 +30,7 @@ func init() {
 }
 
 func runPlot(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("plot", "usage: vmcmpi plot DIR\n\nWrites energy.png (and density.png, energy-per-site.png when the data exist) into DIR,\nfrom DIR/history.csv, DIR/result.json and DIR/density.csv.\n", stderr)
+	fs := newFlagSet("plot", "usage: vmcmpi plot DIR\n\nWrites energy.png (and density.png, energy-per-site.png and one PNG per histogram of\nobservables.json — g(r), C(r), S(q), the density map — when the data exist) into DIR,\nfrom DIR/history.csv, DIR/result.json, DIR/density.csv and DIR/observables.json.\n", stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,4 +43,21 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, f)
 	}
 	return err
+}
+
+// printSplit prints the energy split (and the virial residual) next to
+// the energy when the reports hold it.
+func printSplit(stdout io.Writer, reps []vmc.Report) {
+	for _, r := range reps {
+		for _, s := range r.Scalars {
+			switch s.Name {
+			case "kinetic", "external", "interaction", "virial_residual":
+				fmt.Fprintf(stdout, "  %-16s = %s", s.Name, formatEnergy(s.Value, s.Error))
+				if s.Name == "kinetic" {
+					fmt.Fprintf(stdout, "   (%s)", s.Note)
+				}
+				fmt.Fprintln(stdout)
+			}
+		}
+	}
 }

@@ -111,6 +111,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err := job.WriteDensity(res); err != nil {
 		return err
 	}
+	reps, err := job.WriteObservables(res)
+	if err != nil {
+		return err
+	}
+	printSplit(stdout, reps)
 	if c.Rank() != 0 || !cfg.Output.Plots {
 		return nil
 	}
