@@ -50,13 +50,25 @@ func (o *RadialDensity) Blocked() bool { return o.Errors }
 
 // Bind accepts Positioned walkers.
 func (o *RadialDensity) Bind(w Walker) (MeasureFunc, error) {
+	add, err := o.BindSum(w)
+	if err != nil {
+		return nil, err
+	}
+	return func(dst []float64) {
+		clear(dst)
+		add(dst)
+	}, nil
+}
+
+// BindSum counts each particle into its bin of dst (RadialDensity is a
+// Summer).
+func (o *RadialDensity) BindSum(w Walker) (MeasureFunc, error) {
 	p, ok := w.(Positioned)
 	if !ok {
 		return nil, fmt.Errorf("vmc: radial density needs walkers of particles (with Positions), got %T", w)
 	}
 	scale := float64(o.Bins) / o.RMax
 	return func(dst []float64) {
-		clear(dst)
 		x := p.Positions()
 		for i := 0; i < len(x); i += o.D {
 			r2 := 0.0

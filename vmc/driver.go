@@ -199,7 +199,7 @@ func (d *Driver) makeWalkers() error {
 		}
 		ms := make([]MeasureFunc, len(d.opt.Observables))
 		for i, o := range d.opt.Observables {
-			if ms[i], err = o.Bind(wk); err != nil {
+			if ms[i], err = bind(o, wk); err != nil {
 				return fmt.Errorf("vmc: rank %d walker %d: observable %q: %w", d.c.Rank(), w, o.Name(), err)
 			}
 		}
