@@ -53,7 +53,7 @@ func TestRunDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(h)), "\n")
-	if len(lines) != 101 || lines[0] != "iteration,energy,error,variance,acceptance,grad_norm,learning_rate,wall_seconds" {
+	if len(lines) != 101 || lines[0] != "iteration,energy,error,variance,acceptance,grad_norm,learning_rate,tau,ess,rhat,short,wall_seconds" {
 		t.Errorf("history.csv has %d lines, header %q", len(lines), lines[0])
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(m) > 0 {
