@@ -35,7 +35,7 @@ func init() {
 		Branches:  2,
 		Start:     []float64{0.7043, 17.7418, 16.2562, 37.5562, 53.9017, 0.4711, 2.1307, 0.0210, 40.5356, 6.0632},
 		MinN:      8, MinZ: 8,
-		eval:      dzTerms,
+		eval: dzTerms,
 		allowed: func(_, z, b int) bool {
 			return b == 0 || z > 50
 		},
