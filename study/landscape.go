@@ -114,11 +114,11 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 		return nil, err
 	}
 	d := cfg.Data
-	train, trainPath, err := loadNuclides(d.Train, d.TrainFormat, cfg.Source, d.MinN, d.MinZ)
+	train, trainPath, err := loadNuclides(d.Train, d.TrainFormat, cfg.Source, d.MinN, d.MinZ, d.MaxZ)
 	if err != nil {
 		return nil, fmt.Errorf("data.train: %w", err)
 	}
-	all2, testPath, err := loadNuclides(d.Test, d.TestFormat, cfg.Source, d.MinN, d.MinZ)
+	all2, testPath, err := loadNuclides(d.Test, d.TestFormat, cfg.Source, d.MinN, d.MinZ, d.MaxZ)
 	if err != nil {
 		return nil, fmt.Errorf("data.test: %w", err)
 	}
@@ -224,6 +224,15 @@ func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx []int,
 		}
 	}
 	o = o[2*nt:]
+	var need [][2]int
+	for _, t := range test {
+		need = append(need, [2]int{t.n, t.z}, [2]int{t.n - 2, t.z})
+	}
+	for _, q := range chart {
+		n, z := q[0], q[1]
+		need = append(need, q, [2]int{n - 1, z}, [2]int{n - 2, z}, [2]int{n, z - 1}, [2]int{n, z - 2})
+	}
+	cm.prepare(need)
 	ns := len(test)
 	for i, t := range test {
 		p := cm.at(t.n, t.z)
@@ -237,8 +246,8 @@ func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx []int,
 		o[m+j] = cm.cov(p0, p0) + cm.cov(p2, p2) - 2*cm.cov(p0, p2)
 	}
 	o = o[2*m:]
-	for j, nz := range chart {
-		cm.predictChart(o[j*chartValues:(j+1)*chartValues], nz[0], nz[1])
-	}
+	parallel(len(chart), func(j int) {
+		cm.predictChart(o[j*chartValues:(j+1)*chartValues], chart[j][0], chart[j][1])
+	})
 	return nil
 }

@@ -35,6 +35,7 @@ type LandscapeData struct {
 	TestFormat  string `toml:"test_format"`
 	MinN        int    `toml:"min_n"`
 	MinZ        int    `toml:"min_z"`
+	MaxZ        int    `toml:"max_z"` // 0: no limit
 }
 
 // LandscapeGP configures the residual Gaussian processes.

@@ -18,7 +18,7 @@ type nucl struct {
 }
 
 // loadNuclides reads the experimental rows with N ≥ minN and Z ≥ minZ.
-func loadNuclides(file, format, source string, minN, minZ int) ([]nucl, string, error) {
+func loadNuclides(file, format, source string, minN, minZ, maxZ int) ([]nucl, string, error) {
 	path, err := resolveDataPath(file, source)
 	if err != nil {
 		return nil, "", err
@@ -33,7 +33,7 @@ func loadNuclides(file, format, source string, minN, minZ int) ([]nucl, string, 
 	}
 	var out []nucl
 	for _, x := range ns {
-		if x.N >= minN && x.Z >= minZ {
+		if x.N >= minN && x.Z >= minZ && (maxZ == 0 || x.Z <= maxZ) {
 			out = append(out, nucl{x.N, x.Z, x.Binding()})
 		}
 	}

@@ -2,6 +2,8 @@ package study
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/vmcmpi/vmcmpi/solvers/regress"
 )
@@ -66,11 +68,19 @@ func fitCorrection(l *linearModel, train []nucl, sub int, cutoff float64, b regr
 	return &corrected{lin: l, gp: g, logML: g.LogMarginal(), cache: map[[2]int]*point{}}, nil
 }
 
+// at returns the cached point (n, z), computing it when absent (not safe
+// for concurrent use: prepare the points first).
 func (c *corrected) at(n, z int) *point {
 	key := [2]int{z, n}
 	if p, ok := c.cache[key]; ok {
 		return p
 	}
+	p := c.newPoint(n, z)
+	c.cache[key] = p
+	return p
+}
+
+func (c *corrected) newPoint(n, z int) *point {
 	p := &point{x: [2]float64{float64(z), float64(n)}, t: make([]float64, len(c.lin.m.Terms))}
 	c.lin.terms(p.t, n, z)
 	c.gp.KernelVector(&p.k, p.x[:])
@@ -78,8 +88,52 @@ func (c *corrected) at(n, z int) *point {
 		p.mean += c.lin.fit.Coef[k] * t
 	}
 	p.mean += c.gp.MeanOf(&p.k)
-	c.cache[key] = p
+	c.cov(p, p)
 	return p
+}
+
+// prepare computes the points of nz (N, Z pairs) and their variances on
+// all cores; each point depends on its own inputs alone, so the result
+// does not depend on the scheduling.
+func (c *corrected) prepare(nz [][2]int) {
+	var keys [][2]int
+	seen := map[[2]int]bool{}
+	for _, q := range nz {
+		key := [2]int{q[1], q[0]}
+		if _, ok := c.cache[key]; !ok && !seen[key] {
+			seen[key] = true
+			keys = append(keys, q)
+		}
+	}
+	pts := make([]*point, len(keys))
+	parallel(len(keys), func(i int) { pts[i] = c.newPoint(keys[i][0], keys[i][1]) })
+	for i, q := range keys {
+		c.cache[[2]int{q[1], q[0]}] = pts[i]
+	}
+}
+
+// parallel runs f(0..n−1) on GOMAXPROCS goroutines, in chunks.
+func parallel(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	const chunk = 64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lo := range next {
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	for lo := 0; lo < n; lo += chunk {
+		next <- lo
+	}
+	close(next)
+	wg.Wait()
 }
 
 // cov is the predictive covariance of the binding energies of two nuclides

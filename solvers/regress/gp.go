@@ -59,6 +59,7 @@ type GP struct {
 	chol  mat.Cholesky
 	alpha []float64     // K⁻¹ y
 	inv   *mat.SymDense // K⁻¹, computed on first use
+	full  []float64     // K⁻¹ with both triangles, row-major, for CovOf
 }
 
 // NewGP factorises K = K_signal + Noise² I over the training points.
@@ -110,6 +111,15 @@ func (g *GP) Inverse() (*mat.SymDense, error) {
 			return nil, err
 		}
 		g.inv = &inv
+		n := len(g.Y)
+		raw := inv.RawSymmetric()
+		g.full = make([]float64, n*n)
+		for i := range n {
+			for j := i; j < n; j++ {
+				v := raw.Data[i*raw.Stride+j]
+				g.full[i*n+j], g.full[j*n+i] = v, v
+			}
+		}
 	}
 	return g.inv, nil
 }
@@ -146,21 +156,16 @@ func (g *GP) MeanOf(k *Sparse) float64 {
 // CovOf is the posterior covariance of the latent values at two points,
 // k(a, b) − k_aᵀK⁻¹k_b, from their prior covariance kab and kernel vectors.
 func (g *GP) CovOf(kab float64, ka, kb *Sparse) (float64, error) {
-	inv, err := g.Inverse()
-	if err != nil {
+	if _, err := g.Inverse(); err != nil {
 		return 0, err
 	}
-	raw := inv.RawSymmetric()
+	n := len(g.Y)
 	var q float64
 	for ja, i := range ka.Idx {
+		row := g.full[i*n : (i+1)*n]
 		var s float64
 		for jb, j := range kb.Idx {
-			// Only the upper triangle of the symmetric storage is valid.
-			if i <= j {
-				s += raw.Data[i*raw.Stride+j] * kb.Val[jb]
-			} else {
-				s += raw.Data[j*raw.Stride+i] * kb.Val[jb]
-			}
+			s += row[j] * kb.Val[jb]
 		}
 		q += ka.Val[ja] * s
 	}

@@ -3,6 +3,7 @@ package regress
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/optimize"
 )
@@ -116,9 +117,21 @@ func FitKernel(x []float64, d int, y []float64, start SEKernel, b GPBounds) (SEK
 		return v
 	}
 	var lastErr error
+	// The optimiser asks for the value and the gradient at the same point
+	// in turn; one factorisation serves both.
+	var memoU, memoG []float64
+	var memoL float64
+	var memoErr error
+	eval := func(u []float64) (float64, []float64, error) {
+		if memoU == nil || !slices.Equal(u, memoU) {
+			memoL, memoG, memoErr = LogMarginalGrad(x, d, y, kernelFrom(theta(u)))
+			memoU = append(memoU[:0], u...)
+		}
+		return memoL, memoG, memoErr
+	}
 	problem := optimize.Problem{
 		Func: func(u []float64) float64 {
-			l, _, err := LogMarginalGrad(x, d, y, kernelFrom(theta(u)))
+			l, _, err := eval(u)
 			if err != nil {
 				lastErr = err
 				return math.Inf(1)
@@ -126,7 +139,7 @@ func FitKernel(x []float64, d int, y []float64, start SEKernel, b GPBounds) (SEK
 			return -l
 		},
 		Grad: func(grad, u []float64) {
-			_, gl, err := LogMarginalGrad(x, d, y, kernelFrom(theta(u)))
+			_, gl, err := eval(u)
 			if err != nil {
 				lastErr = err
 				for i := range grad {
