@@ -1,0 +1,253 @@
+package study
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/dataset"
+	"github.com/vmcmpi/vmcmpi/reduce"
+	"github.com/vmcmpi/vmcmpi/solvers/regress"
+)
+
+// Score compares predictions with measurements: rms deviations of B and
+// S2n, and the fractions inside the central 68 % and 95 % intervals.
+type Score struct {
+	RMSB       float64 `json:"rms_b"`
+	RMSS2n     float64 `json:"rms_s2n"`
+	Cover68B   float64 `json:"coverage68_b,omitempty"`
+	Cover95B   float64 `json:"coverage95_b,omitempty"`
+	Cover68S2n float64 `json:"coverage68_s2n,omitempty"`
+	Cover95S2n float64 `json:"coverage95_s2n,omitempty"`
+}
+
+// Kernel is a fitted residual GP.
+type Kernel struct {
+	Amp         float64 `json:"amplitude"`
+	LenZ        float64 `json:"length_z"`
+	LenN        float64 `json:"length_n"`
+	Noise       float64 `json:"noise"`
+	LogMarginal float64 `json:"log_marginal"`
+}
+
+// LandscapeModel is one mass model of a landscape study.
+type LandscapeModel struct {
+	Name         string             `json:"name"`
+	Reference    string             `json:"reference"`
+	RefRMS       float64            `json:"reference_rms,omitempty"`
+	RefRange     string             `json:"reference_range,omitempty"`
+	Coefficients map[string]float64 `json:"coefficients"`
+	StdErr       map[string]float64 `json:"stderr"`
+	Iterations   int                `json:"branch_iterations"`
+	FitRMS       float64            `json:"fit_rms"`   // training nuclides, the linear model
+	CVRMS        float64            `json:"cv_rms_gp"` // held-out folds, GP-corrected
+	ELPD         float64            `json:"cv_log_predictive"`
+	Kernel       Kernel             `json:"kernel"`
+	Before       Score              `json:"test_before_gp"`
+	After        Score              `json:"test_after_gp"`
+}
+
+// DripLine is the two-neutron drip line of one element: the largest N
+// with p_ex > 0.5, and the largest N with p_ex above 0.84 and 0.16.
+type DripLine struct {
+	Z      int  `json:"z"`
+	N      int  `json:"n"`
+	NLow   int  `json:"n_p84"`
+	NHigh  int  `json:"n_p16"`
+	Capped bool `json:"at_chart_edge,omitempty"`
+}
+
+// ChartRow is one nuclide of the chart: the averaged predictions.
+type ChartRow struct {
+	Z, N               int
+	B, SDB, S2n, SDS2n float64
+	S2p, SDS2p         float64
+	Sn, SDSn, Sp, SDSp float64
+	PEx                float64
+	Known              bool // measured in the training table
+	Test               bool // measured first in the test table
+}
+
+// LandscapeResult is everything a landscape study produces, the same on
+// every rank; its JSON encoding is result.json.
+type LandscapeResult struct {
+	Config     string             `json:"config"`
+	Train      string             `json:"train"`
+	Test       string             `json:"test"`
+	NTrain     int                `json:"n_train"`
+	NTest      int                `json:"n_test"`
+	NTestS2n   int                `json:"n_test_s2n"`
+	Folds      int                `json:"folds"`
+	Models     []LandscapeModel   `json:"models"`
+	WeightKind string             `json:"weights_from"`
+	Weights    map[string]float64 `json:"weights"`
+	Stacking   map[string]float64 `json:"stacking_weights"`
+	PseudoBMA  map[string]float64 `json:"pseudo_bma_weights"`
+	Evidence   map[string]float64 `json:"evidence_weights"`
+	Average    Score              `json:"test_average"`
+	ChartSize  int                `json:"chart_size"`
+	Bound      int                `json:"n_pex_above_half"`
+	Drip       []DripLine         `json:"drip_lines"`
+
+	Chart []ChartRow `json:"-"`
+	// Per-model test predictions (after the GP), for plots: TestB[k][i].
+	TestNuclides [][2]int    `json:"-"`
+	TestObs      []float64   `json:"-"`
+	TestB        [][]float64 `json:"-"`
+	TestLin      [][]float64 `json:"-"`
+}
+
+// chartBounds is the N range of element z: from the proton-rich side to
+// well past any predicted neutron drip line.
+func chartBounds(z, minN int) (lo, hi int) {
+	return max(minN, int(0.6*float64(z))-4), min(int(2.2*float64(z))+40, 330)
+}
+
+// RunLandscape runs the study on every rank of c and returns the same
+// result on each: the linear fits sum sufficient statistics over the
+// ranks; model k's Gaussian process, held-out folds, test and chart
+// predictions run on rank k mod size and reach the others through one
+// all-reduce of a buffer the other ranks leave at zero, so the numbers do
+// not depend on the number of ranks.
+func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d := cfg.Data
+	train, trainPath, err := loadNuclides(d.Train, d.TrainFormat, cfg.Source, d.MinN, d.MinZ, d.MaxZ)
+	if err != nil {
+		return nil, fmt.Errorf("data.train: %w", err)
+	}
+	all2, testPath, err := loadNuclides(d.Test, d.TestFormat, cfg.Source, d.MinN, d.MinZ, d.MaxZ)
+	if err != nil {
+		return nil, fmt.Errorf("data.test: %w", err)
+	}
+	if len(train) < 10*cfg.CV.Folds || len(train) < cfg.GP.Subsample/2 {
+		return nil, fmt.Errorf("cv.folds = %d, gp.subsample = %d: only %d training nuclides (need 10 per fold and half the subsample)", cfg.CV.Folds, cfg.GP.Subsample, len(train))
+	}
+	test := newOnly(all2, train)
+	if len(test) == 0 {
+		return nil, fmt.Errorf("data.test: no nuclide is new relative to data.train")
+	}
+	b2 := map[[2]int]float64{}
+	for _, t := range all2 {
+		b2[[2]int{t.n, t.z}] = t.b
+	}
+	var s2nIdx []int // test nuclides whose N−2 neighbour is measured in the test table
+	var s2nObs []float64
+	for i, t := range test {
+		if b, ok := b2[[2]int{t.n - 2, t.z}]; ok {
+			s2nIdx = append(s2nIdx, i)
+			s2nObs = append(s2nObs, t.b-b)
+		}
+	}
+	models := make([]*dataset.MassModel, len(cfg.Models))
+	for k, name := range cfg.Models {
+		models[k], _ = dataset.LookupMassModel(name)
+	}
+	lins, err := fitLinear(c, models, train, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	var chart [][2]int
+	for z := cfg.Chart.ZMin; z <= cfg.Chart.ZMax; z++ {
+		lo, hi := chartBounds(z, d.MinN)
+		for n := lo; n <= hi; n++ {
+			chart = append(chart, [2]int{n, z})
+		}
+	}
+	nt, ns := len(train), len(test)
+	size := 6 + 2*nt + 2*ns + 2*len(s2nIdx) + chartValues*len(chart)
+	buf := reduce.New()
+	secs := make([]reduce.Vector, len(models))
+	for k := range models {
+		secs[k] = buf.Vector("landscape/"+models[k].Name, size)
+	}
+	bounds, _ := cfg.bounds()
+	layout := regress.Layout{Folds: cfg.CV.Folds, Seed: cfg.Seed}
+	var ownErr error
+	for k, l := range lins {
+		if k%c.Size() != c.Rank() {
+			continue
+		}
+		if err := correctOne(secs[k].Data(), l, train, test, s2nIdx, chart, layout, cfg, bounds); err != nil {
+			// Mark the failure for every rank (NaN survives the sum).
+			secs[k].Data()[0] = math.NaN()
+			ownErr = fmt.Errorf("model %s: %w", l.m.Name, err)
+		}
+	}
+	if err := buf.AllReduce(c); err != nil {
+		return nil, err
+	}
+	if ownErr != nil {
+		return nil, ownErr
+	}
+	res := &LandscapeResult{Config: cfg.Source, Train: trainPath, Test: testPath, NTrain: nt, NTest: ns, NTestS2n: len(s2nIdx), Folds: cfg.CV.Folds, ChartSize: len(chart)}
+	for k := range models {
+		if math.IsNaN(secs[k].Data()[0]) {
+			return nil, fmt.Errorf("model %s: the Gaussian-process correction failed on rank %d", models[k].Name, k%c.Size())
+		}
+	}
+	res.assemble(lins, secs, train, test, s2nIdx, s2nObs, chart, cfg)
+	return res, nil
+}
+
+// correctOne fits model l's residual GP and writes, into out: the kernel
+// (6 values), the held-out mean and variance of each training B, the
+// predictive mean and variance of each test B and S2n, and the chart.
+func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx []int, chart [][2]int, layout regress.Layout, cfg *LandscapeConfig, b regress.GPBounds) error {
+	cm, err := fitCorrection(l, train, cfg.GP.Subsample, cfg.GP.Cutoff, b)
+	if err != nil {
+		return err
+	}
+	k := cm.gp.Kernel
+	copy(out, []float64{k.Amp, k.Len[0], k.Len[1], k.Noise, cm.logML, 1})
+	o := out[6:]
+	nt := len(train)
+	folds := make([][]int, layout.Folds)
+	for i := range train {
+		f := layout.Fold(i)
+		folds[f] = append(folds[f], i)
+	}
+	sc := make([]float64, len(l.m.Terms))
+	for _, idx := range folds {
+		if len(idx) == 0 {
+			continue
+		}
+		mu, va, err := cm.gp.HeldOut(idx)
+		if err != nil {
+			return err
+		}
+		for a, i := range idx {
+			o[i] = l.predict(sc, train[i].n, train[i].z) + mu[a]
+			o[nt+i] = va[a]
+		}
+	}
+	o = o[2*nt:]
+	var need [][2]int
+	for _, t := range test {
+		need = append(need, [2]int{t.n, t.z}, [2]int{t.n - 2, t.z})
+	}
+	for _, q := range chart {
+		n, z := q[0], q[1]
+		need = append(need, q, [2]int{n - 1, z}, [2]int{n - 2, z}, [2]int{n, z - 1}, [2]int{n, z - 2})
+	}
+	cm.prepare(need)
+	ns := len(test)
+	for i, t := range test {
+		p := cm.at(t.n, t.z)
+		o[i], o[ns+i] = p.mean, cm.cov(p, p)
+	}
+	o = o[2*ns:]
+	m := len(s2nIdx)
+	for j, i := range s2nIdx {
+		p0, p2 := cm.at(test[i].n, test[i].z), cm.at(test[i].n-2, test[i].z)
+		o[j] = p0.mean - p2.mean
+		o[m+j] = cm.cov(p0, p0) + cm.cov(p2, p2) - 2*cm.cov(p0, p2)
+	}
+	o = o[2*m:]
+	parallel(len(chart), func(j int) {
+		cm.predictChart(o[j*chartValues:(j+1)*chartValues], chart[j][0], chart[j][1])
+	})
+	return nil
+}

@@ -1,0 +1,199 @@
+package study
+
+import (
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/vmcmpi/vmcmpi/solvers/regress"
+)
+
+// corrected is a linear mass model plus a Gaussian process of its
+// residuals over (Z, N). Its predictions are of measured values: the GP's
+// white noise (the model's unresolved scatter) is part of each nuclide's
+// variance, and the coefficients' covariance is propagated too, so that
+// differences of neighbours (separation energies) carry their correlations.
+type corrected struct {
+	lin    *linearModel
+	gp     *regress.GP
+	logML  float64
+	cache  map[[2]int]*point
+	lenMax float64
+}
+
+// point caches what predictions at one nuclide need.
+type point struct {
+	x    [2]float64
+	t    []float64 // model terms on the chosen branch
+	k    regress.Sparse
+	mean float64 // model + GP mean
+	vv   float64 // predictive variance, once computed
+	hasV bool
+}
+
+// fitCorrection fits the GP hyperparameters on a deterministic subsample
+// of the residuals (every s-th training nuclide: a full fit costs O(n³)
+// per likelihood evaluation), then conditions the GP on all residuals.
+func fitCorrection(l *linearModel, train []nucl, sub int, cutoff float64, b regress.GPBounds) (*corrected, error) {
+	n := len(train)
+	x := make([]float64, 2*n)
+	r := make([]float64, n)
+	sc := make([]float64, len(l.m.Terms))
+	for i, t := range train {
+		x[2*i], x[2*i+1] = float64(t.z), float64(t.n)
+		r[i] = t.b - l.predict(sc, t.n, t.z)
+	}
+	stride := max(1, (n+sub-1)/sub)
+	var xs, rs []float64
+	for i := 0; i < n; i += stride {
+		xs = append(xs, x[2*i], x[2*i+1])
+		rs = append(rs, r[i])
+	}
+	rms := math.Sqrt(l.fit.RSS / l.fit.N)
+	start := regress.SEKernel{Amp: rms, Len: []float64{3, 3}, Noise: 0.3 * rms}
+	k, _, err := regress.FitKernel(xs, 2, rs, start, b)
+	if err != nil {
+		return nil, err
+	}
+	g, err := regress.NewGP(x, 2, r, k)
+	if err != nil {
+		return nil, err
+	}
+	g.Cutoff = cutoff
+	// The inverse serves held-out folds and every covariance; computing it
+	// here leaves no error for later.
+	if _, err := g.Inverse(); err != nil {
+		return nil, err
+	}
+	return &corrected{lin: l, gp: g, logML: g.LogMarginal(), cache: map[[2]int]*point{}}, nil
+}
+
+// at returns the cached point (n, z), computing it when absent (not safe
+// for concurrent use: prepare the points first).
+func (c *corrected) at(n, z int) *point {
+	key := [2]int{z, n}
+	if p, ok := c.cache[key]; ok {
+		return p
+	}
+	p := c.newPoint(n, z)
+	c.cache[key] = p
+	return p
+}
+
+func (c *corrected) newPoint(n, z int) *point {
+	p := &point{x: [2]float64{float64(z), float64(n)}, t: make([]float64, len(c.lin.m.Terms))}
+	c.lin.terms(p.t, n, z)
+	c.gp.KernelVector(&p.k, p.x[:])
+	for k, t := range p.t {
+		p.mean += c.lin.fit.Coef[k] * t
+	}
+	p.mean += c.gp.MeanOf(&p.k)
+	c.cov(p, p)
+	return p
+}
+
+// prepare computes the points of nz (N, Z pairs) and their variances on
+// all cores; each point depends on its own inputs alone, so the result
+// does not depend on the scheduling.
+func (c *corrected) prepare(nz [][2]int) {
+	var keys [][2]int
+	seen := map[[2]int]bool{}
+	for _, q := range nz {
+		key := [2]int{q[1], q[0]}
+		if _, ok := c.cache[key]; !ok && !seen[key] {
+			seen[key] = true
+			keys = append(keys, q)
+		}
+	}
+	pts := make([]*point, len(keys))
+	parallel(len(keys), func(i int) { pts[i] = c.newPoint(keys[i][0], keys[i][1]) })
+	for i, q := range keys {
+		c.cache[[2]int{q[1], q[0]}] = pts[i]
+	}
+}
+
+// parallel runs f(0..n−1) on GOMAXPROCS goroutines, in chunks.
+func parallel(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	const chunk = 64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lo := range next {
+				for i := lo; i < min(lo+chunk, n); i++ {
+					f(i)
+				}
+			}
+		}()
+	}
+	for lo := 0; lo < n; lo += chunk {
+		next <- lo
+	}
+	close(next)
+	wg.Wait()
+}
+
+// cov is the predictive covariance of the binding energies of two nuclides
+// (noise included when they are the same nuclide).
+func (c *corrected) cov(a, b *point) float64 {
+	if a == b && a.hasV {
+		return a.vv
+	}
+	var lin float64
+	p := len(a.t)
+	for i, ti := range a.t {
+		var s float64
+		for j, tj := range b.t {
+			s += c.lin.fit.Cov[i*p+j] * tj
+		}
+		lin += ti * s
+	}
+	kab := c.gp.Kernel.Signal(a.x[:], b.x[:])
+	g, _ := c.gp.CovOf(kab, &a.k, &b.k) // the inverse exists (fitCorrection)
+	v := lin + g
+	if a == b {
+		v += c.gp.Kernel.Noise * c.gp.Kernel.Noise
+		a.vv, a.hasV = v, true
+	}
+	return v
+}
+
+// chartValues are the predictions at one nuclide.
+const (
+	cvB = iota
+	cvSDB
+	cvS2n
+	cvSDS2n
+	cvS2p
+	cvSDS2p
+	cvRho // correlation of S2n and S2p
+	cvSn
+	cvSDSn
+	cvSp
+	cvSDSp
+	chartValues
+)
+
+// predictChart writes the chartValues of nuclide (n, z) into dst.
+func (c *corrected) predictChart(dst []float64, n, z int) {
+	p0, pn1, pn2, pp1, pp2 := c.at(n, z), c.at(n-1, z), c.at(n-2, z), c.at(n, z-1), c.at(n, z-2)
+	v0 := c.cov(p0, p0)
+	sep := func(q *point) (mean, sd float64) {
+		return p0.mean - q.mean, math.Sqrt(math.Max(v0+c.cov(q, q)-2*c.cov(p0, q), 0))
+	}
+	dst[cvB], dst[cvSDB] = p0.mean, math.Sqrt(v0)
+	dst[cvS2n], dst[cvSDS2n] = sep(pn2)
+	dst[cvS2p], dst[cvSDS2p] = sep(pp2)
+	dst[cvSn], dst[cvSDSn] = sep(pn1)
+	dst[cvSp], dst[cvSDSp] = sep(pp1)
+	cs := v0 - c.cov(p0, pp2) - c.cov(p0, pn2) + c.cov(pn2, pp2)
+	dst[cvRho] = cs / math.Max(dst[cvSDS2n]*dst[cvSDS2p], 1e-300)
+}
+
+// pExist is P(S2n > 0 and S2p > 0) under the joint normal prediction.
+func pExist(v []float64) float64 {
+	return regress.BivariateNormalCDF(v[cvS2n]/v[cvSDS2n], v[cvS2p]/v[cvSDS2p], v[cvRho])
+}

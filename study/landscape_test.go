@@ -1,0 +1,153 @@
+package study
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+)
+
+const ame16, ame20 = "../../shared/data/ame/mass16.txt", "../../shared/data/ame/mass_1.mas20.txt"
+
+// smallLandscape is the study restricted to Z ≤ 28 (20 with -short),
+// which runs in seconds.
+func smallLandscape(t *testing.T) *LandscapeConfig {
+	t.Helper()
+	cfg, err := LoadLandscape("../configs/regress/landscape.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Data.Train, cfg.Data.Test = ame16, ame20
+	cfg.Data.MaxZ, cfg.Chart.ZMax, cfg.GP.Subsample = 28, 28, 150
+	if testing.Short() {
+		cfg.Data.MaxZ, cfg.Chart.ZMax, cfg.GP.Subsample = 20, 20, 60
+		cfg.Models, cfg.GP.Cutoff = []string{"ld", "dz10"}, 1e-3 // 3 ranks: one idle
+	}
+	if _, _, err := loadNuclides(ame16, "ame2016", "", 8, 8, 0); err != nil {
+		t.Skipf("AME tables not available: %v", err)
+	}
+	return cfg
+}
+
+func runLandscapeOn(t *testing.T, ranks int, cfg *LandscapeConfig) ([]byte, *LandscapeResult) {
+	t.Helper()
+	outs := make([][]byte, ranks)
+	var first *LandscapeResult
+	err := comm.RunLocal(ranks, func(c comm.Comm) error {
+		res, err := RunLandscape(c, cfg)
+		if err != nil {
+			return err
+		}
+		js, err := res.JSON()
+		outs[c.Rank()] = append(js, res.ChartCSV()...)
+		if c.Rank() == 0 {
+			first = res
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r < ranks; r++ {
+		if !bytes.Equal(outs[r], outs[0]) {
+			t.Fatalf("rank %d of %d differs from rank 0", r, ranks)
+		}
+	}
+	return outs[0], first
+}
+
+// 1, 2 and 3 in-process ranks give byte-identical result.json and chart.
+func TestLandscapeRankIndependent(t *testing.T) {
+	cfg := smallLandscape(t)
+	one, res := runLandscapeOn(t, 1, cfg)
+	for _, n := range []int{2, 3} {
+		if got, _ := runLandscapeOn(t, n, cfg); !bytes.Equal(got, one) {
+			t.Errorf("%d ranks differ from 1 rank", n)
+		}
+	}
+	if res.NTest == 0 || res.Bound == 0 || len(res.Drip) != cfg.Chart.ZMax-cfg.Chart.ZMin+1 {
+		t.Errorf("n_test %d, bound %d, %d drip lines", res.NTest, res.Bound, len(res.Drip))
+	}
+}
+
+// The test nuclides are exactly the measured AME2020 nuclides absent from
+// the measured AME2016 ones: none is used in fitting or weighting.
+func TestLandscapeSplit(t *testing.T) {
+	cfg := smallLandscape(t)
+	_, res := runLandscapeOn(t, 1, cfg)
+	train, _, _ := loadNuclides(ame16, "ame2016", "", 8, 8, cfg.Data.MaxZ)
+	all, _, _ := loadNuclides(ame20, "ame2020", "", 8, 8, cfg.Data.MaxZ)
+	known := map[[2]int]bool{}
+	for _, x := range train {
+		known[[2]int{x.n, x.z}] = true
+	}
+	want := 0
+	for _, x := range all {
+		if !known[[2]int{x.n, x.z}] {
+			want++
+		}
+	}
+	if res.NTest != want || res.NTrain != len(train) {
+		t.Errorf("n_test %d n_train %d, want %d and %d", res.NTest, res.NTrain, want, len(train))
+	}
+	for _, nz := range res.TestNuclides {
+		if known[nz] {
+			t.Errorf("test nuclide N=%d Z=%d is in the training table", nz[0], nz[1])
+		}
+	}
+}
+
+func TestLandscapeBadInput(t *testing.T) {
+	for _, c := range []struct{ set, want string }{
+		{`models = ["ld", "frdm"]`, "models[1]"},
+		{"[gp]\nlength = [0.0, 3.0]", "gp.length"},
+		{"[gp]\nnoise = [-1.0, 3.0]", "gp.noise"},
+		{"[cv]\nfolds = 1", "cv.folds"},
+	} {
+		text := c.set + "\n[data]\ntrain = \"a\"\ntest = \"b\"\n"
+		if strings.HasPrefix(c.set, "[") {
+			text = "[data]\ntrain = \"a\"\ntest = \"b\"\n" + c.set + "\n"
+		}
+		_, err := DecodeLandscape([]byte(text), "x.toml")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one naming %s", c.set, err, c.want)
+		}
+	}
+	cfg := smallLandscape(t)
+	cfg.Data.MaxZ, cfg.CV.Folds, cfg.GP.Subsample = 9, 5, 10
+	if _, err := RunLandscape(comm.NewSerial(), cfg); err == nil || !strings.Contains(err.Error(), "cv.folds") {
+		t.Errorf("too few nuclides: %v", err)
+	}
+}
+
+// The whole chart: the GP lowers every model's test rms of B and S2n by at
+// least 40 %, and the average is within 5 % of the best corrected model.
+func TestLandscapeFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the full chart takes about a minute")
+	}
+	cfg := smallLandscape(t)
+	cfg.Data.MaxZ, cfg.Chart.ZMax, cfg.GP.Subsample = 0, 120, 600
+	res, err := RunLandscape(comm.NewSerial(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := res.Models[0].After.RMSB
+	for _, m := range res.Models {
+		t.Logf("%-9s fit %.3f  test B %.3f → %.3f  S2n %.3f → %.3f  cov68 %.2f cov95 %.2f  kernel %+v",
+			m.Name, m.FitRMS, m.Before.RMSB, m.After.RMSB, m.Before.RMSS2n, m.After.RMSS2n, m.After.Cover68B, m.After.Cover95B, m.Kernel)
+		if m.After.RMSB > 0.6*m.Before.RMSB || m.After.RMSS2n > 0.6*m.Before.RMSS2n {
+			t.Errorf("%s: the GP lowers the test rms by less than 40 %%", m.Name)
+		}
+		best = min(best, m.After.RMSB)
+	}
+	a := res.Average
+	t.Logf("average: B %.3f S2n %.3f cov68 %.2f cov95 %.2f; weights %v; p_ex > 0.5: %d", a.RMSB, a.RMSS2n, a.Cover68B, a.Cover95B, res.Weights, res.Bound)
+	if a.RMSB > 1.05*best {
+		t.Errorf("average test rms %.3f above 1.05 × best %.3f", a.RMSB, best)
+	}
+	if a.Cover95B < 0.90 || a.Cover95B > 0.98 {
+		t.Errorf("average 95 %% coverage %.2f outside [0.90, 0.98]", a.Cover95B)
+	}
+}
