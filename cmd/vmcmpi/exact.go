@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/vmcmpi/vmcmpi/exact"
-	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/output"
 )
 
@@ -41,10 +40,6 @@ Example:
 flags:
 `
 
-// exactObservableSites bounds the lattices whose ground-state observables
-// vmcmpi exact computes: beyond it the O(dim·N²) pass outgrows Lanczos.
-const exactObservableSites = 20
-
 func runExact(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("exact", exactUsage, stderr)
 	var cf configFlags
@@ -63,38 +58,21 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if cfg.System.Model != hamiltonian.TFIM && cfg.System.Model != hamiltonian.Heisenberg {
-		return cfg.KeyError("system.model", fmt.Sprintf("%q", cfg.System.Model), `exact diagonalisation needs "tfim" or "heisenberg"`)
+	if h, err := cfg.SpinHamiltonian(); err == nil {
+		if dim, _, sector := exact.Need(h, 40); dim > 0 {
+			space := sector + " sector"
+			if sector == "full" {
+				space = "full space"
+			}
+			fmt.Fprintf(stdout, "%v: %d sites, %s of dimension %d\n", h, h.N, space, dim)
+		}
 	}
-	h, err := cfg.SpinHamiltonian()
+	f, err := cfg.Exact(*maxMiB << 20)
 	if err != nil {
 		return err
 	}
-	dim, _, sector := exact.Need(h, 40)
-	if dim > 0 {
-		space := sector + " sector"
-		if sector == "full" {
-			space = "full space"
-		}
-		fmt.Fprintf(stdout, "%v: %d sites, %s of dimension %d\n", h, h.N, space, dim)
-	}
-	opt := exact.Options{MaxBytes: *maxMiB << 20}
-	var res exact.Result
-	var obs *exact.Observables
-	if h.N <= exactObservableSites {
-		res, obs, err = exact.GroundStateObservables(h, opt)
-	} else {
-		res, err = exact.GroundState(h, opt)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", cfg.Source, err)
-	}
-	f := output.Exact{
-		Model: h.Model, Lattice: h.Lattice.Kind, Length: h.Lattice.Length, PBC: h.Lattice.Periodic,
-		Coupling: h.Coupling, Field: h.Field, Energy: res.Energy, PerSite: res.Energy / float64(h.N),
-		Source: cfg.Source, Result: res, Observables: obs,
-	}
-	fmt.Fprintf(stdout, "exact energy = %.9f (%.9f per site), residual %.1g\n", res.Energy, f.PerSite, res.Residual)
+	obs := f.Observables
+	fmt.Fprintf(stdout, "exact energy = %.9f (%.9f per site), residual %.1g\n", f.Energy, f.PerSite, f.Result.Residual)
 	if obs != nil {
 		top := 0
 		for k, v := range obs.SQ {
@@ -105,11 +83,8 @@ func runExact(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "|m| = %.6f, σˣ = %.6f, C(1) = %.6f, ⟨S0·S1⟩ = %.6f, largest S(q) = %.6f at q = (%.4g, %.4g)\n",
 			obs.AbsM, obs.SigmaX, obs.CorrZZ[1], obs.CorrSS[1], obs.SQ[top], obs.Q[top][0], obs.Q[top][1])
 	}
-	if h.Model == hamiltonian.TFIM && h.Lattice.Kind == hamiltonian.Chain && h.Lattice.Periodic {
-		if e, err := exact.TFIMChain(h.N, h.Coupling, h.Field); err == nil {
-			f.ClosedForm = &e
-			fmt.Fprintf(stdout, "closed form  = %.9f (free fermions)\n", e)
-		}
+	if f.ClosedForm != nil {
+		fmt.Fprintf(stdout, "closed form  = %.9f (free fermions)\n", *f.ClosedForm)
 	}
 	if err := os.MkdirAll(cfg.Output.Dir, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
