@@ -125,7 +125,7 @@ func TestDocsNameExistingFiles(t *testing.T) {
 }
 
 // commandOf is the vmcmpi command a configuration's comment runs it with.
-var commandOf = regexp.MustCompile(`(?m)^#.*\bvmcmpi (run|regress|bma|ising|exact) -config (configs/\S+)`)
+var commandOf = regexp.MustCompile(`(?m)^#.*\bvmcmpi (run|regress|bma|ising|landscape|exact) -config (configs/\S+)`)
 
 // TestEveryConfigRuns runs every shipped configuration, shortened, with the
 // command its comment names (run for the run configurations that name
@@ -166,6 +166,12 @@ func TestEveryConfigRuns(t *testing.T) {
 			args = []string{"-config", c, "-out", dir}
 		case "ising":
 			args = []string{"-config", shortIsing(t, c, out), "-out", dir}
+		case "landscape":
+			if _, err := os.Stat(filepath.Join("..", "shared", "data", "ame")); err != nil {
+				t.Logf("%s skipped: AME data absent", c)
+				continue
+			}
+			args = []string{"-config", shortLandscape(t, c, out), "-out", dir}
 		case "exact":
 			args = []string{"-config", c}
 		}
@@ -265,4 +271,27 @@ func TestConfigCommandRoundTrip(t *testing.T) {
 			t.Errorf("%s: the printed configuration loads to another one", c)
 		}
 	}
+}
+
+// shortLandscape writes a copy of a landscape configuration restricted to
+// light nuclei (Z ≤ 20 fitted and charted) with a small kernel subsample:
+// the same code path in a second instead of the whole chart's minute.
+func shortLandscape(t *testing.T, c, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for _, r := range [][2]string{{"max_z = 0 ", "max_z = 20 "}, {"subsample = 600 ", "subsample = 60 "}, {"z_max = 120", "z_max = 20"}} {
+		if !strings.Contains(text, r[0]) {
+			t.Fatalf("%s: no %q to shorten", c, r[0])
+		}
+		text = strings.Replace(text, r[0], r[1], 1)
+	}
+	p := filepath.Join(dir, "short-"+filepath.Base(c))
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
