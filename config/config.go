@@ -76,6 +76,7 @@ type WavefunctionConfig struct {
 	JastrowBeta float64 `toml:"jastrow_beta"`
 	Network     string  `toml:"network"`
 	Features    int     `toml:"features"`
+	Backflow    string  `toml:"backflow"`
 }
 
 // SamplerConfig is the [sampler] table.
@@ -144,7 +145,7 @@ func Defaults() Config {
 		Wavefunction: WavefunctionConfig{
 			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 0, InitScale: 0.01,
 			Layers: []int{8}, Activation: "tanh", Envelope: FollowTrap,
-			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4,
+			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4, Backflow: "none",
 		},
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{

@@ -92,6 +92,7 @@ func schema() []keyDoc {
 			return wfIs("gaussian", "rbm", "ffnn", "slater")(c) && c.Wavefunction.Jastrow == "pade"
 		}),
 		k("wavefunction.network", "", `"none" or "deepset"`, "slater: times an exchange-symmetric deep-set network", wfIs("slater")),
+		k("wavefunction.backflow", "", `"none" or "rational"`, "slater: orbitals at quasi-particle coordinates x_i + Σ_j a/(1 + b r_ij²) (x_i − x_j), a and b per spin pair, one width per shell (variational; starts at η = 0)", wfIs("slater")),
 		k("wavefunction.features", "", "1 to 256", "deep-set embedding features per channel", deepSet),
 
 		k("sampler.kind", "", orList(samplerNames(true, false)), "metropolis, importance (Langevin) or gibbs for particles; flip or exchange for spins", nil),

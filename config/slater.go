@@ -18,6 +18,10 @@ import (
 // symmetric under the exchange of two same-spin electrons, or the product
 // is no longer antisymmetric and its energy is bounded only by the
 // bosonic ground state; "rbm" and "ffnn" are not, and are refused.
+// wavefunction.backflow = "rational" evaluates the determinant at
+// quasi-particle coordinates with one width per shell (wavefunc.Backflow):
+// it starts at the plain determinant (η = 0, every width α, b = ω) and
+// the optimiser moves its nodes.
 func buildSlater(c *Config, rng *rand.Rand) (wavefunc.Model, error) {
 	w, n := c.Wavefunction, c.System.Particles
 	switch {
@@ -31,7 +35,17 @@ func buildSlater(c *Config, rng *rand.Rand) (wavefunc.Model, error) {
 	case !(w.Alpha > 0):
 		return nil, c.KeyError("wavefunction.alpha", w.Alpha, "the orbital scale α must be > 0 (α = ω without interaction)")
 	}
-	sl, err := wavefunc.NewSlater(n, c.System.Dimensions, w.Alpha)
+	var sl wavefunc.Model
+	var err error
+	switch w.Backflow {
+	case "none":
+		sl, err = wavefunc.NewSlater(n, c.System.Dimensions, w.Alpha)
+	case "rational":
+		// b = ω puts η's range at the oscillator length 1/√ω.
+		sl, err = wavefunc.NewBackflow(n, c.System.Dimensions, w.Alpha, c.System.Omega)
+	default:
+		return nil, c.KeyError("wavefunction.backflow", quote(w.Backflow), `want "none" or "rational"`)
+	}
 	if err != nil {
 		return nil, c.KeyError("system.particles", n, err.Error())
 	}
