@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vmcmpi/vmcmpi/output"
+)
+
+// tiny is a run of a second or less.
+func tiny(dir string, extra ...string) []string {
+	return append([]string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "optimizer.iterations=2",
+		"-set", "sampler.samples=200", "-set", "production.samples=400", "-set", "output.progress=none"}, extra...)
+}
+
+func TestCheckLauncher(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		size int
+		env  func(string) string
+		want string // "" when accepted
+	}{
+		{1, env(), ""},
+		{1, env("OMPI_COMM_WORLD_SIZE", "1"), ""},
+		{2, env("OMPI_COMM_WORLD_SIZE", "2", "PMIX_RANK", "1"), ""},
+		{1, env("OMPI_COMM_WORLD_SIZE", "2"), "make build-mpi"}, // the serial binary under mpirun -np 2
+		{1, env("PMI_SIZE", "4"), "repeat the whole run"},       // MPICH's hydra
+		{1, env("PMIX_RANK", "3"), "PMIx rank 3"},
+		{1, env("OMPI_COMM_WORLD_SIZE", "x"), "not a rank count"},
+		{1, env("PMI_SIZE", "99999999999999999999"), "not a rank count"},
+	} {
+		err := checkLauncher(c.size, c.env)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("size %d: refused: %v", c.size, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("size %d: err = %v, want it to mention %q", c.size, err, c.want)
+		}
+	}
+}
+
+// An output that cannot be written is found before the run: no work is
+// done, and the error says why.
+func TestRunProbesOutputFirst(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "result.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := runRun(tiny(dir), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, serr := os.Stat(filepath.Join(dir, "history.csv")); serr == nil {
+		t.Error("the run went ahead: history.csv written")
+	}
+	if exitCode(err) != exitFailure || !strings.Contains(errOut.String(), "not a regular file") {
+		t.Errorf("exit %d, stderr %q", exitCode(err), errOut.String())
+	}
+}
+
+// A result that cannot be written at the end is printed and saved in a
+// fallback file named in the error.
+func TestRunResultFallback(t *testing.T) {
+	dir := t.TempDir()
+	// Lets the probe pass, then turns result.json into a directory.
+	old := afterRunHook
+	afterRunHook = func(d string) { os.Mkdir(filepath.Join(d, "result.json"), 0o755) }
+	defer func() { afterRunHook = old }()
+	var out bytes.Buffer
+	err := runRun(tiny(dir), &out, &out)
+	var fb *output.FallbackError
+	if err == nil || !errors.As(err, &fb) || fb.Path == "" {
+		t.Fatalf("err = %v", err)
+	}
+	defer os.Remove(fb.Path)
+	if !strings.Contains(err.Error(), fb.Path) || !strings.Contains(out.String(), "energy = ") {
+		t.Errorf("err %v, stdout %q", err, out.String())
+	}
+	if r, rerr := output.ReadResult(fb.Path); rerr != nil || r.Energy == nil {
+		t.Errorf("fallback %s: %v", fb.Path, rerr)
+	}
+}
+
+// A fresh run refuses a directory holding a checkpoint; -force replaces
+// it; -resume alone continues from the configuration it stores.
+func TestRunCheckpointGuardAndResumeAlone(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	args := coulombArgs(dir)
+	func() {
+		defer stoppedContext()()
+		if err := runRun(args, &out, &out); exitCode(err) != exitResume {
+			t.Fatalf("stopped run: exit %d, err %v", exitCode(err), err)
+		}
+	}()
+	ck := readFile(t, filepath.Join(dir, "checkpoint.bin"))
+	err := runRun(args, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "-resume "+dir) || !strings.Contains(err.Error(), "-force") {
+		t.Fatalf("fresh run over a checkpoint: %v", err)
+	}
+	if !bytes.Equal(ck, readFile(t, filepath.Join(dir, "checkpoint.bin"))) {
+		t.Fatal("the refused run changed the checkpoint")
+	}
+	if err := runRun([]string{"-resume", dir, "-set", "output.progress=none"}, &out, &out); err != nil {
+		t.Fatalf("-resume alone: %v", err)
+	}
+	ref := t.TempDir()
+	if err := runRun(coulombArgs(ref), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	// Bit-identical, apart from the configuration's source.
+	noSource := func(d string) string {
+		var keep []string
+		for _, l := range strings.Split(string(readFile(t, filepath.Join(d, "result.json"))), "\n") {
+			if !strings.Contains(l, `"config":`) {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if g, w := noSource(dir), noSource(ref); g != w {
+		t.Fatalf("-resume alone:\n%s\nuninterrupted:\n%s", g, w)
+	}
+	if err := runRun(append(coulombArgs(dir), "-force"), &out, &out); err != nil {
+		t.Fatalf("-force: %v", err)
+	}
+}
+
+// A second run into a locked directory is refused with the holder's pid.
+func TestRunLockedDir(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := output.Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	// flock locks belong to the open file: a second open in the same
+	// process conflicts as another process would.
+	var out bytes.Buffer
+	err = runRun(tiny(dir), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "in use by process") {
+		t.Fatalf("err = %v", err)
+	}
+}
