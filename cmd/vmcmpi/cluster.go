@@ -204,7 +204,7 @@ func watchSetup(c comm.Comm, stderr io.Writer, code int) (running func()) {
 			if started.Load() {
 				return
 			}
-			fmt.Fprintf(stderr, "vmcmpi run: %v during set-up, before there is anything to checkpoint: stopping now\n", s)
+			fmt.Fprintf(stderr, "vmcmpi run: %v before the first iteration ended, so there is nothing new to checkpoint: stopping now\n", s)
 			c.Abort(code)
 		case <-quit:
 		}

@@ -64,8 +64,8 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Until the run can checkpoint, a stop signal ends the process at
-	// once (a resumed run's checkpoint is still there to resume from).
+	// Until the run has something to checkpoint, a stop signal ends the
+	// process at once (a resumed run's checkpoint is still there).
 	code := exitFailure
 	if *resume != "" {
 		code = exitResume
@@ -119,12 +119,27 @@ func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running f
 	if c.Rank() == 0 {
 		showProgress(job, mode, stderr)
 	}
-	// SIGTERM, SIGUSR1 (SLURM) and Ctrl-C now stop all ranks after the
-	// same iteration with a checkpoint (cluster.go).
+	// SIGTERM, SIGUSR1 (SLURM) and Ctrl-C stop all ranks after the same
+	// iteration with a checkpoint (cluster.go); until the first iteration
+	// or production chunk ends there is nothing new to save, and
+	// watchSetup ends the process at once.
+	prevIter, prevChunk := job.OnIteration, job.OnChunk
+	job.OnIteration = func(r vmc.Record) {
+		running()
+		if prevIter != nil {
+			prevIter(r)
+		}
+	}
+	job.OnChunk = func(done, total int) {
+		running()
+		if prevChunk != nil {
+			prevChunk(done, total)
+		}
+	}
 	ctx, stop := signalContext()
 	defer stop()
-	running()
 	res, err := job.Run(ctx)
+	running()
 	afterRunHook(cfg.Output.Dir)
 	var stopped *config.StoppedError
 	if errors.As(err, &stopped) {
