@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/output"
 )
 
@@ -154,5 +155,35 @@ func TestRunLockedDir(t *testing.T) {
 	err = runRun(tiny(dir), &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "in use by process") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// An error on one rank reaches every rank at the next agreement: the
+// failed rank keeps its message, the others name it, none hangs.
+func TestAgreeAcrossRanks(t *testing.T) {
+	errs := make([]error, 3)
+	err := comm.RunLocal(3, func(c comm.Comm) error {
+		var own error
+		if c.Rank() == 1 {
+			own = errors.New("disk full")
+		}
+		errs[c.Rank()] = agree(c, own)
+		// A second agreement without errors passes on every rank.
+		if e := agree(c, nil); e != nil {
+			return e
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *rankError
+	if !errors.As(errs[1], &re) || !strings.Contains(errs[1].Error(), "rank 1: disk full") {
+		t.Errorf("failed rank: %v", errs[1])
+	}
+	for _, r := range []int{0, 2} {
+		if errs[r] == nil || !strings.Contains(errs[r].Error(), "rank(s) [1] failed") {
+			t.Errorf("rank %d: %v", r, errs[r])
+		}
 	}
 }

@@ -22,7 +22,7 @@ func init() {
 	register("run", command{summary: "optimise a trial wave function, then measure its energy", run: runRun})
 }
 
-const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR]
+const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR | -force]
 
 Optimises the trial wave function of the configuration, then runs a
 production with frozen parameters and prints
@@ -38,9 +38,12 @@ particles in a trap; output.plots draws PNGs.
 
 SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
 ranks after the same iteration; rank 0 writes DIR/checkpoint.bin (also
-every output.checkpoint_every iterations). The same command with
--resume DIR continues and ends bit-identical to an uninterrupted run (same
-rank count). Under SLURM the MPI size must equal SLURM_NTASKS.
+every output.checkpoint_every iterations) and exits 75. -resume DIR (alone,
+or with the same flags) continues and ends bit-identical to an
+uninterrupted run (same rank count). A fresh run refuses a DIR holding a
+checkpoint unless given -force, and a DIR another run holds. Exit codes:
+0 done, 1 failed, 75 stopped with a checkpoint (resume it). Under SLURM
+the MPI size must equal SLURM_NTASKS.
 
 flags:
 `
