@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"math"
 	"errors"
 	"os"
 	"path/filepath"
@@ -184,6 +186,36 @@ func TestAgreeAcrossRanks(t *testing.T) {
 	for _, r := range []int{0, 2} {
 		if errs[r] == nil || !strings.Contains(errs[r].Error(), "rank(s) [1] failed") {
 			t.Errorf("rank %d: %v", r, errs[r])
+		}
+	}
+}
+
+// A run that blows up keeps the last good parameters, and its message
+// stays short however many parameters there are.
+func TestRunDivergenceKeepsLastGood(t *testing.T) {
+	for _, extra := range [][]string{
+		{"-set", "optimizer.kind=gd", "-set", "optimizer.learning_rate=1e300"},
+		{"-set", "wavefunction.hidden=2000", "-set", "optimizer.learning_rate=1e6"},
+	} {
+		dir := t.TempDir()
+		args := append([]string{"-out", dir, "-set", "optimizer.iterations=3", "-set", "sampler.samples=100", "-set", "sampler.burnin=10",
+			"-set", "production.samples=200", "-set", "output.progress=none"}, extra...)
+		var out, errOut bytes.Buffer
+		err := runRun(args, &out, &errOut)
+		if err == nil || exitCode(err) != exitFailure {
+			t.Fatalf("%v: err %v", extra, err)
+		}
+		if len(err.Error()) > 1000 || !strings.Contains(err.Error(), "parameters.json") {
+			t.Errorf("%v: message of %d bytes: %.300s", extra, len(err.Error()), err)
+		}
+		var p struct{ Parameters []float64 }
+		if b := readFile(t, filepath.Join(dir, "parameters.json")); json.Unmarshal(b, &p) != nil || len(p.Parameters) == 0 {
+			t.Fatalf("%v: parameters.json %.200s", extra, b)
+		}
+		for _, x := range p.Parameters {
+			if math.Abs(x) > 1e3 {
+				t.Fatalf("%v: parameters.json holds %g, not the last good parameters", extra, x)
+			}
 		}
 	}
 }
