@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
