@@ -4,12 +4,14 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/BurntSushi/toml"
 
@@ -278,15 +280,20 @@ func decodeStrict(data []byte, name string, cfg *Config) error {
 func Load(path string, sets []string) (*Config, error) {
 	data, name := defaultTOML, "default configuration"
 	if path != "" {
-		b, err := os.ReadFile(path)
+		b, err := readConfigFile(path)
 		if err != nil {
-			return nil, fmt.Errorf("config: %w", err)
+			return nil, err
 		}
 		data, name = b, path
 	}
 	cfg := Defaults()
 	if err := decodeStrict(data, name, &cfg); err != nil {
 		return nil, err
+	}
+	if path != "" && len(cfg.explicit) == 0 {
+		// Keys a file omits take Defaults(), which differ from the
+		// embedded default; a file without keys is a mistake either way.
+		return nil, fmt.Errorf("%s sets no keys: omit -config to run the embedded default, or list the keys to set (%s)", path, schemaHint)
 	}
 	for _, s := range sets {
 		if err := cfg.Set(s); err != nil {
@@ -303,6 +310,30 @@ func Load(path string, sets []string) (*Config, error) {
 	return &cfg, nil
 }
 
+// MaxConfigBytes bounds a configuration file: the largest example is a
+// few KB, and /dev/zero must not be read to the end.
+const MaxConfigBytes = 1 << 20
+
+// readConfigFile reads at most MaxConfigBytes of a text file.
+func readConfigFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
+	if len(b) > MaxConfigBytes {
+		return nil, fmt.Errorf("config: %s is larger than %d bytes: not a configuration", path, MaxConfigBytes)
+	}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return nil, fmt.Errorf("config: %s holds a NUL byte at offset %d: not a TOML text file", path, i)
+	}
+	return b, nil
+}
+
 // Set applies one "key=value" override, for example "system.omega=0.5" or
 // "seed=7". The value is TOML ("0.5", "true", "[8, 8]", "\"adam\""); a bare
 // word that is not TOML is taken as a string, so sampler.kind=metropolis
@@ -313,6 +344,10 @@ func (c *Config) Set(kv string) error {
 	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
 	if !ok || key == "" {
 		return fmt.Errorf("-set %q: want key=value, for example system.omega=0.5", kv)
+	}
+	if i := strings.IndexFunc(kv, unicode.IsControl); i >= 0 {
+		// A newline would let a value smuggle in other keys.
+		return fmt.Errorf("-set %q: control character %U at byte %d; a value is one line of TOML", kv, []rune(kv[i:])[0], i)
 	}
 	if !knownKey(key) {
 		return fmt.Errorf("-set %q: unknown key %s%s; %s", kv, key, didYouMean(key), schemaHint)
@@ -336,7 +371,8 @@ func (c *Config) Set(kv string) error {
 		c.Observables.Measure = nil
 	}
 	err := decodeStrict(doc(val), name, c)
-	if err != nil && val != "" && !strings.ContainsAny(val, "\"'[]{}=\n") {
+	var probe map[string]any
+	if err != nil && val != "" && !strings.ContainsAny(val, "\"'[]{}=\n") && toml.Unmarshal(doc(val), &probe) != nil {
 		// Not TOML: a bare word is a string; if that fails too, its
 		// message (a type mismatch naming the key) is the clearer one.
 		err = decodeStrict(doc(fmt.Sprintf("%q", val)), name, c)

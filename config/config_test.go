@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -167,6 +168,17 @@ func FuzzConfig(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(defaultTOML)
+	// Sizes far beyond any machine: the estimate must refuse them.
+	for _, big := range []string{
+		"[system]\nparticles = 100000\n",
+		"[wavefunction]\nkind = \"rbm\"\nhidden = 1000000000\n",
+		"[sampler]\nwalkers = 1000000\n",
+		"[system]\nmodel = \"heisenberg\"\nlength = 1000000000\n[wavefunction]\nkind = \"rbm-spin\"\n[sampler]\nkind = \"exchange\"\n",
+		"[system]\nparticles = 2\n[wavefunction]\nkind = \"ffnn\"\nlayers = [4, 100000, 100000, 1]\n",
+		"[optimizer]\nkind = \"sr\"\nsr_solver = \"dense\"\n[wavefunction]\nkind = \"rbm\"\nhidden = 100000\n",
+	} {
+		f.Add([]byte(big))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := Decode(data, "fuzz.toml", Defaults())
 		if err != nil {
@@ -183,16 +195,31 @@ func FuzzConfig(f *testing.F) {
 				t.Error("NaN accepted")
 			}
 		}
-		// Building must not panic for any valid configuration small
-		// enough to build quickly.
-		// (Lattice builders may diagonalise exactly, so only short chains.)
-		small := cfg.System.Particles <= 20 && cfg.Wavefunction.Hidden <= 64 && len(cfg.Wavefunction.Layers) <= 4 &&
-			(cfg.System.Model == "continuous" || cfg.System.Length <= 6)
-		for _, l := range cfg.Wavefunction.Layers {
-			small = small && l <= 64
+		// Every accepted configuration has a memory estimate; one within
+		// the budget must build without panicking and allocate no more
+		// than its estimate allows, any other must be refused by
+		// CheckMemory before a byte is allocated. (Lattice builders may
+		// diagonalise exactly: only short ones, for time.)
+		need, _ := cfg.MemoryEstimate()
+		if math.IsNaN(need) || need < 0 {
+			t.Fatalf("memory estimate %g", need)
 		}
-		if small {
-			_, _ = cfg.BuildSystem()
+		const budget = 64 << 20
+		if need > budget {
+			if err := cfg.CheckMemory(1, budget, "fuzz budget"); err == nil {
+				t.Errorf("estimate %g > budget %d, not refused", need, budget)
+			}
+			return
+		}
+		if cfg.System.Model != "continuous" && cfg.System.Length > 12 {
+			return
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _ = cfg.BuildSystem()
+		runtime.ReadMemStats(&after)
+		if got := float64(after.TotalAlloc - before.TotalAlloc); got > 2*need+64<<20 {
+			t.Errorf("building allocated %.3g bytes, estimate %.3g", got, need)
 		}
 	})
 }

@@ -7,6 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
@@ -220,41 +223,62 @@ func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 // WriteOutputs writes, on rank 0, what a run produced into output.dir:
 // history.csv always (a NaN or a divergence keeps what was done), then
 // result.json when runErr is nil, or parameters.json (the last good
-// parameters before a divergence, else the current ones) when the run
-// failed other than by a stop. It returns runErr, annotated with the
-// files kept, joined with any write error. Other ranks return runErr.
+// parameters: those before the step that diverged or gave a non-finite
+// local energy, else the current ones) when the run failed other than by
+// a stop. It returns runErr, annotated with the files kept, joined with
+// any write error; a result.json that cannot be written is saved in the
+// temporary directory instead (an *output.FallbackError names it). Other
+// ranks return runErr.
 func (j *Job) WriteOutputs(res *vmc.Result, runErr error) error {
 	if j.Comm.Rank() != 0 {
 		return runErr
 	}
 	dir := j.Config.Output.Dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return errors.Join(runErr, fmt.Errorf("output: %w", err))
+		err = fmt.Errorf("output: %w", err)
+		if runErr == nil && res != nil {
+			return output.Fallback(err, "result.json", j.result(res))
+		}
+		return errors.Join(runErr, err)
 	}
 	saved := filepath.Join(dir, "history.csv")
-	if err := output.WriteHistory(saved, j.Driver.History()); err != nil {
-		return errors.Join(runErr, err)
+	herr := output.WriteHistory(saved, j.Driver.History())
+	if herr != nil {
+		saved = "nowhere: " + herr.Error()
 	}
 	if runErr != nil {
 		if errors.Is(runErr, vmc.ErrStopped) {
-			return fmt.Errorf("%w (history so far in %s)", runErr, saved)
+			return errors.Join(fmt.Errorf("%w (history so far in %s)", runErr, saved), herr)
 		}
 		params := j.Driver.Params()
 		var de *vmc.DivergenceError
-		if errors.As(runErr, &de) {
+		var le *vmc.LocalEnergyError
+		switch {
+		case errors.As(runErr, &de):
 			params = de.LastGood
+		case errors.As(runErr, &le) && le.Iteration >= 0:
+			params = j.Driver.LastGood()
 		}
 		path := filepath.Join(dir, "parameters.json")
 		if err := output.WriteParameters(path, j.Driver.Iteration(), runErr, params); err != nil {
-			return errors.Join(runErr, err)
+			return errors.Join(runErr, herr, err)
 		}
-		return fmt.Errorf("%w (history so far in %s, parameters in %s)", runErr, saved, path)
+		return errors.Join(fmt.Errorf("%w (history so far in %s, last good parameters in %s)", runErr, saved, path), herr)
 	}
+	r := j.result(res)
+	if err := output.WriteResult(filepath.Join(dir, "result.json"), r); err != nil {
+		return output.Fallback(errors.Join(herr, err), "result.json", r)
+	}
+	return herr
+}
+
+// result is the result.json document of res.
+func (j *Job) result(res *vmc.Result) output.Result {
 	sites := 0
 	if s, ok := j.System.(interface{ Sites() int }); ok {
 		sites = s.Sites()
 	}
-	return output.WriteResult(filepath.Join(dir, "result.json"), output.NewResult(res, j.Config.Seed, j.Config.Source, sites))
+	return output.NewResult(res, j.Config.Seed, j.Config.Source, sites)
 }
 
 // WriteDensity writes density.csv on rank 0 when the job has a density;
@@ -268,4 +292,57 @@ func (j *Job) WriteDensity(res *vmc.Result) error {
 		return err
 	}
 	return output.WriteDensity(filepath.Join(j.Config.Output.Dir, "density.csv"), d)
+}
+
+// FromFlat rebuilds the configuration that Flatten listed as flat (the
+// form a checkpoint stores), so that a run can be resumed from its
+// checkpoint alone; name labels messages. It refuses a listing that does
+// not flatten back to itself.
+func FromFlat(flat map[string]string, name string) (*Config, error) {
+	cfg := Defaults()
+	cfg.Wavefunction.Layers = nil
+	keys := make([]string, 0, len(flat))
+	for k := range flat {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := cfg.Set(k + "=" + flatToTOML(flat[k])); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	cfg.explicit = nil // keys a kind ignores were defaults, not the user's
+	cfg.Source = name
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	again, err := cfg.Flatten()
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if again[k] != flat[k] {
+			return nil, fmt.Errorf("%s: %s = %s could not be restored (got %s)", name, k, flat[k], again[k])
+		}
+	}
+	if len(again) != len(flat) {
+		return nil, fmt.Errorf("%s: the stored configuration lists %d keys, this version %d", name, len(flat), len(again))
+	}
+	return &cfg, nil
+}
+
+// flatToTOML turns a Flatten value back into TOML: lists print as
+// "[4 8]" or "[energy r2]", which TOML writes "[4, 8]" and
+// ["energy", "r2"].
+func flatToTOML(v string) string {
+	if !strings.HasPrefix(v, "[") || !strings.HasSuffix(v, "]") || strings.Contains(v, ",") {
+		return v
+	}
+	items := strings.Fields(v[1 : len(v)-1])
+	for i, it := range items {
+		if _, err := strconv.ParseFloat(it, 64); err != nil {
+			items[i] = strconv.Quote(it)
+		}
+	}
+	return "[" + strings.Join(items, ", ") + "]"
 }

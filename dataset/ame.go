@@ -149,7 +149,7 @@ func ReadAME(r io.Reader, name string, format Format, opts AMEOptions) ([]Nuclid
 	if !ok {
 		return nil, fmt.Errorf("%s: unknown AME format %q (want %q or %q)", name, format, AME2016, AME2020)
 	}
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(textReader(r, name, MaxFileBytes))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

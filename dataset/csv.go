@@ -46,7 +46,7 @@ func ReadCSVFile(path string) (*Table, error) {
 // unique, non-empty column names. Lines starting with '#' are comments;
 // every row must have as many fields as the header.
 func ReadCSV(r io.Reader, name string) (*Table, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(textReader(r, name, MaxFileBytes))
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = false

@@ -1,10 +1,10 @@
 package figures
 
 import (
+	"bytes"
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/classical"
 	"github.com/vmcmpi/vmcmpi/generative"
+	"github.com/vmcmpi/vmcmpi/output"
 )
 
 // isingPoints are points with vertical error bars for plotter.
@@ -112,13 +113,9 @@ func Ising(path string, rep *generative.Report) error {
 			plots[i][j].Draw(canvases[i][j])
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("plot: %w", err)
-	}
-	return f.Close()
+	return output.WriteFile(path, buf.Bytes())
 }

@@ -48,7 +48,7 @@ func observables(dir string) ([]string, error) {
 			if err := densityMap(p, h); err != nil {
 				return files, err
 			}
-			if err := p.Save(14*vg.Centimeter, 12*vg.Centimeter, f); err != nil {
+			if err := savePNG(p, 14*vg.Centimeter, 12*vg.Centimeter, f); err != nil {
 				return files, fmt.Errorf("plot: %w", err)
 			}
 			files = append(files, f)
@@ -108,7 +108,7 @@ func observables(dir string) ([]string, error) {
 			p.Add(sc)
 			p.Legend.Add("exact", sc)
 		}
-		if err := p.Save(16*vg.Centimeter, 10*vg.Centimeter, f); err != nil {
+		if err := savePNG(p, 16*vg.Centimeter, 10*vg.Centimeter, f); err != nil {
 			return files, fmt.Errorf("plot: %w", err)
 		}
 		files = append(files, f)

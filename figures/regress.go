@@ -37,7 +37,7 @@ func Regress(res *study.Result, dir string) ([]string, error) {
 			return files, fmt.Errorf("output: %s: %w", t.name, err)
 		}
 		path := filepath.Join(dir, t.name)
-		if err := p.Save(7*vg.Inch, 4.5*vg.Inch, path); err != nil {
+		if err := savePNG(p, 7*vg.Inch, 4.5*vg.Inch, path); err != nil {
 			return files, fmt.Errorf("output: %s: %w", t.name, err)
 		}
 		files = append(files, path)

@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
@@ -151,7 +152,7 @@ func plotEnergy(path string, s output.History, exact *float64, scale float64, wh
 	if err != nil {
 		return err
 	}
-	if err := p.Save(16*vg.Centimeter, 10*vg.Centimeter, path); err != nil {
+	if err := savePNG(p, 16*vg.Centimeter, 10*vg.Centimeter, path); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
@@ -170,8 +171,23 @@ func plotDensity(path string, d output.RadialDensity) error {
 		h.Width = d.Hi[0] - d.Lo[0]
 	}
 	p.Add(plotter.NewGrid(), h)
-	if err := p.Save(16*vg.Centimeter, 10*vg.Centimeter, path); err != nil {
+	if err := savePNG(p, 16*vg.Centimeter, 10*vg.Centimeter, path); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
+}
+
+// savePNG draws p as a PNG of w × h and writes it through the atomic
+// temporary-file-and-rename path: a symbolic link at path is replaced,
+// never followed, and a reader never sees half a picture.
+func savePNG(p *plot.Plot, w, h vg.Length, path string) error {
+	wt, err := p.WriterTo(w, h, "png")
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return err
+	}
+	return output.WriteFile(path, buf.Bytes())
 }

@@ -1,7 +1,9 @@
 package study
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 
@@ -104,9 +106,19 @@ func Defaults() Config {
 
 // Load reads and validates the configuration of a study of the given kind.
 func Load(path string, kind Kind) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("could not read configuration: %w", err)
+	}
+	defer f.Close()
+	// A configuration is a few KB; /dev/zero must not be read to the end.
+	const maxBytes = 1 << 20
+	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("could not read configuration: %w", err)
+	}
+	if len(data) > maxBytes || bytes.IndexByte(data, 0) >= 0 {
+		return nil, fmt.Errorf("%s is not a TOML configuration (larger than %d bytes, or binary)", path, maxBytes)
 	}
 	return Decode(data, path, kind)
 }

@@ -248,6 +248,11 @@ func (d *Driver) History() []Record { return d.history }
 // Params returns a copy of the current parameters.
 func (d *Driver) Params() []float64 { return append([]float64(nil), d.params...) }
 
+// LastGood is a copy of the parameters before the latest optimisation
+// step: the last ones known to give finite local energies when an
+// iteration then fails on a non-finite one.
+func (d *Driver) LastGood() []float64 { return append([]float64(nil), d.lastGood...) }
+
 // Rank is this driver's rank.
 func (d *Driver) Rank() int { return d.c.Rank() }
 

@@ -206,6 +206,18 @@ func (e *LocalEnergyError) Error() string {
 	return fmt.Sprintf("vmc: non-finite local energy in %s on rank %v (reported by rank %d)", where, e.Ranks, e.Rank)
 }
 
+// FewNumbers formats x for a message: all of a short vector, else its
+// first values and how many more there are (a network's parameters would
+// fill the terminal).
+func FewNumbers(x []float64) string {
+	const show = 4
+	if len(x) <= show {
+		return fmt.Sprint(x)
+	}
+	s := fmt.Sprint(x[:show])
+	return s[:len(s)-1] + fmt.Sprintf(" … and %d more]", len(x)-show)
+}
+
 // DivergenceError reports an optimisation that blew up. LastGood holds
 // the parameters before the step that led to it; the system has been reset
 // to them.
@@ -216,5 +228,5 @@ type DivergenceError struct {
 }
 
 func (e *DivergenceError) Error() string {
-	return fmt.Sprintf("vmc: optimisation diverged at iteration %d: %s (last good parameters %v)", e.Iteration, e.Reason, e.LastGood)
+	return fmt.Sprintf("vmc: optimisation diverged at iteration %d: %s (last good parameters %s)", e.Iteration, e.Reason, FewNumbers(e.LastGood))
 }

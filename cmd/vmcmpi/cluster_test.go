@@ -34,13 +34,16 @@ func TestCheckSlurmTasks(t *testing.T) {
 		{1, env("SLURM_NTASKS", "4"), false}, // srun --mpi=none: 4 lonely rank-0s
 		{2, env("SLURM_NTASKS", "4"), false}, // mpirun -np 2 inside a 4-task job
 		{1, env("SLURM_NTASKS", "4", ignoreNtasksEnv, "1"), true},
-		{1, env("SLURM_NTASKS", "garbage"), true},
+		// An unreadable or overflowing count must not skip the check.
+		{1, env("SLURM_NTASKS", "garbage"), false},
+		{1, env("SLURM_NTASKS", "99999999999999999999"), false},
+		{1, env("SLURM_NTASKS", "0"), false},
 	} {
 		err := checkSlurmTasks(c.size, c.env)
 		if (err == nil) != c.ok {
 			t.Errorf("size %d, SLURM_NTASKS=%q: err = %v", c.size, c.env("SLURM_NTASKS"), err)
 		}
-		if err != nil && (!strings.Contains(err.Error(), "--mpi=pmix") || !strings.Contains(err.Error(), "SLURM_NTASKS=4")) {
+		if err != nil && c.env("SLURM_NTASKS") == "4" && (!strings.Contains(err.Error(), "--mpi=pmix") || !strings.Contains(err.Error(), "SLURM_NTASKS=4")) {
 			t.Errorf("message does not explain the plugin: %v", err)
 		}
 	}

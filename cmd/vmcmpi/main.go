@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	"github.com/vmcmpi/vmcmpi/config"
 )
 
 // command is one subcommand. run parses its own flags from args and returns
@@ -58,20 +60,48 @@ func main() {
 func dispatch(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
-		return 0
+		return exitOK
 	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "vmcmpi: unknown command %q\n\n", args[0])
 		usage(stderr)
-		return 2
+		return exitUsage
 	}
-	if err := c.run(args[1:], stdout, stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	err := c.run(args[1:], stdout, stderr)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var rep *reportedError
+	if !errors.As(err, &rep) {
 		fmt.Fprintf(stderr, "vmcmpi %s: %v\n", args[0], err)
-		return 1
 	}
-	return 0
+	return exitCode(err)
 }
+
+// Exit codes, documented in README.md. A batch script requeues a job only
+// on exitResume: any other failure would fail the same way again.
+const (
+	exitOK      = 0
+	exitFailure = 1  // any error: bad configuration, divergence, I/O
+	exitUsage   = 2  // unknown command
+	exitResume  = 75 // stopped on a signal, checkpoint written: rerun with -resume DIR (sysexits EX_TEMPFAIL)
+)
+
+// exitCode is exitResume for a run stopped with its state saved,
+// exitFailure for every other error.
+func exitCode(err error) int {
+	var stopped *config.StoppedError
+	if errors.As(err, &stopped) {
+		return exitResume
+	}
+	return exitFailure
+}
+
+// reportedError is an error the command has printed itself (before
+// finalising MPI, so that it is not lost when the launcher tears the job
+// down); dispatch only picks its exit code.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }

@@ -9,9 +9,11 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/vmcmpi/vmcmpi/checkpoint"
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/config"
 	"github.com/vmcmpi/vmcmpi/figures"
+	"github.com/vmcmpi/vmcmpi/output"
 	"github.com/vmcmpi/vmcmpi/progress"
 	"github.com/vmcmpi/vmcmpi/vmc"
 )
@@ -20,7 +22,7 @@ func init() {
 	register("run", command{summary: "optimise a trial wave function, then measure its energy", run: runRun})
 }
 
-const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR]
+const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR | -force]
 
 Optimises the trial wave function of the configuration, then runs a
 production with frozen parameters and prints
@@ -36,9 +38,12 @@ particles in a trap; output.plots draws PNGs.
 
 SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
 ranks after the same iteration; rank 0 writes DIR/checkpoint.bin (also
-every output.checkpoint_every iterations). The same command with
--resume DIR continues and ends bit-identical to an uninterrupted run (same
-rank count). Under SLURM the MPI size must equal SLURM_NTASKS.
+every output.checkpoint_every iterations) and exits 75. -resume DIR (alone,
+or with the same flags) continues and ends bit-identical to an
+uninterrupted run (same rank count). A fresh run refuses a DIR holding a
+checkpoint unless given -force, and a DIR another run holds. Exit codes:
+0 done, 1 failed, 75 stopped with a checkpoint (resume it). Under SLURM
+the MPI size must equal SLURM_NTASKS.
 
 flags:
 `
@@ -46,27 +51,51 @@ flags:
 func runRun(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", runUsage, stderr)
 	var cf configFlags
-	cf.register(fs, "TOML configuration `file` (default: the embedded default)", "system.omega=0.5")
+	cf.register(fs, "TOML configuration `file` (default: the embedded default; with -resume alone: the checkpoint's)", "system.omega=0.5")
 	resume := fs.String("resume", "", "continue from the checkpoint in `DIR` (same configuration and rank count; DIR is the output directory)")
+	force := fs.Bool("force", false, "start afresh in a directory that holds the checkpoint of an earlier run, replacing it")
 	if err := cf.parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
+	if *resume != "" && cf.out != "" && filepath.Clean(cf.out) != filepath.Clean(*resume) {
+		return fmt.Errorf("-out %s and -resume %s name different directories (a resumed run continues in its own)", cf.out, *resume)
 	}
-	if *resume != "" {
-		if cf.out != "" && filepath.Clean(cf.out) != filepath.Clean(*resume) {
-			return fmt.Errorf("-out %s and -resume %s name different directories (a resumed run continues in its own)", cf.out, *resume)
-		}
-		cfg.Output.Dir = *resume
+	if *resume != "" && *force {
+		return errors.New("-resume continues a checkpoint and -force replaces it: give one of them")
 	}
 	c, err := comm.World()
 	if err != nil {
 		return err
 	}
-	defer c.Finalize()
-	if err := checkSlurmTasks(c.Size(), os.Getenv); err != nil {
+	// Until the run has something to checkpoint, a stop signal ends the
+	// process at once (a resumed run's checkpoint is still there).
+	code := exitFailure
+	if *resume != "" {
+		code = exitResume
+	}
+	running := watchSetup(c, stderr, code)
+	err = runRanks(c, &cf, *resume, *force, running, stdout, stderr)
+	running()
+	if err != nil {
+		// Printed here, before Finalize: a launcher may end the job as
+		// soon as a rank finalises or exits.
+		reportError(c, stderr, err)
+		err = &reportedError{err}
+	}
+	c.Finalize()
+	return err
+}
+
+// runRanks is the run on every rank; every error it returns is agreed:
+// when one rank fails, all return an error.
+func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running func(), stdout, stderr io.Writer) error {
+	cfg, err := loadRunConfig(c, cf, resume)
+	unlock := func() {}
+	if err == nil {
+		unlock, err = prepareRun(c, cfg, resume, force, os.Getenv)
+	}
+	defer unlock()
+	if err := agree(c, err); err != nil {
 		return err
 	}
 	for _, w := range cfg.Warnings() {
@@ -74,10 +103,6 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stderr, "vmcmpi run: warning:", w)
 		}
 	}
-	// SIGTERM, SIGUSR1 (SLURM) and Ctrl-C stop all ranks after the same
-	// iteration with a checkpoint (cluster.go).
-	ctx, stop := signalContext()
-	defer stop()
 	mode, err := progress.ParseMode(cfg.Output.Progress)
 	if err != nil {
 		return fmt.Errorf("%s: output.progress: %w", cfg.Source, err)
@@ -86,9 +111,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *resume != "" {
+	if resume != "" {
 		if err := job.Resume(); err != nil {
-			return fmt.Errorf("%w (resume with the -config and -set flags of the interrupted run)", err)
+			return fmt.Errorf("%w (resume with the -config and -set flags of the interrupted run, or -resume %s alone)", err, resume)
 		}
 		if c.Rank() == 0 {
 			fmt.Fprintf(stderr, "resumed from %s after %d iteration(s)\n", job.CheckpointPath(), job.Driver.Iteration())
@@ -97,17 +122,57 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if c.Rank() == 0 {
 		showProgress(job, mode, stderr)
 	}
+	// SIGTERM, SIGUSR1 (SLURM) and Ctrl-C stop all ranks after the same
+	// iteration with a checkpoint (cluster.go); until the first iteration
+	// or production chunk ends there is nothing new to save, and
+	// watchSetup ends the process at once.
+	prevIter, prevChunk := job.OnIteration, job.OnChunk
+	job.OnIteration = func(r vmc.Record) {
+		running()
+		if prevIter != nil {
+			prevIter(r)
+		}
+	}
+	job.OnChunk = func(done, total int) {
+		running()
+		if prevChunk != nil {
+			prevChunk(done, total)
+		}
+	}
+	ctx, stop := signalContext()
+	defer stop()
 	res, err := job.Run(ctx)
+	running()
+	afterRunHook(cfg.Output.Dir)
 	var stopped *config.StoppedError
 	if errors.As(err, &stopped) {
-		err = fmt.Errorf("%w; continue with the same command and -resume %s", err, cfg.Output.Dir)
+		err = fmt.Errorf("%w; continue with -resume %s (alone, or with the same -config and -set flags)", err, cfg.Output.Dir)
 	}
-	if err := job.WriteOutputs(res, err); err != nil {
-		return err
+	err = job.WriteOutputs(res, err)
+	if c.Rank() == 0 && res != nil && (err == nil || isFallback(err)) {
+		printResult(stdout, res, cfg.Output.Dir, err == nil)
+		var fb *output.FallbackError
+		if errors.As(err, &fb) && fb.Path == "" {
+			stdout.Write(fb.Data)
+		}
 	}
-	if c.Rank() == 0 {
-		printResult(stdout, res, cfg.Output.Dir)
+	if err == nil {
+		err = writeExtras(c, job, res, stdout)
 	}
+	return agree(c, err)
+}
+
+// afterRunHook lets tests break the output directory after the probe.
+var afterRunHook = func(dir string) {}
+
+// isFallback reports whether err is a result saved elsewhere.
+func isFallback(err error) bool {
+	var fb *output.FallbackError
+	return errors.As(err, &fb)
+}
+
+// writeExtras writes the density, the observables and the plots on rank 0.
+func writeExtras(c comm.Comm, job *config.Job, res *vmc.Result, stdout io.Writer) error {
 	if err := job.WriteDensity(res); err != nil {
 		return err
 	}
@@ -116,10 +181,10 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	printSplit(stdout, reps)
-	if c.Rank() != 0 || !cfg.Output.Plots {
+	if c.Rank() != 0 || !job.Config.Output.Plots {
 		return nil
 	}
-	files, err := figures.Run(cfg.Output.Dir)
+	files, err := figures.Run(job.Config.Output.Dir)
 	if err != nil {
 		return err
 	}
@@ -128,6 +193,40 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "plot %s\n", f)
 	}
 	return nil
+}
+
+// loadRunConfig is the configuration of -config and -set, or with -resume
+// and no -config the one stored in the checkpoint (collective), with the
+// -set overrides applied; -out or -resume names the output directory.
+func loadRunConfig(c comm.Comm, cf *configFlags, resume string) (*config.Config, error) {
+	var cfg *config.Config
+	if resume != "" && cf.path == "" {
+		path := filepath.Join(resume, checkpoint.FileName)
+		st, err := checkpoint.Load(c, path, 0)
+		if err != nil {
+			return nil, fmt.Errorf("%w (a resume without -config reads the configuration from the checkpoint)", err)
+		}
+		if cfg, err = config.FromFlat(st.Config, "the configuration in "+path); err != nil {
+			return nil, err
+		}
+		for _, kv := range cf.sets {
+			if err := cfg.Set(kv); err != nil {
+				return nil, err
+			}
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if cfg, err = cf.load(); err != nil {
+			return nil, err
+		}
+	}
+	if resume != "" {
+		cfg.Output.Dir = resume
+	}
+	return cfg, nil
 }
 
 // showProgress reports the optimisation and the production on stderr
@@ -161,8 +260,9 @@ func showProgress(job *config.Job, mode progress.Mode, stderr io.Writer) {
 }
 
 // printResult prints the energy of a finished run, or the last
-// iteration's estimate when there was no production.
-func printResult(stdout io.Writer, res *vmc.Result, dir string) {
+// iteration's estimate when there was no production; wrote says whether
+// the outputs are in dir.
+func printResult(stdout io.Writer, res *vmc.Result, dir string, wrote bool) {
 	e, err, v, acc := res.Energy, res.Error, res.Variance, res.Acceptance
 	tau, ess, rhat, short, warning := res.Tau, res.ESS, res.RHat, res.Short, res.Warning
 	if h := res.History; res.Samples == 0 && len(h) > 0 {
@@ -184,7 +284,9 @@ func printResult(stdout io.Writer, res *vmc.Result, dir string) {
 		}
 		fmt.Fprintln(stdout, "warning:", warning)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", dir)
+	if wrote {
+		fmt.Fprintf(stdout, "wrote %s\n", dir)
+	}
 }
 
 func formatEnergy(e, err float64) string {

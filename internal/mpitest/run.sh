@@ -65,6 +65,51 @@ for run in "2 abort" "3 abort" "2 panic" "2 busy"; do
 done
 
 # ---------------------------------------------------------------------------
+# Failures of one rank reach all: rank 0 cannot write its output directory
+# (a read-only bind mount, as root), and the serial binary under mpirun
+# refuses to run N copies. Each must end non-zero within 30 s with its
+# message on stderr.
+go build -o "$tmp/vmcmpi-serial" ./cmd/vmcmpi
+failcheck() { # name want-in-output command...
+	local name=$1 want=$2
+	shift 2
+	local start rc ms
+	start=$(date +%s%N)
+	set +e
+	timeout 60 "$@" >"$tmp/fail.out" 2>&1
+	rc=$?
+	set -e
+	ms=$((($(date +%s%N) - start) / 1000000))
+	if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ] || [ "$ms" -gt 30000 ] || ! grep -q "$want" "$tmp/fail.out"; then
+		echo "FAIL: $name: exit $rc after $ms ms, want non-zero within 30 s and \"$want\" in:"
+		cat "$tmp/fail.out"
+		fail=1
+	else
+		echo "== $name: exit $rc after $ms ms: ok"
+	fi
+}
+small=(-set optimizer.iterations=5 -set production.samples=2000 -set output.progress=none)
+failcheck "serial binary under $MPIRUN -np 2" "make build-mpi" \
+	"$MPIRUN" -np 2 "$tmp/vmcmpi-serial" run "${small[@]}" -out "$tmp/serial2"
+if [ ! -e "$tmp/serial2/result.json" ]; then echo "== serial binary under mpirun wrote no result: ok"; else
+	echo "FAIL: the serial binary under mpirun wrote a result"
+	fail=1
+fi
+ro="$tmp/readonly"
+mkdir -p "$ro"
+if [ "$(id -u)" = 0 ] && mount --bind "$ro" "$ro" 2>/dev/null; then
+	if mount -o remount,ro,bind "$ro" 2>/dev/null; then
+		failcheck "read-only output directory under $MPIRUN -np 2" "not writable" \
+			"$MPIRUN" -np 2 "$tmp/vmcmpi-mpi" run "${small[@]}" -out "$ro"
+	else
+		echo "== read-only output directory SKIPPED: cannot remount the bind mount read-only"
+	fi
+	umount "$ro"
+else
+	echo "== read-only output directory SKIPPED: needs root and bind mounts"
+fi
+
+# ---------------------------------------------------------------------------
 # vmcmpi run end to end under mpirun: one configuration on 1, 2 and 3 ranks.
 # The energies agree within error bars, the error bar shrinks as
 # 1/sqrt(total samples) (internal/resultcmp -ranks), and a repeated 2-rank

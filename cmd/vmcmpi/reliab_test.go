@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/output"
+)
+
+// tiny is a run of a second or less.
+func tiny(dir string, extra ...string) []string {
+	return append([]string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "optimizer.iterations=2",
+		"-set", "sampler.samples=200", "-set", "production.samples=400", "-set", "output.progress=none"}, extra...)
+}
+
+func TestCheckLauncher(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	for _, c := range []struct {
+		size int
+		env  func(string) string
+		want string // "" when accepted
+	}{
+		{1, env(), ""},
+		{1, env("OMPI_COMM_WORLD_SIZE", "1"), ""},
+		{2, env("OMPI_COMM_WORLD_SIZE", "2", "PMIX_RANK", "1"), ""},
+		{1, env("OMPI_COMM_WORLD_SIZE", "2"), "make build-mpi"}, // the serial binary under mpirun -np 2
+		{1, env("PMI_SIZE", "4"), "repeat the whole run"},       // MPICH's hydra
+		{1, env("PMIX_RANK", "3"), "PMIx rank 3"},
+		{1, env("OMPI_COMM_WORLD_SIZE", "x"), "not a rank count"},
+		{1, env("PMI_SIZE", "99999999999999999999"), "not a rank count"},
+	} {
+		err := checkLauncher(c.size, c.env)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("size %d: refused: %v", c.size, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("size %d: err = %v, want it to mention %q", c.size, err, c.want)
+		}
+	}
+}
+
+// An output that cannot be written is found before the run: no work is
+// done, and the error says why.
+func TestRunProbesOutputFirst(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "result.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := runRun(tiny(dir), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, serr := os.Stat(filepath.Join(dir, "history.csv")); serr == nil {
+		t.Error("the run went ahead: history.csv written")
+	}
+	if exitCode(err) != exitFailure || !strings.Contains(errOut.String(), "not a regular file") {
+		t.Errorf("exit %d, stderr %q", exitCode(err), errOut.String())
+	}
+}
+
+// A result that cannot be written at the end is printed and saved in a
+// fallback file named in the error.
+func TestRunResultFallback(t *testing.T) {
+	dir := t.TempDir()
+	// Lets the probe pass, then turns result.json into a directory.
+	old := afterRunHook
+	afterRunHook = func(d string) { os.Mkdir(filepath.Join(d, "result.json"), 0o755) }
+	defer func() { afterRunHook = old }()
+	var out bytes.Buffer
+	err := runRun(tiny(dir), &out, &out)
+	var fb *output.FallbackError
+	if err == nil || !errors.As(err, &fb) || fb.Path == "" {
+		t.Fatalf("err = %v", err)
+	}
+	defer os.Remove(fb.Path)
+	if !strings.Contains(err.Error(), fb.Path) || !strings.Contains(out.String(), "energy = ") {
+		t.Errorf("err %v, stdout %q", err, out.String())
+	}
+	if r, rerr := output.ReadResult(fb.Path); rerr != nil || r.Energy == nil {
+		t.Errorf("fallback %s: %v", fb.Path, rerr)
+	}
+}
+
+// A fresh run refuses a directory holding a checkpoint; -force replaces
+// it; -resume alone continues from the configuration it stores.
+func TestRunCheckpointGuardAndResumeAlone(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	args := coulombArgs(dir)
+	func() {
+		defer stoppedContext()()
+		if err := runRun(args, &out, &out); exitCode(err) != exitResume {
+			t.Fatalf("stopped run: exit %d, err %v", exitCode(err), err)
+		}
+	}()
+	ck := readFile(t, filepath.Join(dir, "checkpoint.bin"))
+	err := runRun(args, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "-resume "+dir) || !strings.Contains(err.Error(), "-force") {
+		t.Fatalf("fresh run over a checkpoint: %v", err)
+	}
+	if !bytes.Equal(ck, readFile(t, filepath.Join(dir, "checkpoint.bin"))) {
+		t.Fatal("the refused run changed the checkpoint")
+	}
+	if err := runRun([]string{"-resume", dir, "-set", "output.progress=none"}, &out, &out); err != nil {
+		t.Fatalf("-resume alone: %v", err)
+	}
+	ref := t.TempDir()
+	if err := runRun(coulombArgs(ref), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	// Bit-identical, apart from the configuration's source.
+	noSource := func(d string) string {
+		var keep []string
+		for _, l := range strings.Split(string(readFile(t, filepath.Join(d, "result.json"))), "\n") {
+			if !strings.Contains(l, `"config":`) {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if g, w := noSource(dir), noSource(ref); g != w {
+		t.Fatalf("-resume alone:\n%s\nuninterrupted:\n%s", g, w)
+	}
+	if err := runRun(append(coulombArgs(dir), "-force"), &out, &out); err != nil {
+		t.Fatalf("-force: %v", err)
+	}
+}
+
+// A second run into a locked directory is refused with the holder's pid.
+func TestRunLockedDir(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := output.Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	// flock locks belong to the open file: a second open in the same
+	// process conflicts as another process would.
+	var out bytes.Buffer
+	err = runRun(tiny(dir), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "in use by process") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// An error on one rank reaches every rank at the next agreement: the
+// failed rank keeps its message, the others name it, none hangs.
+func TestAgreeAcrossRanks(t *testing.T) {
+	errs := make([]error, 3)
+	err := comm.RunLocal(3, func(c comm.Comm) error {
+		var own error
+		if c.Rank() == 1 {
+			own = errors.New("disk full")
+		}
+		errs[c.Rank()] = agree(c, own)
+		// A second agreement without errors passes on every rank.
+		if e := agree(c, nil); e != nil {
+			return e
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *rankError
+	if !errors.As(errs[1], &re) || !strings.Contains(errs[1].Error(), "rank 1: disk full") {
+		t.Errorf("failed rank: %v", errs[1])
+	}
+	for _, r := range []int{0, 2} {
+		if errs[r] == nil || !strings.Contains(errs[r].Error(), "rank(s) [1] failed") {
+			t.Errorf("rank %d: %v", r, errs[r])
+		}
+	}
+}
+
+// A run that blows up keeps the last good parameters, and its message
+// stays short however many parameters there are.
+func TestRunDivergenceKeepsLastGood(t *testing.T) {
+	for _, extra := range [][]string{
+		{"-set", "optimizer.kind=gd", "-set", "optimizer.learning_rate=1e300"},
+		{"-set", "wavefunction.hidden=2000", "-set", "optimizer.learning_rate=1e6"},
+	} {
+		dir := t.TempDir()
+		args := append([]string{"-out", dir, "-set", "optimizer.iterations=3", "-set", "sampler.samples=100", "-set", "sampler.burnin=10",
+			"-set", "production.samples=200", "-set", "output.progress=none"}, extra...)
+		var out, errOut bytes.Buffer
+		err := runRun(args, &out, &errOut)
+		if err == nil || exitCode(err) != exitFailure {
+			t.Fatalf("%v: err %v", extra, err)
+		}
+		if len(err.Error()) > 1000 || !strings.Contains(err.Error(), "parameters.json") {
+			t.Errorf("%v: message of %d bytes: %.300s", extra, len(err.Error()), err)
+		}
+		var p struct{ Parameters []float64 }
+		if b := readFile(t, filepath.Join(dir, "parameters.json")); json.Unmarshal(b, &p) != nil || len(p.Parameters) == 0 {
+			t.Fatalf("%v: parameters.json %.200s", extra, b)
+		}
+		for _, x := range p.Parameters {
+			if math.Abs(x) > 1e3 {
+				t.Fatalf("%v: parameters.json holds %g, not the last good parameters", extra, x)
+			}
+		}
+	}
+}
