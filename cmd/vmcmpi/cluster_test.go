@@ -13,42 +13,6 @@ import (
 	"github.com/vmcmpi/vmcmpi/checkpoint"
 )
 
-func TestCheckSlurmTasks(t *testing.T) {
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
-			for i := 0; i < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1]
-				}
-			}
-			return ""
-		}
-	}
-	for _, c := range []struct {
-		size int
-		env  func(string) string
-		ok   bool
-	}{
-		{1, env(), true},                     // not under SLURM
-		{4, env("SLURM_NTASKS", "4"), true},  // srun --mpi=pmix or mpirun in the allocation
-		{1, env("SLURM_NTASKS", "4"), false}, // srun --mpi=none: 4 lonely rank-0s
-		{2, env("SLURM_NTASKS", "4"), false}, // mpirun -np 2 inside a 4-task job
-		{1, env("SLURM_NTASKS", "4", ignoreNtasksEnv, "1"), true},
-		// An unreadable or overflowing count must not skip the check.
-		{1, env("SLURM_NTASKS", "garbage"), false},
-		{1, env("SLURM_NTASKS", "99999999999999999999"), false},
-		{1, env("SLURM_NTASKS", "0"), false},
-	} {
-		err := checkSlurmTasks(c.size, c.env)
-		if (err == nil) != c.ok {
-			t.Errorf("size %d, SLURM_NTASKS=%q: err = %v", c.size, c.env("SLURM_NTASKS"), err)
-		}
-		if err != nil && c.env("SLURM_NTASKS") == "4" && (!strings.Contains(err.Error(), "--mpi=pmix") || !strings.Contains(err.Error(), "SLURM_NTASKS=4")) {
-			t.Errorf("message does not explain the plugin: %v", err)
-		}
-	}
-}
-
 func TestSignalStopsContext(t *testing.T) {
 	// SLURM's --signal warning and its time-limit/preemption signal.
 	for _, sig := range []syscall.Signal{syscall.SIGUSR1, syscall.SIGTERM} {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/output"
 )
 
@@ -18,41 +17,6 @@ import (
 func tiny(dir string, extra ...string) []string {
 	return append([]string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "optimizer.iterations=2",
 		"-set", "sampler.samples=200", "-set", "production.samples=400", "-set", "output.progress=none"}, extra...)
-}
-
-func TestCheckLauncher(t *testing.T) {
-	env := func(kv ...string) func(string) string {
-		return func(k string) string {
-			for i := 0; i < len(kv); i += 2 {
-				if kv[i] == k {
-					return kv[i+1]
-				}
-			}
-			return ""
-		}
-	}
-	for _, c := range []struct {
-		size int
-		env  func(string) string
-		want string // "" when accepted
-	}{
-		{1, env(), ""},
-		{1, env("OMPI_COMM_WORLD_SIZE", "1"), ""},
-		{2, env("OMPI_COMM_WORLD_SIZE", "2", "PMIX_RANK", "1"), ""},
-		{1, env("OMPI_COMM_WORLD_SIZE", "2"), "make build-mpi"}, // the serial binary under mpirun -np 2
-		{1, env("PMI_SIZE", "4"), "repeat the whole run"},       // MPICH's hydra
-		{1, env("PMIX_RANK", "3"), "PMIx rank 3"},
-		{1, env("OMPI_COMM_WORLD_SIZE", "x"), "not a rank count"},
-		{1, env("PMI_SIZE", "99999999999999999999"), "not a rank count"},
-	} {
-		err := checkLauncher(c.size, c.env)
-		switch {
-		case c.want == "" && err != nil:
-			t.Errorf("size %d: refused: %v", c.size, err)
-		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
-			t.Errorf("size %d: err = %v, want it to mention %q", c.size, err, c.want)
-		}
-	}
 }
 
 // An output that cannot be written is found before the run: no work is
@@ -157,36 +121,6 @@ func TestRunLockedDir(t *testing.T) {
 	err = runRun(tiny(dir), &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "in use by process") {
 		t.Fatalf("err = %v", err)
-	}
-}
-
-// An error on one rank reaches every rank at the next agreement: the
-// failed rank keeps its message, the others name it, none hangs.
-func TestAgreeAcrossRanks(t *testing.T) {
-	errs := make([]error, 3)
-	err := comm.RunLocal(3, func(c comm.Comm) error {
-		var own error
-		if c.Rank() == 1 {
-			own = errors.New("disk full")
-		}
-		errs[c.Rank()] = agree(c, own)
-		// A second agreement without errors passes on every rank.
-		if e := agree(c, nil); e != nil {
-			return e
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var re *rankError
-	if !errors.As(errs[1], &re) || !strings.Contains(errs[1].Error(), "rank 1: disk full") {
-		t.Errorf("failed rank: %v", errs[1])
-	}
-	for _, r := range []int{0, 2} {
-		if errs[r] == nil || !strings.Contains(errs[r].Error(), "rank(s) [1] failed") {
-			t.Errorf("rank %d: %v", r, errs[r])
-		}
 	}
 }
 

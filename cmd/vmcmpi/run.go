@@ -95,7 +95,7 @@ func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running f
 		unlock, err = prepareRun(c, cfg, resume, force, os.Getenv)
 	}
 	defer unlock()
-	if err := agree(c, err); err != nil {
+	if err := comm.Agree(c, err); err != nil {
 		return err
 	}
 	for _, w := range cfg.Warnings() {
@@ -159,7 +159,7 @@ func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running f
 	if err == nil {
 		err = writeExtras(c, job, res, stdout)
 	}
-	return agree(c, err)
+	return comm.Agree(c, err)
 }
 
 // afterRunHook lets tests break the output directory after the probe.
