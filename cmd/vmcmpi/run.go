@@ -7,9 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 
-	"github.com/vmcmpi/vmcmpi/checkpoint"
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/config"
 	"github.com/vmcmpi/vmcmpi/figures"
@@ -120,7 +118,7 @@ func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running f
 		}
 	}
 	if c.Rank() == 0 {
-		showProgress(job, mode, stderr)
+		job.ShowProgress(stderr, mode)
 	}
 	// SIGTERM, SIGUSR1 (SLURM) and Ctrl-C stop all ranks after the same
 	// iteration with a checkpoint (cluster.go); until the first iteration
@@ -150,7 +148,7 @@ func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running f
 	}
 	err = job.WriteOutputs(res, err)
 	if c.Rank() == 0 && res != nil && (err == nil || isFallback(err)) {
-		printResult(stdout, res, cfg.Output.Dir, err == nil)
+		output.WriteSummary(stdout, res, cfg.Output.Dir, err == nil)
 		var fb *output.FallbackError
 		if errors.As(err, &fb) && fb.Path == "" {
 			stdout.Write(fb.Data)
@@ -201,20 +199,8 @@ func writeExtras(c comm.Comm, job *config.Job, res *vmc.Result, stdout io.Writer
 func loadRunConfig(c comm.Comm, cf *configFlags, resume string) (*config.Config, error) {
 	var cfg *config.Config
 	if resume != "" && cf.path == "" {
-		path := filepath.Join(resume, checkpoint.FileName)
-		st, err := checkpoint.Load(c, path, 0)
-		if err != nil {
-			return nil, fmt.Errorf("%w (a resume without -config reads the configuration from the checkpoint)", err)
-		}
-		if cfg, err = config.FromFlat(st.Config, "the configuration in "+path); err != nil {
-			return nil, err
-		}
-		for _, kv := range cf.sets {
-			if err := cfg.Set(kv); err != nil {
-				return nil, err
-			}
-		}
-		if err := cfg.Validate(); err != nil {
+		var err error
+		if cfg, err = config.FromCheckpoint(c, resume, cf.sets); err != nil {
 			return nil, err
 		}
 	} else {
@@ -229,66 +215,4 @@ func loadRunConfig(c comm.Comm, cf *configFlags, resume string) (*config.Config,
 	return cfg, nil
 }
 
-// showProgress reports the optimisation and the production on stderr
-// (rank 0): a bar on a terminal, lines in a log, as output.progress says.
-func showProgress(job *config.Job, mode progress.Mode, stderr io.Writer) {
-	iters, base := job.Options.Iterations, job.Driver.Iteration()
-	var bar, prodBar *progress.Reporter
-	if iters > base {
-		bar = progress.New(stderr, iters, "optimise", progress.Options{Mode: mode, Start: base})
-	}
-	job.OnIteration = func(r vmc.Record) {
-		done, status := r.Iteration+1, "E = "+formatEnergy(r.Energy, r.Error)
-		if done == iters {
-			bar.Finish(done, status)
-		} else {
-			bar.Update(done, status)
-		}
-	}
-	job.OnChunk = func(done, total int) {
-		if prodBar == nil {
-			// Made at the first chunk, timed from there (the chunk may
-			// follow a resume).
-			prodBar = progress.New(stderr, total, "production", progress.Options{Mode: mode, Start: done})
-		}
-		if done == total {
-			prodBar.Finish(done, "")
-		} else {
-			prodBar.Update(done, "")
-		}
-	}
-}
-
-// printResult prints the energy of a finished run, or the last
-// iteration's estimate when there was no production; wrote says whether
-// the outputs are in dir.
-func printResult(stdout io.Writer, res *vmc.Result, dir string, wrote bool) {
-	e, err, v, acc := res.Energy, res.Error, res.Variance, res.Acceptance
-	tau, ess, rhat, short, warning := res.Tau, res.ESS, res.RHat, res.Short, res.Warning
-	if h := res.History; res.Samples == 0 && len(h) > 0 {
-		fmt.Fprintln(stdout, "no production samples (production.samples = 0); the last iteration's estimate:")
-		last := h[len(h)-1]
-		e, err, v, acc = last.Energy, last.Error, last.Variance, last.Acceptance
-		tau, ess, rhat, short, warning = last.Tau, last.ESS, last.RHat, last.Short, ""
-	}
-	fmt.Fprintf(stdout, "energy = %s", formatEnergy(e, err))
-	if res.HasExact {
-		fmt.Fprintf(stdout, " (exact %s)", strconv.FormatFloat(res.Exact, 'g', 10, 64))
-	}
-	fmt.Fprintf(stdout, "\nvariance = %.6g, acceptance = %.4f, %d samples on %d rank(s) × %d walkers, %d iterations\n",
-		v, acc, res.Samples, res.Ranks, res.Walkers, res.Iterations)
-	fmt.Fprintf(stdout, "τ_int = %.3g samples, ESS = %.0f, R̂ = %.4f\n", tau, ess, rhat)
-	if short {
-		if warning == "" {
-			warning = "series too short for a trustworthy error bar; the error may be underestimated"
-		}
-		fmt.Fprintln(stdout, "warning:", warning)
-	}
-	if wrote {
-		fmt.Fprintf(stdout, "wrote %s\n", dir)
-	}
-}
-
-func formatEnergy(e, err float64) string {
-	return fmt.Sprintf("%.6f ± %.6f", e, err)
-}
+func formatEnergy(e, err float64) string { return output.FormatEnergy(e, err) }
