@@ -69,7 +69,7 @@ func TestCheckLauncher(t *testing.T) {
 		{1, env("OMPI_COMM_WORLD_SIZE", "1"), ""},
 		{2, env("OMPI_COMM_WORLD_SIZE", "2", "PMIX_RANK", "1"), ""},
 		{1, env("OMPI_COMM_WORLD_SIZE", "2"), serialUnderMPI}, // the serial binary under mpirun -np 2
-		{1, env("PMI_SIZE", "4"), "repeat the whole run"},       // MPICH's hydra
+		{1, env("PMI_SIZE", "4"), "repeat the whole run"},     // MPICH's hydra
 		{1, env("PMIX_RANK", "3"), "PMIx rank 3"},
 		{1, env("OMPI_COMM_WORLD_SIZE", "x"), "not a rank count"},
 		{1, env("PMI_SIZE", "99999999999999999999"), "not a rank count"},
