@@ -93,8 +93,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # Weak scaling of walker threads (1..cores) and ranks (2, when mpirun and
-# the MPI library exist) on four workloads, then the Go benchmark that
-# `make bench` runs too. REPEAT=5 or SCALE=0.2 trade time for noise.
+# the MPI library exist) on four workloads, then the Go benchmarks that
+# `make bench` runs too: BenchmarkScaling (the same through the driver) and
+# BenchmarkWalkerOverlap (the CPU two concurrent walkers cost each other,
+# readable on a loaded machine). REPEAT=5 or SCALE=0.2 trade time for noise.
 bench-scaling: build
 	@if command -v $(MPIRUN) >/dev/null 2>&1 && pkg-config --exists $(MPIPC) 2>/dev/null; then \
 		$(MAKE) --no-print-directory build-mpi && MPIRUN=$(MPIRUN) bash internal/scaling/run.sh $(BIN) bin/vmcmpi-mpi; \
@@ -102,6 +104,7 @@ bench-scaling: build
 		bash internal/scaling/run.sh $(BIN); \
 	fi
 	$(GO) test -run '^$$' -bench Scaling -benchtime 3x ./vmc/
+	$(GO) test -run '^$$' -bench WalkerOverlap -benchtime 3x ./internal/scaling/
 
 # Every rank must run the same iterations, so the counts are fixed (Nx).
 bench-mpi:
