@@ -25,7 +25,7 @@ else
 $(error MPI=$(MPI): want openmpi or mpich)
 endif
 
-.PHONY: help build build-mpi run test test-race test-full test-mpi test-mpi-both test-mpi-compare test-slurm bench bench-mpi lint fuzz clean
+.PHONY: help build build-mpi run test test-race test-full test-mpi test-mpi-both test-mpi-compare test-slurm bench bench-mpi bench-scaling lint fuzz clean
 
 help:
 	@echo "make run        run vmcmpi on its embedded default system"
@@ -35,6 +35,7 @@ help:
 	@echo "make test-mpi-compare  the same runs under Open MPI and MPICH, compared bit for bit"
 	@echo "make test-slurm submit the job scripts to a throw-away local SLURM (needs slurmctld slurmd slurm-client munge)"
 	@echo "make bench      benchmarks (steps/s, allocations); bench-mpi for the MPI collectives"
+	@echo "make bench-scaling  walker threads 1..cores and MPI ranks 1, 2: samples/s, CPU per sample, efficiency"
 	@echo "make fuzz       the config, AME and CSV fuzz targets (FUZZTIME each, default 30s)"
 	@echo "make build | build-mpi | lint | clean"
 
@@ -90,6 +91,20 @@ test-slurm: build-mpi
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Weak scaling of walker threads (1..cores) and ranks (2, when mpirun and
+# the MPI library exist) on four workloads, then the Go benchmarks that
+# `make bench` runs too: BenchmarkScaling (the same through the driver) and
+# BenchmarkWalkerOverlap (the CPU two concurrent walkers cost each other,
+# readable on a loaded machine). REPEAT=5 or SCALE=0.2 trade time for noise.
+bench-scaling: build
+	@if command -v $(MPIRUN) >/dev/null 2>&1 && pkg-config --exists $(MPIPC) 2>/dev/null; then \
+		$(MAKE) --no-print-directory build-mpi && MPIRUN=$(MPIRUN) bash internal/scaling/run.sh $(BIN) bin/vmcmpi-mpi; \
+	else \
+		bash internal/scaling/run.sh $(BIN); \
+	fi
+	$(GO) test -run '^$$' -bench Scaling -benchtime 3x ./vmc/
+	$(GO) test -run '^$$' -bench WalkerOverlap -benchtime 3x ./internal/scaling/
 
 # Every rank must run the same iterations, so the counts are fixed (Nx).
 bench-mpi:

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
@@ -33,7 +34,14 @@ func newChain(m wavefunc.Model, x []float64, src *rand.PCG) (chain, error) {
 	if lp := s.LogPsi(); math.IsNaN(lp) || math.IsInf(lp, 0) {
 		return chain{}, fmt.Errorf("sampler: ln|Ψ| = %g at the initial configuration", lp)
 	}
-	return chain{model: m, state: s, src: src, rng: rand.New(src), n: n, d: d}, nil
+	return chain{model: m, state: s, src: src, rng: newRand(src), n: n, d: d}, nil
+}
+
+// newRand is rand.New(src) in cache lines of its own.
+func newRand(src rand.Source) *rand.Rand {
+	r := cacheline.New[rand.Rand]()
+	*r = *rand.New(src)
+	return r
 }
 
 // State is the walker's wave-function state at its current configuration.

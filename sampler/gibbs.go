@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
@@ -51,10 +52,10 @@ func NewGibbs(m GibbsModel, x []float64, thin int, src *rand.PCG) (*GibbsWalker,
 	if err != nil {
 		return nil, err
 	}
-	return &GibbsWalker{
-		chain: c, gibbs: m, thin: thin,
-		h: make([]float64, m.Hidden()), x: make([]float64, c.n*c.d),
-	}, nil
+	var ar cacheline.Arena[float64]
+	w := cacheline.New[GibbsWalker]()
+	*w = GibbsWalker{chain: c, gibbs: m, thin: thin, h: ar.Make(m.Hidden()), x: ar.Make(c.n * c.d)}
+	return w, nil
 }
 
 // Sweep draws h given x, then a new x given h, and moves the state there

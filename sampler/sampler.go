@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
@@ -85,12 +86,17 @@ func mix64(z uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// NewSource returns the PCG stream of walker index on rank.
+// NewSource returns the PCG stream of walker index on rank, in cache
+// lines of its own: it is written at every draw, possibly while another
+// walker draws from its stream on another core.
 func NewSource(seed uint64, rank, walker int) *rand.PCG {
-	return rand.NewPCG(Seed(seed, rank, walker))
+	src := cacheline.New[rand.PCG]()
+	src.Seed(Seed(seed, rank, walker))
+	return src
 }
 
-// Walker is one Markov chain. It is used by one goroutine at a time.
+// Walker is one Markov chain. It is used by one goroutine at a time, and
+// New places it, its scratch and its state in cache lines of their own.
 type Walker struct {
 	chain
 	set Settings
@@ -109,10 +115,10 @@ func New(m wavefunc.Model, x []float64, set Settings, src *rand.PCG) (*Walker, e
 		return nil, err
 	}
 	d := c.d
-	return &Walker{
-		chain: c, set: set,
-		pos: make([]float64, d), fOld: make([]float64, d), fNew: make([]float64, d),
-	}, nil
+	var ar cacheline.Arena[float64]
+	w := cacheline.New[Walker]()
+	*w = Walker{chain: c, set: set, pos: ar.Make(d), fOld: ar.Make(d), fNew: ar.Make(d)}
+	return w, nil
 }
 
 // Settings returns the walker's settings.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // SpinState is what a spin walker needs of a lattice wave function: the
@@ -99,11 +101,15 @@ func NewSpinWalker(st SpinState, set SpinSettings, src *rand.PCG) (*SpinWalker, 
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
-	w := &SpinWalker{state: st, set: set, src: src, rng: rand.New(src), n: len(st.Spins())}
+	w := cacheline.New[SpinWalker]()
+	*w = SpinWalker{state: st, set: set, src: src, rng: newRand(src), n: len(st.Spins())}
 	if w.n == 0 {
 		return nil, errors.New("sampler: spin walker over zero sites")
 	}
 	if set.Move == Exchange {
+		// Room for every site, so that index and a restore never
+		// reallocate the lists next to another walker's memory.
+		w.up, w.down = cacheline.Make[int](w.n)[:0], cacheline.Make[int](w.n)[:0]
 		w.index()
 		if len(w.up) == 0 || len(w.down) == 0 {
 			return nil, fmt.Errorf("sampler: exchange moves need up and down spins, configuration has %d up and %d down", len(w.up), len(w.down))

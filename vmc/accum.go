@@ -1,6 +1,9 @@
 package vmc
 
-import "github.com/vmcmpi/vmcmpi/stats"
+import (
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
+	"github.com/vmcmpi/vmcmpi/stats"
+)
 
 // accum is one walker's sums over one iteration or the production.
 type accum struct {
@@ -19,12 +22,17 @@ type accum struct {
 
 	// Production: the observables' sums, in Options order.
 	extra []obsAccum
+
+	ar cacheline.Arena[float64] // the memory of the slices above
 }
 
+// newAccum returns a walker's accumulator in memory of its own: its sums
+// are written at every sample, while other walkers write theirs.
 func newAccum(np int, sr bool) *accum {
-	a := &accum{o: make([]float64, np), so: make([]float64, np), seo: make([]float64, np)}
+	a := cacheline.New[accum]()
+	a.o, a.so, a.seo = a.ar.Make(np), a.ar.Make(np), a.ar.Make(np)
 	if sr {
-		a.soo = make([]float64, np*np)
+		a.soo = a.ar.Make(np * np)
 	}
 	return a
 }
@@ -32,10 +40,10 @@ func newAccum(np int, sr bool) *accum {
 // keepO makes the accumulator store each sample's O vector (matrix-free
 // SR) and sum only the squares O_k² into soo.
 func (a *accum) keepO(samples, np int) {
-	a.obs = make([]float64, samples*np)
-	a.soo = make([]float64, np)
-	a.t = make([]float64, samples)
-	a.sv = make([]float64, np)
+	a.obs = a.ar.Make(samples * np)
+	a.soo = a.ar.Make(np)
+	a.t = a.ar.Make(samples)
+	a.sv = a.ar.Make(np)
 }
 
 func (a *accum) reset() {

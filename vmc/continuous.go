@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
@@ -71,7 +72,9 @@ func (s *Continuous) NewWalker(rank, index int, seed uint64) (Walker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ContinuousWalker{W: w, h: s.H, grad: make([]float64, len(x))}, nil
+	cw := cacheline.New[ContinuousWalker]()
+	*cw = ContinuousWalker{W: w, h: s.H, grad: cacheline.Make[float64](len(x))}
+	return cw, nil
 }
 
 // ContinuousWalker adapts a sampler.Walker to the driver: a Sweep is one

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/sampler"
 )
 
@@ -58,7 +59,9 @@ func (s *GibbsContinuous) NewWalker(rank, index int, seed uint64) (Walker, error
 	if err != nil {
 		return nil, err
 	}
-	return &GibbsWalker{W: w, h: s.H, grad: make([]float64, len(x))}, nil
+	gw := cacheline.New[GibbsWalker]()
+	*gw = GibbsWalker{W: w, h: s.H, grad: cacheline.Make[float64](len(x))}
+	return gw, nil
 }
 
 // GibbsWalker adapts a sampler.GibbsWalker to the driver.

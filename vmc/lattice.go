@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
@@ -89,7 +90,9 @@ func (s *Lattice) NewWalker(rank, index int, seed uint64) (Walker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &LatticeWalker{W: w, st: st, ratios: st, h: s.H}, nil
+	lw := cacheline.New[LatticeWalker]()
+	*lw = LatticeWalker{W: w, st: st, ratios: st, h: s.H}
+	return lw, nil
 }
 
 // LatticeWalker adapts a sampler.SpinWalker to the driver: a Sweep is one

@@ -3,6 +3,7 @@ package vmc
 import (
 	"fmt"
 
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/reduce"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
@@ -59,8 +60,11 @@ func (d *Driver) layoutLinear(b *reduce.Buffer) {
 		oo: b.Vector("lin_oo", np*np), oeo: b.Vector("lin_oeo", np*np), ode: b.Vector("lin_ode", np*np), de: b.Vector("lin_de", np),
 		h: make([]float64, (np+1)*(np+1)), s: make([]float64, (np+1)*(np+1)), delta: make([]float64, np), negDelta: make([]float64, np)}
 	for range d.opt.Walkers {
-		l.walkers = append(l.walkers, &linearAccum{dk: make([]float64, np), oo: make([]float64, np*np),
-			oeo: make([]float64, np*np), ode: make([]float64, np*np), de: make([]float64, np)})
+		// Each walker's sums in memory of its own (see accum).
+		var ar cacheline.Arena[float64]
+		a := cacheline.New[linearAccum]()
+		*a = linearAccum{dk: ar.Make(np), oo: ar.Make(np * np), oeo: ar.Make(np * np), ode: ar.Make(np * np), de: ar.Make(np)}
+		l.walkers = append(l.walkers, a)
 	}
 	d.lin = l
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/reduce"
 	"github.com/vmcmpi/vmcmpi/stats"
 )
@@ -122,14 +123,15 @@ type obsAccum struct {
 	adds       bool            // the measurement adds into sum itself (Summer)
 }
 
-func newObsAccum(o Observable) obsAccum {
-	a := obsAccum{val: make([]float64, o.Len()), sum: make([]float64, o.Len())}
+// newObsAccum makes the sums of o from ar, the walker's memory.
+func newObsAccum(o Observable, ar *cacheline.Arena[float64]) obsAccum {
+	a := obsAccum{val: ar.Make(o.Len()), sum: ar.Make(o.Len())}
 	_, a.adds = o.(Summer)
 	a.adds = a.adds && !o.Blocked()
 	if o.Blocked() {
-		a.blk = make([]stats.Blocker, o.Len())
-		a.sum2 = make([]float64, o.Len())
-		a.pend = make([]float64, o.Len())
+		a.blk = cacheline.Make[stats.Blocker](o.Len())
+		a.sum2 = ar.Make(o.Len())
+		a.pend = ar.Make(o.Len())
 	}
 	return a
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // Produce runs (or continues) the production phase with frozen parameters
@@ -66,8 +68,9 @@ func (d *Driver) startProduction(ctx context.Context) error {
 
 func (d *Driver) newProductionAccum() *accum {
 	a := newAccum(0, false)
-	for _, o := range d.opt.Observables {
-		a.extra = append(a.extra, newObsAccum(o))
+	a.extra = cacheline.Make[obsAccum](len(d.opt.Observables))
+	for i, o := range d.opt.Observables {
+		a.extra[i] = newObsAccum(o, &a.ar)
 	}
 	return a
 }

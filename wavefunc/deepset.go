@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // DeepSet is a correlation factor for electrons that is symmetric under
@@ -247,10 +249,10 @@ type readoutCache struct {
 	ok       bool
 }
 
-func (ds *DeepSet) newReadout() readoutCache {
+func (ds *DeepSet) newReadout(ar *cacheline.Arena[float64]) readoutCache {
 	return readoutCache{
-		z: make([]float64, ds.h), f: make([]float64, ds.h), f1: make([]float64, ds.h),
-		delta: make([]float64, 3*ds.k),
+		z: ar.Make(ds.h), f: ar.Make(ds.h), f1: ar.Make(ds.h),
+		delta: ar.Make(3 * ds.k),
 	}
 }
 

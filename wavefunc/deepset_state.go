@@ -1,6 +1,10 @@
 package wavefunc
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
+)
 
 // The DeepSet walker state: every item's cached inputs and features, the
 // pooled averages, and single-electron moves that update them in O(N·K).
@@ -12,28 +16,30 @@ func (ds *DeepSet) NewState(x []float64) State {
 		panic(fmt.Sprintf("wavefunc: DeepSet.NewState: len(x) = %d, want %d", len(x), n*d))
 	}
 	m := 3 * k
-	s := &deepSetState{
+	var ar cacheline.Arena[float64]
+	s := cacheline.New[deepSetState]()
+	*s = deepSetState{
 		ds:   ds,
-		x:    append([]float64(nil), x...),
-		s:    make([]float64, n),
-		t:    make([]float64, n*n),
-		of:   make([]float64, n*k),
-		of1:  make([]float64, n*k),
-		pf:   make([]float64, n*n*k),
-		pf1:  make([]float64, n*n*k),
-		g:    make([]float64, m),
-		cur:  ds.newReadout(),
-		pos:  make([]float64, d),
-		tN:   make([]float64, n),
-		ofN:  make([]float64, k),
-		of1N: make([]float64, k),
-		pfN:  make([]float64, n*k),
-		pf1N: make([]float64, n*k),
-		gN:   make([]float64, m),
-		prop: ds.newReadout(),
-		q:    make([]float64, m),
-		qs:   make([]float64, 2*k),
-		v:    make([]float64, n*d*m),
+		x:    ar.Clone(x),
+		s:    ar.Make(n),
+		t:    ar.Make(n * n),
+		of:   ar.Make(n * k),
+		of1:  ar.Make(n * k),
+		pf:   ar.Make(n * n * k),
+		pf1:  ar.Make(n * n * k),
+		g:    ar.Make(m),
+		cur:  ds.newReadout(&ar),
+		pos:  ar.Make(d),
+		tN:   ar.Make(n),
+		ofN:  ar.Make(k),
+		of1N: ar.Make(k),
+		pfN:  ar.Make(n * k),
+		pf1N: ar.Make(n * k),
+		gN:   ar.Make(m),
+		prop: ds.newReadout(&ar),
+		q:    ar.Make(m),
+		qs:   ar.Make(2 * k),
+		v:    ar.Make(n * d * m),
 	}
 	s.Refresh()
 	return s

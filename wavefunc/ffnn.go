@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // FFNN is a feed-forward network trial function times a fixed Gaussian
@@ -176,12 +178,12 @@ type fwd struct {
 	z, a [][]float64
 }
 
-func (nn *FFNN) newFwd() fwd {
+func (nn *FFNN) newFwd(ar *cacheline.Arena[float64]) fwd {
 	L := len(nn.layers)
-	f := fwd{z: make([][]float64, L), a: make([][]float64, L)}
+	f := fwd{z: cacheline.Make[[]float64](L), a: cacheline.Make[[]float64](L)}
 	for l, w := range nn.layers {
-		f.z[l] = make([]float64, w)
-		f.a[l] = make([]float64, w)
+		f.z[l] = ar.Make(w)
+		f.a[l] = ar.Make(w)
 	}
 	return f
 }
@@ -271,22 +273,24 @@ func (nn *FFNN) NewState(x []float64) State {
 	if len(x) != m {
 		panic(fmt.Sprintf("wavefunc: FFNN.NewState: len(x) = %d, want %d", len(x), m))
 	}
-	s := &ffnnState{
+	var ar cacheline.Arena[float64]
+	s := cacheline.New[ffnnState]()
+	*s = ffnnState{
 		nn:    nn,
-		x:     append([]float64(nil), x...),
-		xN:    make([]float64, m),
-		cur:   nn.newFwd(),
-		prop:  nn.newFwd(),
-		grad:  make([]float64, m),
-		gradN: make([]float64, m),
+		x:     ar.Clone(x),
+		xN:    ar.Make(m),
+		cur:   nn.newFwd(&ar),
+		prop:  nn.newFwd(&ar),
+		grad:  ar.Make(m),
+		gradN: ar.Make(m),
 	}
-	s.delta = make([][]float64, len(nn.layers))
-	s.gz = make([][]float64, len(nn.layers))
-	s.dz = make([][]float64, len(nn.layers))
+	s.delta = cacheline.Make[[]float64](len(nn.layers))
+	s.gz = cacheline.Make[[]float64](len(nn.layers))
+	s.dz = cacheline.Make[[]float64](len(nn.layers))
 	for l, w := range nn.layers {
-		s.delta[l] = make([]float64, w)
-		s.gz[l] = make([]float64, w*m)
-		s.dz[l] = make([]float64, w*m)
+		s.delta[l] = ar.Make(w)
+		s.gz[l] = ar.Make(w * m)
+		s.dz[l] = ar.Make(w * m)
 	}
 	s.Refresh()
 	return s

@@ -1,6 +1,10 @@
 package wavefunc
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
+)
 
 // Gaussian is the product of one-body Gaussians
 //
@@ -76,7 +80,9 @@ func (g *Gaussian) NewState(x []float64) State {
 	if len(x) != g.n*g.d {
 		panic(fmt.Sprintf("wavefunc: Gaussian.NewState with %d coordinates, want %d", len(x), g.n*g.d))
 	}
-	s := &gaussianState{m: g, x: append([]float64(nil), x...), pos: make([]float64, g.d)}
+	var ar cacheline.Arena[float64]
+	s := cacheline.New[gaussianState]()
+	*s = gaussianState{m: g, x: ar.Clone(x), pos: ar.Make(g.d)}
 	s.Refresh()
 	return s
 }

@@ -3,6 +3,8 @@ package wavefunc
 import (
 	"fmt"
 	"math"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // HardSphereJastrow is the hard-core pair factor
@@ -75,12 +77,14 @@ func (h *HardSphereJastrow) NewState(x []float64) State {
 	if len(x) != n*d {
 		panic(fmt.Sprintf("wavefunc: HardSphereJastrow.NewState with %d coordinates, want %d", len(x), n*d))
 	}
-	s := &hardSphereState{
+	var ar cacheline.Arena[float64]
+	s := cacheline.New[hardSphereState]()
+	*s = hardSphereState{
 		m:    h,
-		x:    append([]float64(nil), x...),
-		r:    make([]float64, n*n),
-		pos:  make([]float64, d),
-		newR: make([]float64, n),
+		x:    ar.Clone(x),
+		r:    ar.Make(n * n),
+		pos:  ar.Make(d),
+		newR: ar.Make(n),
 	}
 	s.Refresh()
 	return s

@@ -1,6 +1,10 @@
 package wavefunc
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
+)
 
 // Pade is the Padé–Jastrow factor for electrons,
 //
@@ -81,15 +85,17 @@ func (p *Pade) NewState(x []float64) State {
 	if len(x) != p.n*p.d {
 		panic(fmt.Sprintf("wavefunc: Pade.NewState: len(x) = %d, want %d", len(x), p.n*p.d))
 	}
-	s := &padeState{
+	var ar cacheline.Arena[float64]
+	s := cacheline.New[padeState]()
+	*s = padeState{
 		p:    p,
-		x:    append([]float64(nil), x...),
-		r:    make([]float64, p.n*p.n),
-		u:    make([]float64, p.n*p.n),
-		rN:   make([]float64, p.n),
-		uN:   make([]float64, p.n),
-		pos:  make([]float64, p.d),
-		diff: make([]float64, p.d),
+		x:    ar.Clone(x),
+		r:    ar.Make(p.n * p.n),
+		u:    ar.Make(p.n * p.n),
+		rN:   ar.Make(p.n),
+		uN:   ar.Make(p.n),
+		pos:  ar.Make(p.d),
+		diff: ar.Make(p.d),
 	}
 	s.Refresh()
 	return s

@@ -3,6 +3,8 @@ package wavefunc
 import (
 	"fmt"
 	"math"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // Product is Ψ = Π_k Ψ_k of models of the same particles: ln Ψ, its
@@ -68,10 +70,11 @@ func (p *Product) SetParams(v []float64) {
 
 // NewState returns the product of the factors' states at configuration x.
 func (p *Product) NewState(x []float64) State {
-	s := &productState{
+	s := cacheline.New[productState]()
+	*s = productState{
 		p:   p,
-		ss:  make([]State, len(p.ms)),
-		tmp: make([]float64, len(x)),
+		ss:  cacheline.Make[State](len(p.ms)),
+		tmp: cacheline.Make[float64](len(x)),
 	}
 	for k, m := range p.ms {
 		s.ss[k] = m.NewState(x)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // RBM is the Gaussian-binary restricted Boltzmann machine of Carleo and
@@ -161,14 +163,16 @@ func (r *RBM) NewState(x []float64) State {
 	if len(x) != r.m {
 		panic(fmt.Sprintf("wavefunc: RBM.NewState: len(x) = %d, want %d", len(x), r.m))
 	}
-	s := &rbmState{
+	var ar cacheline.Arena[float64]
+	s := cacheline.New[rbmState]()
+	*s = rbmState{
 		r:      r,
-		x:      append([]float64(nil), x...),
-		theta:  make([]float64, r.h),
-		sig:    make([]float64, r.h),
-		thetaN: make([]float64, r.h),
-		sigN:   make([]float64, r.h),
-		pos:    make([]float64, r.d),
+		x:      ar.Clone(x),
+		theta:  ar.Make(r.h),
+		sig:    ar.Make(r.h),
+		thetaN: ar.Make(r.h),
+		sigN:   ar.Make(r.h),
+		pos:    ar.Make(r.d),
 	}
 	s.Refresh()
 	return s

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // Slater is the closed-shell Slater determinant of a quantum dot: N
@@ -149,20 +151,22 @@ func (s *Slater) NewState(x []float64) State {
 	if len(x) != n*d {
 		panic(fmt.Sprintf("wavefunc: Slater.NewState with %d coordinates, want %d", len(x), n*d))
 	}
-	st := &slaterState{
+	var ar cacheline.Arena[float64]
+	st := cacheline.New[slaterState]()
+	*st = slaterState{
 		s:    s,
-		x:    append([]float64(nil), x...),
-		pos:  make([]float64, d),
-		herm: make([]float64, 3*(s.nmax+1)),
-		pv:   make([]float64, m),
-		pp:   make([]float64, m),
-		gv:   make([]float64, m*d),
-		lv:   make([]float64, m),
-		vk:   make([]float64, m),
-		work: make([]float64, m*m),
+		x:    ar.Clone(x),
+		pos:  ar.Make(d),
+		herm: ar.Make(3 * (s.nmax + 1)),
+		pv:   ar.Make(m),
+		pp:   ar.Make(m),
+		gv:   ar.Make(m * d),
+		lv:   ar.Make(m),
+		vk:   ar.Make(m),
+		work: ar.Make(m * m),
 	}
 	for sp := range st.inv {
-		st.inv[sp] = make([]float64, m*m)
+		st.inv[sp] = ar.Make(m * m)
 	}
 	st.Refresh()
 	return st

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // SpinModel is a trial wave function of N spins s_i = ±1 with a flat
@@ -252,8 +254,11 @@ func (m *SpinRBM) NewState(s []int8) SpinState {
 	if len(s) != m.n {
 		panic(fmt.Sprintf("wavefunc: SpinRBM.NewState: %d spins, want %d", len(s), m.n))
 	}
-	st := &spinRBMState{m: m, s: append([]int8(nil), s...),
-		theta: make([]float64, m.h), pp: make([]float64, m.h), pm: make([]float64, m.h)}
+	var ar cacheline.Arena[float64]
+	st := cacheline.New[spinRBMState]()
+	*st = spinRBMState{m: m, s: cacheline.Make[int8](len(s)),
+		theta: ar.Make(m.h), pp: ar.Make(m.h), pm: ar.Make(m.h)}
+	copy(st.s, s)
 	st.Refresh()
 	return st
 }

@@ -39,7 +39,11 @@ type Model interface {
 // State is one walker's configuration together with the cached quantities
 // of Ψ at it. A single-particle move is Propose followed by Accept or
 // Reject; Propose costs O(d) for a product of one-body factors and O(d·H)
-// for an RBM, never a full recomputation. A State is used by one goroutine.
+// for an RBM, never a full recomputation. A State is used by one goroutine,
+// while other walkers' States run on other cores: this package's NewState
+// methods place the State and every slice it writes in cache lines of its
+// own (internal/cacheline), since a line shared with another walker's
+// memory makes two cores invalidate each other's copy at every move.
 type State interface {
 	// Positions is the current configuration (read-only view, N·d values).
 	Positions() []float64
