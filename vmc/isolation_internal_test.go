@@ -82,6 +82,15 @@ func isolationCases(t *testing.T) []isolationCase {
 	must(err)
 	slSys, err := NewContinuous(dot6, wavefunc.NewProduct(sl, wavefunc.NewPade(6, 2, 0.5)), imp)
 	must(err)
+	bf, err := wavefunc.NewBackflow(6, 2, 1, 1)
+	must(err)
+	p := bf.Params(nil)
+	for k := range p {
+		p[k] += 0.01 * float64(k+1) // switch the backflow on
+	}
+	bf.SetParams(p)
+	bfSys, err := NewContinuous(dot6, wavefunc.NewProduct(bf, wavefunc.NewPade(6, 2, 0.5)), imp)
+	must(err)
 	nn, err := wavefunc.NewFFNN(2, 2, []int{4, 3, 1}, "tanh", 1)
 	must(err)
 	nnSys, err := NewContinuous(dot, nn, imp)
@@ -113,6 +122,7 @@ func isolationCases(t *testing.T) []isolationCase {
 		{"dot/linear", dotSys, Options{Linear: &optim.Linear{}}},
 		{"bec/gradient", becSys, Options{}},
 		{"slater6/dense-sr", slSys, Options{SR: &optim.SR{Shift: 1e-3}}},
+		{"backflow6", bfSys, Options{}},
 		{"ffnn", nnSys, Options{}},
 		{"deepset", dsSys, Options{}},
 		{"gibbs", gibbs, Options{}},

@@ -3,6 +3,8 @@ package wavefunc
 import (
 	"fmt"
 	"math"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
 // Backflow is the closed-shell Slater determinant of a quantum dot with
@@ -140,21 +142,26 @@ func (b *Backflow) NewState(x []float64) State {
 		panic(fmt.Sprintf("wavefunc: Backflow.NewState with %d coordinates, want %d", len(x), n*d))
 	}
 	nd := n * d
-	st := &backflowState{
+	// The state lives in cache lines of its own: walkers run on separate
+	// cores, and a line shared with another walker's state would be
+	// written by both (internal/cacheline).
+	var ar cacheline.Arena[float64]
+	st := cacheline.New[backflowState]()
+	*st = backflowState{
 		b:    b,
-		herm: make([]float64, b.shells*3*(b.nmax+1)),
-		tt:   make([]float64, b.shells*3),
-		ex:   make([]float64, b.shells),
-		val:  make([]float64, m),
-		grad: make([]float64, m*d),
-		hess: make([]float64, m*d*d),
-		work: make([]float64, m*m),
-		jt:   make([]float64, nd*nd),
-		amat: make([]float64, nd*m),
-		hblk: make([]float64, m*d*m*d),
-		dg:   make([]float64, nd),
+		herm: ar.Make(b.shells * 3 * (b.nmax + 1)),
+		tt:   ar.Make(b.shells * 3),
+		ex:   ar.Make(b.shells),
+		val:  ar.Make(m),
+		grad: ar.Make(m * d),
+		hess: ar.Make(m * d * d),
+		work: ar.Make(m * m),
+		jt:   ar.Make(nd * nd),
+		amat: ar.Make(nd * m),
+		hblk: ar.Make(m * d * m * d),
+		dg:   ar.Make(nd),
 	}
-	st.cur, st.prop = newBFConf(n, d, m), newBFConf(n, d, m)
+	st.cur, st.prop = newBFConf(&ar, n, d, m), newBFConf(&ar, n, d, m)
 	copy(st.cur.x, x)
 	st.Refresh()
 	return st
@@ -171,10 +178,11 @@ type bfConf struct {
 	fOK    bool
 }
 
-func newBFConf(n, d, m int) *bfConf {
-	c := &bfConf{x: make([]float64, n*d), q: make([]float64, n*d), f: make([]float64, n*d)}
+func newBFConf(ar *cacheline.Arena[float64], n, d, m int) *bfConf {
+	c := cacheline.New[bfConf]()
+	c.x, c.q, c.f = ar.Make(n*d), ar.Make(n*d), ar.Make(n*d)
 	for sp := range c.inv {
-		c.inv[sp] = make([]float64, m*m)
+		c.inv[sp] = ar.Make(m * m)
 	}
 	return c
 }
