@@ -63,3 +63,22 @@ func (f *configFlags) load() (*config.Config, error) {
 	}
 	return cfg, nil
 }
+
+// parseStudy defines -config (required) and -out on fs, parses args (flags
+// only) and returns the configuration file and the output directory ("" for
+// the configuration's own); example names a configuration for the message.
+func parseStudy(fs *flag.FlagSet, args []string, example string) (path, out string, err error) {
+	p := fs.String("config", "", "TOML configuration `file` (required; e.g. "+example+")")
+	o := fs.String("out", "", "output `directory` (default: output.dir of the configuration)")
+	if err := fs.Parse(args); err != nil {
+		return "", "", err
+	}
+	if fs.NArg() > 0 {
+		return "", "", fmt.Errorf("unexpected argument %q (flags come as -config FILE, -out DIR)", fs.Arg(0))
+	}
+	if *p == "" {
+		fs.Usage()
+		return "", "", fmt.Errorf("-config FILE is required (e.g. %s)", example)
+	}
+	return *p, *o, nil
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -40,24 +39,17 @@ flags:
 
 func runIsing(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("ising", isingUsage, stderr)
-	path := fs.String("config", "", "TOML `file` of the study (see configs/ising/)")
-	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration)")
 	resume := fs.Bool("resume", false, "continue from DIR/checkpoint.bin")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *path == "" {
-		return errors.New("-config FILE is required (e.g. configs/ising/ising-8.toml)")
-	}
-	cfg, err := generative.LoadConfig(*path)
+	path, out, err := parseStudy(fs, args, "configs/ising/ising-8.toml")
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		cfg.Output.Dir = *out
+	cfg, err := generative.LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		cfg.Output.Dir = out
 	}
 	c, err := comm.World()
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -59,24 +58,16 @@ func regressCommand(name string, args []string, stdout, stderr io.Writer) error 
 		what = "Fits the Bayesian linear models of [[models]] and averages them with\nevidence (BMA) or cross-validated (pseudo-BMA) weights."
 	}
 	fs := newFlagSet(name, fmt.Sprintf(regressUsage, name, what), stderr)
-	cfgPath := fs.String("config", "", "TOML configuration `file` (required)")
-	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration, \"out\")")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (flags come as -config FILE, -out DIR)", fs.Arg(0))
-	}
-	if *cfgPath == "" {
-		fs.Usage()
-		return errors.New("-config FILE is required")
-	}
-	cfg, err := study.Load(*cfgPath, study.Kind(name))
+	path, out, err := parseStudy(fs, args, "configs/regress/"+map[string]string{"regress": "liquid-drop", "bma": "bma-ame2020"}[name]+".toml")
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		cfg.Output.Dir = *out
+	cfg, err := study.Load(path, study.Kind(name))
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		cfg.Output.Dir = out
 	}
 	c, err := comm.World()
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -25,24 +24,16 @@ func init() {
 
 func runLandscape(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("landscape", "usage: vmcmpi landscape -config FILE [-out DIR]\n\nFits the mass models of the configuration, corrects them with Gaussian\nprocesses, averages them and predicts the chart (configs/regress/landscape.toml).\n\nflags:\n", stderr)
-	cfgPath := fs.String("config", "", "TOML configuration `file` (required)")
-	out := fs.String("out", "", "output `directory` (default: output.dir of the configuration)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *cfgPath == "" {
-		fs.Usage()
-		return errors.New("-config FILE is required")
-	}
-	cfg, err := study.LoadLandscape(*cfgPath)
+	path, out, err := parseStudy(fs, args, "configs/regress/landscape.toml")
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		cfg.Output.Dir = *out
+	cfg, err := study.LoadLandscape(path)
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		cfg.Output.Dir = out
 	}
 	c, err := comm.World()
 	if err != nil {
