@@ -306,6 +306,24 @@ func TestRBMPadeSR(t *testing.T) {
 	if e, de := res.Energy, res.Error; e > 3.001 || e < 3-4*de || !res.HasExact || res.Exact != 3 {
 		t.Errorf("E = %s (exact %g): want E within 1e-3 above the exact 3", energy(res), res.Exact)
 	}
+	// The always-on energy split of the trained state: −½∇²Ψ/Ψ + V_ext +
+	// V_int is E_L sample by sample, so the means add up to E to round-off;
+	// and the virial theorem of a harmonic trap with Coulomb repulsion,
+	// 2T − 2V_ext + V_int = 0 in an eigenstate, holds within 3σ of its own
+	// blocking error (both kinetic estimators).
+	o, ok := res.Observable(vmc.EnergySplitName)
+	if !ok {
+		t.Fatal("no energy split in the result")
+	}
+	m := o.Mean
+	if sum := m[vmc.SplitKineticLaplacian] + m[vmc.SplitExternal] + m[vmc.SplitInteraction]; math.Abs(sum-res.Energy) > 1e-9 {
+		t.Errorf("T + V_ext + V_int = %.12f, E = %.12f", sum, res.Energy)
+	}
+	for _, k := range []int{vmc.SplitVirialLaplacian, vmc.SplitVirialGradient} {
+		if r, e := m[k], o.Error[k]; !(e > 0 && e < 0.05) || math.Abs(r) > 3*e {
+			t.Errorf("virial residual %d = %.5f ± %.5f, want 0 within 3σ", k, r, e)
+		}
+	}
 }
 
 // Without interaction the determinant at α = ω is exact: the shell energy
