@@ -218,7 +218,13 @@ if ckrun "$tmp/ck-ref"; then
 	wait "$ckpid"
 	rc=$?
 	set -e
-	if [ "$rc" -eq 0 ] || ! grep -q "stopped on request" "$tmp/ck-sig.log" || [ -f "$tmp/ck-sig/result.json" ]; then
+	# Every rank exits 75 (stopped, checkpoint written). Open MPI's mpirun
+	# passes that on; MPICH's hydra, itself signalled, sometimes exits 0
+	# instead (seen in about half the runs), so under MPICH only the
+	# checkpoint and the message are required of the launcher's exit.
+	okrc=yes
+	if [ "$rc" -eq 0 ] && [[ $TAGS != *mpich* ]]; then okrc=no; fi
+	if [ "$okrc" != yes ] || ! grep -q "stopped on request" "$tmp/ck-sig.log" || [ -f "$tmp/ck-sig/result.json" ]; then
 		echo "FAIL: SIGUSR1 did not stop the 2-rank run with a checkpoint (exit $rc)"
 		cat "$tmp/ck-sig.log"
 		fail=1
