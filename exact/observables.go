@@ -1,7 +1,6 @@
 package exact
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
@@ -35,14 +34,11 @@ func GroundStateObservables(h *hamiltonian.Spin, opt Options) (Result, *Observab
 	if err != nil {
 		return res, nil, err
 	}
-	sign, err := marshallSigns(h)
-	if err != nil {
-		return res, nil, err
-	}
+	sign := h.MarshallSigns()
 	n := h.N
 	o := &Observables{CorrZZ: make([]float64, n), CorrSS: make([]float64, n)}
-	pairs := spinPairs(h)
-	q, r := spinMomenta(h)
+	pairs := h.CorrelationPairs()
+	q, r := h.Momenta()
 	o.Q, o.SQ = q, make([]float64, len(q))
 	s := make([]float64, n)
 	for k, a := range psi {
@@ -96,67 +92,4 @@ func GroundStateObservables(h *hamiltonian.Spin, opt Options) (Result, *Observab
 		}
 	}
 	return res, o, nil
-}
-
-// spinPairs lists, per displacement t, the pairs C(t) averages (the
-// definition of vmc's lattice observables).
-func spinPairs(h *hamiltonian.Spin) [][][2]int {
-	out := make([][][2]int, h.N)
-	if h.Lattice != nil && h.Lattice.Periodic {
-		if g, err := h.Lattice.Translations(); err == nil {
-			for _, p := range g {
-				for k := range h.N {
-					out[p[0]] = append(out[p[0]], [2]int{k, p[k]})
-				}
-			}
-			return out
-		}
-	}
-	for t := range h.N {
-		out[t] = [][2]int{{0, t}}
-	}
-	return out
-}
-
-// spinMomenta are the momenta 2π(m_x, m_y)/L and the sites' coordinates
-// (a chain of N sites without a lattice).
-func spinMomenta(h *hamiltonian.Spin) (q, r [][2]float64) {
-	l, square := h.N, false
-	if h.Lattice != nil {
-		l, square = h.Lattice.Length, h.Lattice.Kind == hamiltonian.Square
-	}
-	ny := 1
-	if square {
-		ny = l
-	}
-	for k := range h.N {
-		if square {
-			r = append(r, [2]float64{float64(k % l), float64(k / l)})
-		} else {
-			r = append(r, [2]float64{float64(k), 0})
-		}
-	}
-	for my := range ny {
-		for mx := range l {
-			q = append(q, [2]float64{2 * math.Pi * float64(mx) / float64(l), 2 * math.Pi * float64(my) / float64(l)})
-		}
-	}
-	return q, r
-}
-
-// marshallSigns is −1 on the rotated sublattice of a Marshall-rotated h.
-func marshallSigns(h *hamiltonian.Spin) ([]float64, error) {
-	sg := make([]float64, h.N)
-	for i := range sg {
-		sg[i] = 1
-		if h.Marshall {
-			if h.Lattice == nil || h.Lattice.Sublattice == nil {
-				return nil, fmt.Errorf("exact: %v is Marshall-rotated on an unknown sublattice", h)
-			}
-			if h.Lattice.Sublattice[i] == 1 {
-				sg[i] = -1
-			}
-		}
-	}
-	return sg, nil
 }

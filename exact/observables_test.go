@@ -44,7 +44,7 @@ func TestGroundStateObservables(t *testing.T) {
 		if math.Abs(o.CorrZZ[0]-1) > 1e-12 || math.Abs(o.CorrSS[0]-0.75) > 1e-12 {
 			t.Errorf("%v: C(0) = %v, S·S(0) = %v", h, o.CorrZZ[0], o.CorrSS[0])
 		}
-		_, r := spinMomenta(h)
+		_, r := h.Momenta()
 		for k, q := range o.Q {
 			var f complex128
 			for tt, ct := range o.CorrZZ {

@@ -24,82 +24,6 @@ func (c *LatticeWalker) Spins() []int8 { return c.st.Spins() }
 // Ratio is Ψ(s')/Ψ(s) at the current configuration.
 func (c *LatticeWalker) Ratio(i, j int) float64 { return c.ratios.Ratio(i, j) }
 
-// The lattice observables' geometry. The same definitions are in package
-// exact, which computes these observables in the exact ground state; the
-// two must agree.
-//
-// A displacement t lists the site pairs whose correlations C(t) averages:
-// on a periodic lattice t is the translation that takes site 0 to site t
-// (hamiltonian.Lattice.Translations) and C(t) the average over its N
-// pairs (k, g_t(k)); without translations C(t) is the pair (0, t).
-func spinPairs(h *hamiltonian.Spin) [][][2]int {
-	out := make([][][2]int, h.N)
-	if h.Lattice != nil && h.Lattice.Periodic {
-		if g, err := h.Lattice.Translations(); err == nil {
-			for _, p := range g {
-				t := p[0]
-				for k := range h.N {
-					out[t] = append(out[t], [2]int{k, p[k]})
-				}
-			}
-			return out
-		}
-	}
-	for t := range h.N {
-		out[t] = [][2]int{{0, t}}
-	}
-	return out
-}
-
-// spinMomenta are the lattice's allowed momenta 2π(m_x, m_y)/L, m in
-// 0…L−1 (m_y = 0 on a chain; a user operator without a lattice counts as
-// a chain of N sites), and the sites' coordinates.
-func spinMomenta(h *hamiltonian.Spin) (q, r [][2]float64) {
-	l, square := h.N, false
-	if h.Lattice != nil {
-		l, square = h.Lattice.Length, h.Lattice.Kind == hamiltonian.Square
-	}
-	for k := range h.N {
-		if square {
-			r = append(r, [2]float64{float64(k % l), float64(k / l)})
-		} else {
-			r = append(r, [2]float64{float64(k), 0})
-		}
-	}
-	ny := 1
-	if square {
-		ny = l
-	}
-	for my := range ny {
-		for mx := range l {
-			q = append(q, [2]float64{2 * math.Pi * float64(mx) / float64(l), 2 * math.Pi * float64(my) / float64(l)})
-		}
-	}
-	return q, r
-}
-
-// marshallSigns is −1 on the sites whose basis h rotated (Marshall's
-// sign rule) and +1 elsewhere: a flip of an odd number of rotated sites
-// changes the sign of a physical off-diagonal element.
-func marshallSigns(h *hamiltonian.Spin) ([]float64, error) {
-	sg := make([]float64, h.N)
-	for i := range sg {
-		sg[i] = 1
-	}
-	if !h.Marshall {
-		return sg, nil
-	}
-	if h.Lattice == nil || h.Lattice.Sublattice == nil {
-		return nil, fmt.Errorf("vmc: %v is Marshall-rotated on an unknown sublattice; off-diagonal observables need its lattice", h)
-	}
-	for i, v := range h.Lattice.Sublattice {
-		if v == 1 {
-			sg[i] = -1
-		}
-	}
-	return sg, nil
-}
-
 // MagnetizationName is the Magnetization observable's name.
 const MagnetizationName = "magnetization"
 
@@ -118,11 +42,7 @@ var _ Reporter = (*Magnetization)(nil)
 
 // NewMagnetization returns the magnetisations of h's spins.
 func NewMagnetization(h *hamiltonian.Spin, flips bool) (*Magnetization, error) {
-	sg, err := marshallSigns(h)
-	if err != nil && flips {
-		return nil, err
-	}
-	return &Magnetization{H: h, Flips: flips, sign: sg}, nil
+	return &Magnetization{H: h, Flips: flips, sign: h.MarshallSigns()}, nil
 }
 
 // Name is MagnetizationName.
@@ -177,7 +97,7 @@ const (
 	CorrelationSSName = "spin_correlation"
 )
 
-// Correlation measures, for every displacement t (see spinPairs), the
+// Correlation measures, for every displacement t (see hamiltonian.Spin.CorrelationPairs), the
 // correlation C(t) = ⟨σᶻ_0 σᶻ_t⟩ or, when Full, ⟨S_0·S_t⟩ with S = σ/2:
 // ¼σᶻσᶻ plus ½ the exchange of antiparallel spins through the ratio
 // Ψ(s with both flipped)/Ψ(s). On a periodic chain ⟨S_0·S_1⟩ =
@@ -193,12 +113,9 @@ var _ Reporter = (*Correlation)(nil)
 
 // NewCorrelation returns the correlations of h's spins.
 func NewCorrelation(h *hamiltonian.Spin, full bool) (*Correlation, error) {
-	o := &Correlation{H: h, Full: full, pairs: spinPairs(h)}
+	o := &Correlation{H: h, Full: full, pairs: h.CorrelationPairs()}
 	if full {
-		var err error
-		if o.sign, err = marshallSigns(h); err != nil {
-			return nil, err
-		}
+		o.sign = h.MarshallSigns()
 	}
 	return o, nil
 }
@@ -249,7 +166,7 @@ func (o *Correlation) Bind(w Walker) (MeasureFunc, error) {
 
 // Report gives C(t) by displacement site t with its coordinates.
 func (o *Correlation) Report(r *ObservableResult) (Report, error) {
-	_, xy := spinMomenta(o.H)
+	_, xy := o.H.Momenta()
 	h := Histogram{Name: o.Name(), Columns: []string{"site", "dx", "dy"}, Note: "⟨σᶻ_0 σᶻ_t⟩, averaged over translations"}
 	if o.Full {
 		h.Note = "⟨S_0·S_t⟩ (S = σ/2), averaged over translations"
@@ -265,7 +182,7 @@ func (o *Correlation) Report(r *ObservableResult) (Report, error) {
 const StructureFactorName = "structure_factor"
 
 // StructureFactor measures S(q) = |Σ_j e^{iq·r_j} σᶻ_j|²/N at the
-// lattice's allowed momenta (see spinMomenta), per sample, so that each
+// lattice's allowed momenta (see hamiltonian.Spin.Momenta), per sample, so that each
 // S(q) has its own blocking error.
 type StructureFactor struct {
 	H        *hamiltonian.Spin
@@ -277,7 +194,7 @@ var _ Reporter = (*StructureFactor)(nil)
 
 // NewStructureFactor returns the structure factor of h's spins.
 func NewStructureFactor(h *hamiltonian.Spin) *StructureFactor {
-	q, r := spinMomenta(h)
+	q, r := h.Momenta()
 	o := &StructureFactor{H: h, q: q}
 	for _, k := range q {
 		for _, x := range r {
