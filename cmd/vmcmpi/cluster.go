@@ -43,13 +43,30 @@ func prepareRun(c comm.Comm, cfg *config.Config, resume string, force bool, gete
 	return cfg.Preflight(c, resume != "", force)
 }
 
-// reportError prints a run's error on stderr: rank 0 always, other ranks
-// only an error of their own (one all ranks share is printed once).
-func reportError(c comm.Comm, stderr io.Writer, err error) {
+// reportError prints command name's error on stderr: rank 0 always, other
+// ranks only an error of their own (one all ranks share is printed once).
+func reportError(c comm.Comm, stderr io.Writer, name string, err error) {
 	var re *comm.RankError
 	if c.Rank() == 0 || errors.As(err, &re) {
-		fmt.Fprintf(stderr, "vmcmpi run: %v\n", err)
+		fmt.Fprintf(stderr, "vmcmpi %s: %v\n", name, err)
 	}
+}
+
+// onWorld runs command name's fn on every rank of the world communicator
+// and agrees on its error before MPI_Finalize: when one rank fails (rank 0
+// writing its files, say), every rank returns an error, printed before
+// Finalize, since a launcher may end the job as soon as a rank finalises.
+func onWorld(name string, stderr io.Writer, fn func(c comm.Comm) error) error {
+	c, err := comm.World()
+	if err != nil {
+		return err
+	}
+	if err = comm.Agree(c, fn(c)); err != nil {
+		reportError(c, stderr, name, err)
+		err = &reportedError{err}
+	}
+	c.Finalize()
+	return err
 }
 
 // watchSetup ends the process with code when a stop signal arrives before

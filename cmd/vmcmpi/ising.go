@@ -51,24 +51,21 @@ func runIsing(args []string, stdout, stderr io.Writer) error {
 	if out != "" {
 		cfg.Output.Dir = out
 	}
-	c, err := comm.World()
-	if err != nil {
-		return err
-	}
-	defer c.Finalize()
-	ctx, stop := signalContext()
-	defer stop()
-	rep, err := generative.Study(ctx, c, cfg, *resume, func(line string) { fmt.Fprintln(stdout, line) })
-	if err != nil {
-		return err
-	}
-	if c.Rank() != 0 {
+	return onWorld("ising", stderr, func(c comm.Comm) error {
+		ctx, stop := signalContext()
+		defer stop()
+		rep, err := generative.Study(ctx, c, cfg, *resume, func(line string) { fmt.Fprintln(stdout, line) })
+		if err != nil {
+			return err
+		}
+		if c.Rank() != 0 {
+			return nil
+		}
+		png := filepath.Join(cfg.Output.Dir, "ising.png")
+		if err := figures.Ising(png, rep); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s, %s, %s\n", filepath.Join(cfg.Output.Dir, generative.ResultsJSON), generative.ResultsCSV, filepath.Base(png))
 		return nil
-	}
-	png := filepath.Join(cfg.Output.Dir, "ising.png")
-	if err := figures.Ising(png, rep); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s, %s, %s\n", filepath.Join(cfg.Output.Dir, generative.ResultsJSON), generative.ResultsCSV, filepath.Base(png))
-	return nil
+	})
 }

@@ -69,32 +69,29 @@ func regressCommand(name string, args []string, stdout, stderr io.Writer) error 
 	if out != "" {
 		cfg.Output.Dir = out
 	}
-	c, err := comm.World()
-	if err != nil {
-		return err
-	}
-	defer c.Finalize()
-	res, err := study.Run(c, cfg)
-	if err != nil {
-		return err
-	}
-	if c.Rank() != 0 {
-		return nil
-	}
-	files, err := res.WriteFiles(cfg.Output.Dir)
-	if err != nil {
-		return err
-	}
-	if cfg.Output.Plots == nil || *cfg.Output.Plots {
-		plots, err := figures.Regress(res, cfg.Output.Dir)
-		files = append(files, plots...)
+	return onWorld(name, stderr, func(c comm.Comm) error {
+		res, err := study.Run(c, cfg)
 		if err != nil {
 			return err
 		}
-	}
-	regressSummary(stdout, res)
-	for _, f := range files {
-		fmt.Fprintln(stdout, "wrote", f)
-	}
-	return nil
+		if c.Rank() != 0 {
+			return nil
+		}
+		files, err := res.WriteFiles(cfg.Output.Dir)
+		if err != nil {
+			return err
+		}
+		if cfg.Output.Plots == nil || *cfg.Output.Plots {
+			plots, err := figures.Regress(res, cfg.Output.Dir)
+			files = append(files, plots...)
+			if err != nil {
+				return err
+			}
+		}
+		regressSummary(stdout, res)
+		for _, f := range files {
+			fmt.Fprintln(stdout, "wrote", f)
+		}
+		return nil
+	})
 }

@@ -77,7 +77,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		// Printed here, before Finalize: a launcher may end the job as
 		// soon as a rank finalises or exits.
-		reportError(c, stderr, err)
+		reportError(c, stderr, "run", err)
 		err = &reportedError{err}
 	}
 	c.Finalize()
