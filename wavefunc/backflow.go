@@ -202,6 +202,7 @@ type backflowState struct {
 	amat            []float64 // A_{ib,j} of one spin block
 	hblk            []float64 // H of one spin block
 	dg              []float64
+	pd              *paramDiff // KineticParamDerivs' private copy, made on first use
 }
 
 func (st *backflowState) Positions() []float64 { return st.cur.x }

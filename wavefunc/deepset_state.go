@@ -70,7 +70,8 @@ type deepSetState struct {
 	gN       []float64
 	prop     readoutCache
 	logJN    float64
-	q, qs, v []float64 // scratch
+	q, qs, v []float64  // scratch
+	pd       *paramDiff // KineticParamDerivs' private copy, made on first use
 }
 
 func (s *deepSetState) Positions() []float64 { return s.x }

@@ -310,6 +310,7 @@ type ffnnState struct {
 	gradNOK      bool // gradN holds ∇ ln Ψ at xN
 	delta        [][]float64
 	gz, dz       [][]float64 // forward-mode gradient and diagonal Hessian per unit (width × M)
+	pd           *paramDiff  // KineticParamDerivs' private copy, made on first use
 }
 
 func (s *ffnnState) Positions() []float64 { return s.x }

@@ -61,8 +61,4 @@ func TestKineticParamDerivs(t *testing.T) {
 			}
 		}
 	}
-	sl, _ := NewSlater(2, 2, 1)
-	if HasKineticParamDerivs(NewProduct(sl, NewPade(2, 2, 1)).NewState(make([]float64, 4))) {
-		t.Error("a product with a Slater factor claims kinetic derivatives")
-	}
 }

@@ -1,6 +1,7 @@
 package wavecheck
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/vmcmpi/vmcmpi/wavefunc"
@@ -134,6 +135,49 @@ func paramGrad(m wavefunc.Model, s wavefunc.State, x []float64, h, tol float64) 
 		fd := (lp - lm) / (2 * h)
 		if e := relErr(o[k], fd, 1); !(e <= tol) {
 			return &Mismatch{Quantity: "ParamGrad", Index: k, Move: -1, Got: o[k], Want: fd,
+				Reference: "finite difference", Err: e, Tol: tol}
+		}
+	}
+	return nil
+}
+
+// KineticParamDerivs compares, for a model whose States implement
+// wavefunc.KineticParamDeriver (the linear method's input), K_k =
+// ∂_k∇²ln|Ψ| + 2∇ln|Ψ|·∂_k∇ln|Ψ| at x with central differences in each
+// parameter of ∇²ln|Ψ| + |∇ln|Ψ||² from Derivs of fresh States (step h,
+// relative tolerance tol). A model without the method is an error. It
+// changes m's parameters while it runs and restores them, as ParamGrad.
+func KineticParamDerivs(m wavefunc.Model, x []float64, h, tol float64) error {
+	s := m.NewState(x)
+	if !wavefunc.HasKineticParamDerivs(s) {
+		return fmt.Errorf("wavecheck: %T does not give kinetic parameter derivatives", s)
+	}
+	grad := make([]float64, len(x))
+	s.Derivs(grad)
+	got := make([]float64, m.NumParams())
+	s.(wavefunc.KineticParamDeriver).KineticParamDerivs(grad, got)
+	kin := func() float64 {
+		g := make([]float64, len(x))
+		l := m.NewState(x).Derivs(g)
+		for _, v := range g {
+			l += v * v
+		}
+		return l
+	}
+	p := m.Params(nil)
+	defer m.SetParams(p)
+	pp := append([]float64(nil), p...)
+	for k := range got {
+		pp[k] = p[k] + h
+		m.SetParams(pp)
+		up := kin()
+		pp[k] = p[k] - h
+		m.SetParams(pp)
+		dn := kin()
+		pp[k] = p[k]
+		fd := (up - dn) / (2 * h)
+		if e := relErr(got[k], fd, 1); !(e <= tol) {
+			return &Mismatch{Quantity: "KineticParamDerivs", Index: k, Move: -1, Got: got[k], Want: fd,
 				Reference: "finite difference", Err: e, Tol: tol}
 		}
 	}

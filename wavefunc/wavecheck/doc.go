@@ -10,6 +10,9 @@
 //
 //   - Gradient, Laplacian and ParamGrad (together: Derivs) compare ∇ln Ψ,
 //     ∇²ln Ψ and O_k = ∂ln Ψ/∂θ_k with central finite differences;
+//   - KineticParamDerivs compares the linear method's parameter derivatives
+//     of ∇²ln Ψ + |∇ln Ψ|² (wavefunc.KineticParamDeriver) with central
+//     differences in each parameter;
 //   - Moves runs a chain of single-particle moves (proposed by
 //     RandomWalk, Metropolis or the caller), accepting every other one,
 //     and compares each Propose ratio with ln Ψ(y) − ln Ψ(x) of fresh

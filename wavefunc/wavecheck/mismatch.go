@@ -9,7 +9,8 @@ import (
 type Mismatch struct {
 	// Quantity names what disagrees: "gradient", "laplacian", "GradI",
 	// "ParamGrad", "Propose", "ProposedGradI", "LogPsi", "Positions",
-	// "Derivs gradient", "Derivs laplacian", "LogRatio", "Ratio", "Spins".
+	// "Derivs gradient", "Derivs laplacian", "KineticParamDerivs", "LogRatio",
+	// "Ratio", "Spins".
 	Quantity string
 	// Index is the component (coordinate, parameter or spin), or −1.
 	Index int

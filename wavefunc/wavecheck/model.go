@@ -50,7 +50,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Model runs every check on m at x: Derivs, Moves with Metropolis
+// Model runs every check on m at x: Derivs, KineticParamDerivs (when m's
+// States implement wavefunc.KineticParamDeriver), Moves with Metropolis
 // proposals, and MoveAllocs (which must be zero). It returns nil when all
 // pass, and otherwise the failures joined (errors.Join).
 func Model(m wavefunc.Model, x []float64, opt Options) error {
@@ -62,6 +63,11 @@ func Model(m wavefunc.Model, x []float64, opt Options) error {
 	var errs []error
 	if err := Derivs(m, x, opt.Step, opt.Tol); err != nil {
 		errs = append(errs, err)
+	}
+	if wavefunc.HasKineticParamDerivs(m.NewState(x)) {
+		if err := KineticParamDerivs(m, x, opt.Step, opt.Tol); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if err := Moves(m, x, opt.Moves, opt.MoveTol, Metropolis(m, rng, opt.Walk)); err != nil {
 		errs = append(errs, err)
