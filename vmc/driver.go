@@ -183,6 +183,9 @@ func withDefaults(opt Options) (Options, error) {
 	if opt.Linear != nil && opt.SR != nil {
 		return opt, fmt.Errorf("vmc: the linear method and SR exclude each other")
 	}
+	if err := checkStages(opt); err != nil {
+		return opt, err
+	}
 	if opt.SRCGAbove == 0 {
 		opt.SRCGAbove = DefaultSRCGAbove
 	}
@@ -265,7 +268,7 @@ func (d *Driver) wall() float64 { return d.wallBase + time.Since(d.started).Seco
 // production. On error the history so far stays available through
 // History; on ErrStopped, Snapshot captures the state.
 func (d *Driver) Run(ctx context.Context) (*Result, error) {
-	for d.iter < d.opt.Iterations {
+	for d.iter < d.opt.Iterations && !d.Converged() {
 		if _, err := d.Step(ctx); err != nil {
 			return nil, err
 		}

@@ -58,15 +58,23 @@ func TestLinearMethod(t *testing.T) {
 	}
 }
 
-// TestLinearMethodNeedsDerivatives: a wave function without ∂E_L/∂θ (the
-// Slater determinant) is refused when the driver is made.
+// opaqueModel hides its states' KineticParamDerivs, as a user's model
+// without them would.
+type opaqueModel struct{ wavefunc.Model }
+
+type opaqueState struct{ wavefunc.State }
+
+func (m opaqueModel) NewState(x []float64) wavefunc.State { return opaqueState{m.Model.NewState(x)} }
+
+// TestLinearMethodNeedsDerivatives: a wave function without ∂E_L/∂θ is
+// refused when the driver is made.
 func TestLinearMethodNeedsDerivatives(t *testing.T) {
 	sl, err := wavefunc.NewSlater(2, 2, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := hamiltonian.MustTrap(hamiltonian.Trap{N: 2, D: 2, Omega: 1, Coulomb: true})
-	sys, err := vmc.NewContinuous(h, sl, sampler.Settings{Kind: sampler.Importance, Step: 0.3})
+	sys, err := vmc.NewContinuous(h, opaqueModel{sl}, sampler.Settings{Kind: sampler.Importance, Step: 0.3})
 	if err != nil {
 		t.Fatal(err)
 	}

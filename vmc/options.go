@@ -75,6 +75,14 @@ type Options struct {
 	// −Δ (use it with gradient descent of rate 1, or less to damp); the
 	// walkers must be LinearWalkers. SR must then be nil.
 	Linear LinearSolver
+	// VarianceIterations is the number of first iterations that minimise
+	// the variance of E_L instead of the energy (variance.go); the walkers
+	// must then be LinearWalkers, and Linear must be nil. 0: none.
+	VarianceIterations int
+	// ConvergenceWindow W ≥ 2 makes Run stop optimising once the energy's
+	// slope over the last W iterations (after the variance stage) is no
+	// larger than its error (variance.go); 0 runs all Iterations.
+	ConvergenceWindow int
 	// LearningRate is recorded in the history's learning-rate column (the
 	// driver does not read it off the rule).
 	LearningRate float64

@@ -77,6 +77,7 @@ func (d *Driver) Snapshot() (*Snapshot, error) {
 	e = binary.LittleEndian.AppendUint64(e, burned)
 	e = binary.LittleEndian.AppendUint64(e, uint64(d.prodDone))
 	s.Extra[ExtraKey] = e
+	d.snapshotLinear(s.Extra)
 	return s, nil
 }
 
@@ -118,6 +119,9 @@ func (d *Driver) Restore(s *Snapshot) error {
 		if err := d.opt.Rule.SetState(s.OptimizerState); err != nil {
 			return fmt.Errorf("vmc: optimiser state: %w", err)
 		}
+	}
+	if err := d.restoreLinear(s.Extra); err != nil {
+		return err
 	}
 	copy(d.params, s.Params)
 	copy(d.lastGood, s.Params)

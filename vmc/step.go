@@ -30,6 +30,7 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 	if ranks := nonfiniteRanks(d.it.nonfinite); ranks != nil {
 		return Record{}, &LocalEnergyError{Iteration: d.iter, Ranks: ranks, Rank: d.c.Rank()}
 	}
+	d.setIteration()
 	rec := d.iterationRecord()
 	if err := d.checkDivergence(rec); err != nil {
 		return rec, err
@@ -145,7 +146,7 @@ func (d *Driver) iterationRecord() Record {
 	E, variance := e.moments.Mean(), e.moments.Variance()
 	est := e.combined()
 	return Record{Iteration: d.iter, Energy: E, Error: est.Error, Variance: variance,
-		Acceptance: e.acceptance(), LearningRate: d.opt.LearningRate,
+		Acceptance: e.acceptance(), LearningRate: d.learningRate(),
 		Tau: est.Tau, ESS: est.ESS, RHat: est.RHat, Short: est.Short}
 }
 
@@ -167,6 +168,9 @@ func (d *Driver) checkDivergence(rec Record) error {
 // gradient writes the force F_k = ⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩
 // = Σ(E_L−K)O_k/n − (⟨E_L⟩−K)⟨O_k⟩ and the gradient G = 2F, and returns |G|.
 func (d *Driver) gradient(E, K float64) float64 {
+	if d.varianceStage() {
+		return d.varianceGradient(E, K)
+	}
 	n := d.it.energy.moments.N()
 	so, seo := d.it.sumO.Data(), d.it.sumEO.Data()
 	gn := 0.0
@@ -209,7 +213,9 @@ func (d *Driver) update(ctx context.Context, checkParams bool) error {
 func (d *Driver) direction(ctx context.Context) ([]float64, error) {
 	n := d.it.energy.moments.N()
 	switch {
-	case d.lin != nil:
+	case d.varianceStage():
+		return d.varianceDirection(n)
+	case d.lin != nil && d.lin.full:
 		return d.linearDirection(n, d.shift)
 	case d.mf != nil:
 		if err := d.solveMatrixFree(ctx, n); err != nil {

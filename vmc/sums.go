@@ -103,7 +103,7 @@ func (d *Driver) layout() {
 		d.step.cov = make([]float64, np*np)
 		d.step.delta = make([]float64, np)
 	}
-	if d.opt.Linear != nil {
+	if d.opt.Linear != nil || d.opt.VarianceIterations > 0 {
 		d.layoutLinear(b)
 	}
 	it.params = b.Consensus("params")

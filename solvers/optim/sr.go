@@ -25,7 +25,13 @@ var ErrNotConverged = errors.New("conjugate gradient did not converge")
 // absolute (Relative false) adds Shift to every diagonal element,
 // S_kk + Shift; relative (Relative true) scales the diagonal,
 // S_kk(1 + Shift), which is invariant under rescaling a parameter but cannot
-// rescue a parameter with S_kk = 0 (it has no effect on Ψ at all).
+// rescue a parameter with S_kk = 0 (it has no effect on Ψ at all). With
+// Relative false, RelShift adds the relative shift on top of the absolute
+// one, S_kk(1 + RelShift) + Shift: the relative part acts on well-resolved
+// directions in proportion to their scale, the absolute one keeps S + shift
+// positive definite. ShiftDecay shrinks both with the iteration that
+// SetIteration sets (large shifts, close to plain gradient descent, while
+// the wave function is far off; small ones near the minimum).
 //
 // Solve factorises a dense S with Cholesky. SolveOp runs
 // Jacobi-preconditioned conjugate gradient on products S·v alone, so a
@@ -38,6 +44,12 @@ var ErrNotConverged = errors.New("conjugate gradient did not converge")
 type SR struct {
 	Shift    float64 // diagonal shift ε ≥ 0
 	Relative bool    // shift S_kk(1+ε) instead of S_kk + ε
+	// RelShift ε_r ≥ 0 adds a relative shift to the absolute one (Relative
+	// false): S_kk(1 + ε_r) + ε; 0 means none.
+	RelShift float64
+	// ShiftDecay scales Shift and RelShift with the iteration; the zero
+	// value keeps them.
+	ShiftDecay Decay
 	// CGTol is the relative residual ‖F − (S+shift)δ‖ ≤ CGTol·‖F‖ at which
 	// conjugate gradient stops; 0 means 1e-10.
 	CGTol float64
@@ -45,6 +57,7 @@ type SR struct {
 	CGMaxIter int
 
 	iters      int
+	t          int       // iteration, for ShiftDecay
 	a          []float64 // Cholesky: S + shift
 	chol       mat.Cholesky
 	r, z, p, q []float64
@@ -54,19 +67,41 @@ type SR struct {
 // (0 when it used Cholesky).
 func (sr *SR) Iterations() int { return sr.iters }
 
+// SetIteration sets the iteration whose shifts (ShiftDecay) the next
+// solves use; the vmc driver calls it before each iteration's update.
+func (sr *SR) SetIteration(t int) { sr.t = t }
+
+// Shifts are the absolute and relative shift of the current iteration.
+func (sr *SR) Shifts() (abs, rel float64) {
+	return sr.ShiftDecay.At(sr.Shift, sr.t), sr.ShiftDecay.At(sr.RelShift, sr.t)
+}
+
 func (sr *SR) checkShift() error {
 	if !(sr.Shift >= 0) || math.IsInf(sr.Shift, 0) {
 		return fmt.Errorf("optim: SR shift %g, expected a finite value ≥ 0", sr.Shift)
 	}
-	return nil
+	if !(sr.RelShift >= 0) || math.IsInf(sr.RelShift, 0) {
+		return fmt.Errorf("optim: SR relative shift %g, expected a finite value ≥ 0", sr.RelShift)
+	}
+	if sr.Relative && sr.RelShift != 0 {
+		return fmt.Errorf("optim: SR with Relative set takes its relative shift from Shift; RelShift must be 0")
+	}
+	return sr.ShiftDecay.Validate()
 }
 
 // shifted returns the diagonal element S_kk after the shift.
 func (sr *SR) shifted(skk float64) float64 {
-	if sr.Relative {
-		return skk * (1 + sr.Shift)
+	abs, rel := sr.Shift, sr.RelShift
+	if sr.t != 0 {
+		abs, rel = sr.Shifts()
 	}
-	return skk + sr.Shift
+	if sr.Relative {
+		return skk * (1 + abs)
+	}
+	if rel != 0 {
+		return skk*(1+rel) + abs
+	}
+	return skk + abs
 }
 
 func (sr *SR) checkDiag(k int, skk float64) error {
