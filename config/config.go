@@ -101,6 +101,18 @@ type OptimizerConfig struct {
 	Rule         string  `toml:"rule"`
 	SRSolver     string  `toml:"sr_solver"`
 	CGTol        float64 `toml:"cg_tol"`
+	// Refinements, all off by default (optimizer_stages.go).
+	RelativeShift         float64 `toml:"relative_shift"`
+	LearningRateDecay     string  `toml:"learning_rate_decay"`
+	LearningRateDecayRate float64 `toml:"learning_rate_decay_rate"`
+	LearningRateMinFactor float64 `toml:"learning_rate_min_factor"`
+	ShiftDecay            string  `toml:"shift_decay"`
+	ShiftDecayRate        float64 `toml:"shift_decay_rate"`
+	ShiftMinFactor        float64 `toml:"shift_min_factor"`
+	MaxStepNorm           float64 `toml:"max_step_norm"`
+	VarianceIterations    int     `toml:"variance_iterations"`
+	StopWhenConverged     bool    `toml:"stop_when_converged"`
+	ConvergenceWindow     int     `toml:"convergence_window"`
 }
 
 // ProductionConfig is the [production] table.
@@ -152,6 +164,7 @@ func Defaults() Config {
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
 			Kind: "adam", LearningRate: 0, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
+			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20,
 		},
 		Production:  ProductionConfig{Samples: 50000},
 		Observables: ObservablesConfig{Bins: 60, MapBins: 40, Errors: true},

@@ -102,7 +102,7 @@ func NewJob(c comm.Comm, cfg *Config, sys vmc.System) (*Job, error) {
 func (c *Config) DriverOptions(np int) vmc.Options {
 	rule, sr := c.BuildOptimizer(np)
 	s := c.Sampler
-	return vmc.Options{
+	opt := vmc.Options{
 		Walkers: s.Walkers,
 		Samples: s.Samples,
 		// burnin counts sweeps; a driver Sweep is thin sweeps.
@@ -116,6 +116,8 @@ func (c *Config) DriverOptions(np int) vmc.Options {
 		LearningRate: c.LearningRate(),
 		Linear:       c.buildLinear(),
 	}
+	c.stageOptions(&opt)
+	return opt
 }
 
 // buildLinear is the linear method's solver for optimizer.kind = "linear"
@@ -129,21 +131,22 @@ func (c *Config) buildLinear() vmc.LinearSolver {
 }
 
 // BuildOptimizer returns the update rule of a system of np parameters
-// and, for optimizer.kind = "sr", the preconditioner.
+// and, for optimizer.kind = "sr", the preconditioner (with the schedules,
+// clipping and relative shift of optimizer_stages.go when configured).
 func (c *Config) BuildOptimizer(np int) (vmc.Rule, vmc.Preconditioner) {
 	o := c.Optimizer
 	o.LearningRate = c.LearningRate()
 	rule := func(kind string) vmc.Rule {
 		switch kind {
 		case "momentum":
-			return optim.NewMomentum(o.LearningRate, o.Momentum, np)
+			return o.scheduled(optim.NewMomentum(o.LearningRate, o.Momentum, np))
 		case "adam":
-			return optim.NewAdam(o.LearningRate, np)
+			return o.scheduled(optim.NewAdam(o.LearningRate, np))
 		}
-		return optim.NewGD(o.LearningRate)
+		return o.scheduled(optim.NewGD(o.LearningRate))
 	}
 	if o.Kind == "sr" {
-		return rule(o.Rule), &optim.SR{Shift: o.Shift, CGTol: o.CGTol}
+		return rule(o.Rule), &optim.SR{Shift: o.Shift, CGTol: o.CGTol, RelShift: o.RelativeShift, ShiftDecay: o.shiftDecay()}
 	}
 	return rule(o.Kind), nil
 }

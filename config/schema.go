@@ -114,6 +114,17 @@ func schema() []keyDoc {
 		k("optimizer.cg_tol", "", "(0, 1)", "sr: relative residual at which conjugate gradient stops", func(c *Config) bool {
 			return c.Optimizer.Kind == "sr" && c.Optimizer.SRSolver != "dense"
 		}),
+		k("optimizer.relative_shift", "", "≥ 0", "sr: relative shift ε_r on top of the absolute one, S_kk(1 + ε_r) + ε (0: none)", optIs("sr")),
+		k("optimizer.learning_rate_decay", "", `"none", "exp" or "inverse"`, "schedule of η over the iterations t: η·e^{−rt} or η/(1 + rt)", nil),
+		k("optimizer.learning_rate_decay_rate", "per iteration", "≥ 0", "r of the learning-rate decay", nil),
+		k("optimizer.learning_rate_min_factor", "", "[0, 1]", "floor of the decayed η, as a fraction of η", nil),
+		k("optimizer.shift_decay", "", `"none", "exp" or "inverse"`, "sr: schedule of both shifts over the iterations, as learning_rate_decay", optIs("sr")),
+		k("optimizer.shift_decay_rate", "per iteration", "≥ 0", "sr: r of the shift decay", optIs("sr")),
+		k("optimizer.shift_min_factor", "", "[0, 1]", "sr: floor of the decayed shifts, as a fraction of the shifts", optIs("sr")),
+		k("optimizer.max_step_norm", "", "≥ 0", "clip the direction handed to the rule (gradient, SR or linear step) to this Euclidean norm (0: no clipping)", nil),
+		k("optimizer.variance_iterations", "", "≥ 0", "first iterations that minimise the variance of E_L (Gauss–Newton) instead of the energy (0: none; not with linear)", continuous),
+		k("optimizer.stop_when_converged", "", "true or false", "stop optimising once the energy's slope over convergence_window iterations is within its error", nil),
+		k("optimizer.convergence_window", "iterations", "≥ 2", "window W of the convergence test", func(c *Config) bool { return c.Optimizer.StopWhenConverged }),
 
 		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),
 

@@ -111,6 +111,9 @@ func (c *Config) Validate() error {
 			return c.KeyError(ch.key, ch.val, ch.want)
 		}
 	}
+	if err := c.validateOptimizerStages(); err != nil {
+		return err
+	}
 	return c.validateObservables()
 }
 
