@@ -34,8 +34,9 @@ import (
 //
 // S is singular in directions the samples cannot resolve: Solve works in
 // the eigenbasis of S, dropping eigenvalues below 1e-12 of the largest.
-// A Linear keeps its shift between calls (State, SetState) and is not safe
-// for concurrent use.
+// A Linear keeps its shift between calls (State, SetState; the vmc driver
+// saves them in its snapshots, so a resumed run continues with the adapted
+// shift) and is not safe for concurrent use.
 type Linear struct {
 	// Shift is the initial diagonal shift a; 0 means 1e-3.
 	Shift float64
