@@ -3,6 +3,8 @@ package vmc
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vmcmpi/vmcmpi/stats"
 )
 
 // SRSolver selects how stochastic reconfiguration solves its equations.
@@ -185,7 +187,19 @@ type Result struct {
 	// Observables holds the production estimates of Options.Observables,
 	// in that order.
 	Observables []ObservableResult
+	// Blocking is the blocking curve of the production energy over all
+	// walkers and ranks (error against block size), for diagnostics.
+	Blocking []stats.BlockLevel
+	// Trace holds the production local energies of this rank's first
+	// walker in sampling order, at most TraceLen of them (those drawn by
+	// this process: a resumed production starts a new trace), for the
+	// autocorrelation function.
+	Trace []float64
 }
+
+// TraceLen bounds Result.Trace: 2^14 samples resolve correlation times
+// up to a few hundred samples at 128 KiB.
+const TraceLen = 1 << 14
 
 // ErrStopped is returned (wrapped) when a stop was requested; the driver
 // is then in a consistent state for Snapshot.
