@@ -111,6 +111,9 @@ func (c *Config) Validate() error {
 			return c.KeyError(ch.key, ch.val, ch.want)
 		}
 	}
+	if r := c.Output.Reference; r != nil && (math.IsNaN(*r) || math.IsInf(*r, 0)) {
+		return c.KeyError("output.reference", *r, "the reference energy must be a finite number (or unset)")
+	}
 	return c.validateObservables()
 }
 
