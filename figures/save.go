@@ -187,4 +187,3 @@ func (Log10Ticks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	return ts
 }
-
