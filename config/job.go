@@ -269,7 +269,7 @@ func (j *Job) WriteOutputs(res *vmc.Result, runErr error) error {
 	if err := output.WriteResult(filepath.Join(dir, "result.json"), r); err != nil {
 		return output.Fallback(errors.Join(herr, err), "result.json", r)
 	}
-	return errors.Join(herr, output.WriteDiagnostics(dir, res))
+	return errors.Join(herr, output.WriteDiagnostics(dir, res, j.Driver.Trace()))
 }
 
 // result is the result.json document of res.

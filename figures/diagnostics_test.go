@@ -121,8 +121,8 @@ func writeDiagRun(t *testing.T, dir string) {
 	}
 	sums := make([]float64, stats.SumsLen(len(x)))
 	blk.AddSums(sums, 3)
-	res := &vmc.Result{Blocking: stats.CurveFromSums(sums, 3), Trace: x}
-	if err := output.WriteDiagnostics(dir, res); err != nil {
+	res := &vmc.Result{Blocking: stats.CurveFromSums(sums, 3)}
+	if err := output.WriteDiagnostics(dir, res, x); err != nil {
 		t.Fatal(err)
 	}
 }

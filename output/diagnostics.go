@@ -17,12 +17,13 @@ const (
 )
 
 // WriteDiagnostics writes the production energy's diagnostics into dir:
-// blocking.csv (the blocking curve of all walkers and ranks: block_size,
-// blocks, error, error_error, chosen) and autocorrelation.csv (lag, rho:
-// the normalised autocorrelation function of res.Trace, one walker's
-// series, up to four times Sokal's window or lag 50, whichever is
-// longer). A file whose data the result lacks is not written.
-func WriteDiagnostics(dir string, res *vmc.Result) error {
+// blocking.csv (res's blocking curve of all walkers and ranks:
+// block_size, blocks, error, error_error, chosen) and autocorrelation.csv
+// (lag, rho: the normalised autocorrelation function of trace, one
+// walker's series as vmc.Driver.Trace gives it, up to four times Sokal's
+// window or lag 50, whichever is longer). A file whose data are missing
+// is not written.
+func WriteDiagnostics(dir string, res *vmc.Result, trace []float64) error {
 	if len(res.Blocking) > 0 {
 		var b strings.Builder
 		b.WriteString("# blocking curve of the production energy: error of the mean from blocks of block_size samples taken as independent\n")
@@ -38,9 +39,9 @@ func WriteDiagnostics(dir string, res *vmc.Result) error {
 			return err
 		}
 	}
-	if n := len(res.Trace); n >= 4 {
-		tau, window, ok := stats.IntegratedTime(res.Trace)
-		rho := stats.Autocorrelation(res.Trace, min(n/2, max(50, 4*window)))
+	if n := len(trace); n >= 4 {
+		tau, window, ok := stats.IntegratedTime(trace)
+		rho := stats.Autocorrelation(trace, min(n/2, max(50, 4*window)))
 		var b strings.Builder
 		fmt.Fprintf(&b, "# autocorrelation of the production energy of one walker (%d samples): tau_int = %.4g, window %d", n, tau, window)
 		if !ok {

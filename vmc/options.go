@@ -190,14 +190,9 @@ type Result struct {
 	// Blocking is the blocking curve of the production energy over all
 	// walkers and ranks (error against block size), for diagnostics.
 	Blocking []stats.BlockLevel
-	// Trace holds the production local energies of this rank's first
-	// walker in sampling order, at most TraceLen of them (those drawn by
-	// this process: a resumed production starts a new trace), for the
-	// autocorrelation function.
-	Trace []float64
 }
 
-// TraceLen bounds Result.Trace: 2^14 samples resolve correlation times
+// TraceLen bounds Driver.Trace: 2^14 samples resolve correlation times
 // up to a few hundred samples at 128 KiB.
 const TraceLen = 1 << 14
 

@@ -175,9 +175,6 @@ func (d *Driver) result(shift float64) (*Result, error) {
 		res.Tau, res.ESS, res.RHat, res.Short, res.Warning = est.Tau, est.ESS, est.RHat, est.Short, est.Warning()
 		res.Acceptance = p.energy.acceptance()
 		res.Blocking = stats.CurveFromSums(p.energy.chains.Data(), p.energy.moments.Shift())
-		if len(d.prodAccs) > 0 {
-			res.Trace = append([]float64(nil), d.prodAccs[0].trace...)
-		}
 	} else {
 		res.Energy, res.Error, res.Variance, res.Acceptance = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		res.Tau, res.ESS, res.RHat = math.NaN(), 0, math.NaN()
@@ -187,3 +184,16 @@ func (d *Driver) result(shift float64) (*Result, error) {
 	}
 	return res, nil
 }
+
+// Trace returns the production local energies of this rank's first walker
+// in sampling order, at most TraceLen of them, for the autocorrelation
+// function. Unlike the Result it differs from rank to rank, and it holds
+// the samples drawn by this process only: a production resumed from a
+// checkpoint starts a new trace.
+func (d *Driver) Trace() []float64 {
+	if len(d.prodAccs) == 0 {
+		return nil
+	}
+	return append([]float64(nil), d.prodAccs[0].trace...)
+}
+

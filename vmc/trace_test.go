@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
-	"github.com/vmcmpi/vmcmpi/internal/vmctest"
 	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/vmc"
 )
@@ -15,14 +14,22 @@ import (
 func TestTraceAndBlockingCurve(t *testing.T) {
 	const prod = 3000
 	sys := gaussSystem(t, 2, 2, 1, 0.4, sampler.Settings{Kind: sampler.Importance, Step: 0.3})
-	res := vmctest.MustRun(t, comm.NewSerial(), sys, vmc.Options{Walkers: 3, BurnIn: 100, Production: prod, Seed: 4})
-	if len(res.Trace) != prod {
-		t.Fatalf("trace of %d samples, want %d", len(res.Trace), prod)
+	d, err := vmc.New(comm.NewSerial(), sys, vmc.Options{Walkers: 3, BurnIn: 100, Production: prod, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Run(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace := d.Trace()
+	if len(trace) != prod {
+		t.Fatalf("trace of %d samples, want %d", len(trace), prod)
 	}
 	// The trace is one of the three chains that make the mean: its own
 	// mean lies within a few of its (√3 larger) error bars.
 	m := 0.0
-	for _, e := range res.Trace {
+	for _, e := range trace {
 		m += e
 	}
 	m /= prod

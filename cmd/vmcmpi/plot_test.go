@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
+
 	"github.com/vmcmpi/vmcmpi/config"
 	"github.com/vmcmpi/vmcmpi/figures"
 	"github.com/vmcmpi/vmcmpi/output"
@@ -97,8 +99,8 @@ func TestPlotSpinPerSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 3 {
-		t.Fatalf("files %v, want energy, energy per site and density", files)
+	if len(files) != 7 {
+		t.Fatalf("files %v, want energy, energy per site, density and the four of history.csv", files)
 	}
 	checkPNG(t, filepath.Join(dir, "energy-per-site.png"))
 	p, err := figures.EnergyPlot(want, nil, 10, "energy per site", "J")
@@ -166,7 +168,7 @@ func TestPlotAfterRun(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
 	args := []string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "optimizer.iterations=5", "-set", "sampler.samples=200",
-		"-set", "production.samples=2000", "-set", "output.progress=none", "-set", "output.plots=true"}
+		"-set", "production.samples=2000", "-set", "output.progress=none", "-set", "output.plots=true", "-set", "output.reference=2.001"}
 	if err := runRun(args, &out, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -190,10 +192,85 @@ func TestPlotAfterRun(t *testing.T) {
 	if err != nil || len(d.Lo) != config.DensityBins {
 		t.Fatalf("density.csv: %d bins, %v", len(d.Lo), err)
 	}
-	for _, f := range []string{"energy.png", "density.png"} {
+	if sum.Reference == nil || *sum.Reference != 2.001 {
+		t.Errorf("result.json reference %v, want output.reference 2.001", sum.Reference)
+	}
+	for _, f := range []string{"energy.png", "density.png", "variance.png", "acceptance.png", "gradient-norm.png",
+		"learning-rate.png", "energy-error.png", "blocking.png", "autocorrelation.png"} {
 		checkPNG(t, filepath.Join(dir, f))
 		if !strings.Contains(out.String(), filepath.Join(dir, f)) {
 			t.Errorf("run did not report %s", f)
 		}
+	}
+	b, err := output.ReadBlocking(filepath.Join(dir, output.BlockingFile))
+	if err != nil || len(b.Size) < 8 || b.Blocks[0] != 4*2000 {
+		t.Errorf("blocking.csv: %+v, %v (want the 4 walkers' 8000 samples at level 0)", b, err)
+	}
+	lag, rho, err := output.ReadAutocorrelation(filepath.Join(dir, output.AutocorrelationFile))
+	if err != nil || len(lag) < 51 || rho[0] != 1 {
+		t.Errorf("autocorrelation.csv: %d lags, %v", len(lag), err)
+	}
+}
+
+// vmcmpi plot -format writes every figure in PNG, SVG or PDF (the flag
+// before or after the directory), each a non-empty file of that format
+// whose axes carry distinct tick labels.
+func TestPlotFormats(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, false)
+	must(t, os.WriteFile(filepath.Join(dir, output.BlockingFile), []byte("block_size,blocks,error,error_error,chosen\n1,8000,1e-4,1e-6,0\n2,4000,1.3e-4,2e-6,0\n4,2000,1.5e-4,3e-6,1\n8,1000,1.52e-4,5e-6,0\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, output.AutocorrelationFile), []byte("lag,rho\n0,1\n1,0.5\n2,0.24\n3,0.11\n4,0.06\n5,0.02\n6,-0.01\n"), 0o644))
+	figs, err := figures.Figures(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) != 9 {
+		t.Errorf("%d figures, want energy, density, variance, acceptance, gradient-norm, learning-rate, energy-error, blocking, autocorrelation", len(figs))
+	}
+	for _, f := range figs {
+		for _, ax := range []*plot.Axis{&f.Plot.X, &f.Plot.Y} {
+			labels := map[string]bool{}
+			lo, hi := ax.Min, ax.Max
+			if lo == hi {
+				lo, hi = lo-1, hi+1 // as gonum/plot widens an empty range
+			}
+			for _, tk := range ax.Tick.Marker.Ticks(lo, hi) {
+				if tk.Label == "" || tk.Value < lo-1e-12 || tk.Value > hi+1e-12 {
+					continue
+				}
+				if labels[tk.Label] {
+					t.Errorf("%s: tick label %q twice on %q", f.Name, tk.Label, ax.Label.Text)
+				}
+				labels[tk.Label] = true
+			}
+			if len(labels) < 2 || ax.Label.Text == "" {
+				t.Errorf("%s: axis %q has tick labels %v", f.Name, ax.Label.Text, labels)
+			}
+		}
+	}
+	magic := map[string]string{"png": "\x89PNG", "svg": "<?xml", "pdf": "%PDF-"}
+	for i, format := range []string{"png", "svg", "pdf"} {
+		args := []string{"-format", format, dir}
+		if i == 1 {
+			args = []string{dir, "-format", format}
+		}
+		var out bytes.Buffer
+		if err := runPlot(args, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			path := filepath.Join(dir, f.Name+"."+format)
+			b, err := os.ReadFile(path)
+			if err != nil || len(b) < 1000 || !bytes.HasPrefix(b, []byte(magic[format])) {
+				t.Errorf("%s: %d bytes, %v", path, len(b), err)
+			}
+			if !strings.Contains(out.String(), path) {
+				t.Errorf("plot did not report %s", path)
+			}
+		}
+	}
+	var out bytes.Buffer
+	if err := runPlot([]string{"-format", "gif", dir}, &out, &out); err == nil || !strings.Contains(err.Error(), "png, svg or pdf") {
+		t.Errorf("-format gif: %v", err)
 	}
 }
