@@ -196,4 +196,3 @@ func (d *Driver) Trace() []float64 {
 	}
 	return append([]float64(nil), d.prodAccs[0].trace...)
 }
-
