@@ -145,6 +145,10 @@ type OutputConfig struct {
 	CheckpointEvery int    `toml:"checkpoint_every"`
 	Progress        string `toml:"progress"`
 	Plots           bool   `toml:"plots"`
+	// Reference is an energy to measure the run against (|E − E_ref| in
+	// the plots, result.json's "reference"); unset means the system's
+	// exact energy when it has one.
+	Reference *float64 `toml:"reference"`
 }
 
 // Defaults are the values of keys a configuration omits.

@@ -272,7 +272,7 @@ func (j *Job) WriteOutputs(res *vmc.Result, runErr error) error {
 	if err := output.WriteResult(filepath.Join(dir, "result.json"), r); err != nil {
 		return output.Fallback(errors.Join(herr, err), "result.json", r)
 	}
-	return herr
+	return errors.Join(herr, output.WriteDiagnostics(dir, res, j.Driver.Trace()))
 }
 
 // result is the result.json document of res.
@@ -281,7 +281,9 @@ func (j *Job) result(res *vmc.Result) output.Result {
 	if s, ok := j.System.(interface{ Sites() int }); ok {
 		sites = s.Sites()
 	}
-	return output.NewResult(res, j.Config.Seed, j.Config.Source, sites)
+	r := output.NewResult(res, j.Config.Seed, j.Config.Source, sites)
+	r.Reference = j.Config.Output.Reference
+	return r
 }
 
 // WriteDensity writes density.csv on rank 0 when the job has a density;

@@ -138,7 +138,9 @@ func schema() []keyDoc {
 		k("output.dir", "", "a directory", "where rank 0 writes result.json, history.csv, density.csv, checkpoints", nil),
 		k("output.checkpoint_every", "iterations", "≥ 0", "a checkpoint every N iterations and production chunks (0: only on signals)", nil),
 		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, lines into a log file", nil),
-		k("output.plots", "", "true or false", "draw energy.png and density.png at the end (else `vmcmpi plot DIR`)", nil),
+		k("output.plots", "", "true or false", "draw the run's figures at the end (else `vmcmpi plot DIR`)", nil),
+		k("output.reference", "Hartree, or J for spins", "a finite number, or unset: the exact energy when known",
+			"reference energy E_ref for the |E − E_ref| plot and result.json", nil),
 	}
 }
 

@@ -114,6 +114,9 @@ func (c *Config) Validate() error {
 	if err := c.validateOptimizerStages(); err != nil {
 		return err
 	}
+	if r := c.Output.Reference; r != nil && (math.IsNaN(*r) || math.IsInf(*r, 0)) {
+		return c.KeyError("output.reference", *r, "the reference energy must be a finite number (or unset)")
+	}
 	return c.validateObservables()
 }
 

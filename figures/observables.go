@@ -25,7 +25,7 @@ import (
 // (with the exact ground state's values when the file has them), the
 // density map as a heat map. A square lattice's C and S(q) are drawn
 // against the site or momentum index.
-func observables(dir string) ([]string, error) {
+func observables(dir string) ([]Figure, error) {
 	o, err := output.ReadObservables(filepath.Join(dir, "observables.json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -38,20 +38,16 @@ func observables(dir string) ([]string, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var files []string
+	var files []Figure
 	for _, name := range names {
 		h := o.Histograms[name]
-		f := filepath.Join(dir, name+".png")
 		p := plot.New()
 		p.Title.Text = name
 		if name == "density_map" {
 			if err := densityMap(p, h); err != nil {
 				return files, err
 			}
-			if err := savePNG(p, 14*vg.Centimeter, 12*vg.Centimeter, f); err != nil {
-				return files, fmt.Errorf("plot: %w", err)
-			}
-			files = append(files, f)
+			files = append(files, Figure{Name: name, Plot: p, W: 14 * vg.Centimeter, H: 12 * vg.Centimeter})
 			continue
 		}
 		pts := errPoints{}
@@ -81,8 +77,21 @@ func observables(dir string) ([]string, error) {
 			pts.XYs = append(pts.XYs, plotter.XY{X: xv, Y: y})
 			pts.YErrors = append(pts.YErrors, struct{ Low, High float64 }{e, e})
 		}
-		p.X.Label.Text = map[string]string{"r_lo": "r", "site": "displacement", "qx": "q"}[h.Columns[0]]
+		switch c := h.Columns[0]; {
+		case c == "r_lo":
+			p.X.Label.Text = "r (bohr)"
+		case c == "site" && allZero(h.X, 2):
+			p.X.Label.Text, p.X.Tick.Marker = "displacement (sites)", IntegerTicks{}
+		case c == "qx" && allZero(h.X, 1):
+			p.X.Label.Text = "q (1/lattice spacing)"
+		default:
+			p.X.Label.Text, p.X.Tick.Marker = map[string]string{"site": "site index", "qx": "momentum index"}[c], IntegerTicks{}
+		}
 		p.Y.Label.Text = name
+		if h.Unit != "" {
+			p.Y.Label.Text += " (" + h.Unit + ")"
+		}
+		p.Y.Tick.Marker = DistinctTicks{}
 		line, marks, err := plotter.NewLinePoints(pts.XYs)
 		if err != nil {
 			return files, fmt.Errorf("plot: %s: %w", name, err)
@@ -108,10 +117,7 @@ func observables(dir string) ([]string, error) {
 			p.Add(sc)
 			p.Legend.Add("exact", sc)
 		}
-		if err := savePNG(p, 16*vg.Centimeter, 10*vg.Centimeter, f); err != nil {
-			return files, fmt.Errorf("plot: %w", err)
-		}
-		files = append(files, f)
+		files = append(files, newFigure(name, p))
 	}
 	return files, nil
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/vmcmpi/vmcmpi/vmc"
 )
 
-// observables.json gives one PNG per histogram: a curve with error bars
+// observables.json gives one figure per histogram: a curve with error bars
 // and exact points, and a heat map.
 func TestPlotObservables(t *testing.T) {
 	dir := t.TempDir()
@@ -29,8 +29,13 @@ func TestPlotObservables(t *testing.T) {
 		t.Fatalf("plots %v, want two", files)
 	}
 	for _, f := range files {
-		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
-			t.Errorf("%s: %v", f, err)
+		checkTicks(t, f)
+		path, err := f.Save(dir, "png")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", path, err)
 		}
 	}
 }

@@ -104,8 +104,7 @@ func cvPlot(cv *study.CVSummary) (*plot.Plot, error) {
 	p.Title.Text = fmt.Sprintf("%d-fold cross-validation (chosen λ = %.3g)", cv.Folds, cv.Chosen)
 	p.X.Label.Text = "log10 λ"
 	p.Y.Label.Text = "held-out RMS error"
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = Log10Ticks{} // the y data are log10 of the RMS errors
 	type pt struct{ x, y, lo, hi float64 }
 	var pts []pt
 	for i, l := range cv.Lambdas {
@@ -124,8 +123,9 @@ func cvPlot(cv *study.CVSummary) (*plot.Plot, error) {
 	xy := make(plotter.XYs, len(pts))
 	errs := make(plotter.YErrors, len(pts))
 	for i, q := range pts {
-		xy[i] = plotter.XY{X: q.x, Y: q.y}
-		errs[i].Low, errs[i].High = q.y-q.lo, q.hi-q.y
+		ly := math.Log10(q.y)
+		xy[i] = plotter.XY{X: q.x, Y: ly}
+		errs[i].Low, errs[i].High = ly-math.Log10(q.lo), math.Log10(q.hi)-ly
 	}
 	line, points, err := plotter.NewLinePoints(xy)
 	if err != nil {
@@ -141,7 +141,7 @@ func cvPlot(cv *study.CVSummary) (*plot.Plot, error) {
 		for _, q := range pts {
 			top, bottom = max(top, q.hi), min(bottom, q.lo)
 		}
-		ch, err := plotter.NewLine(plotter.XYs{{X: math.Log10(cv.Chosen), Y: bottom}, {X: math.Log10(cv.Chosen), Y: top}})
+		ch, err := plotter.NewLine(plotter.XYs{{X: math.Log10(cv.Chosen), Y: math.Log10(bottom)}, {X: math.Log10(cv.Chosen), Y: math.Log10(top)}})
 		if err != nil {
 			return nil, err
 		}

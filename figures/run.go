@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image/color"
@@ -18,10 +17,35 @@ import (
 	"github.com/vmcmpi/vmcmpi/output"
 )
 
-// Run draws every picture of a run whose data exist in dir (energy.png,
-// energy-per-site.png for lattices, density.png) and returns the files
-// written.
-func Run(dir string) ([]string, error) {
+// Run draws every picture of a run whose data exist in dir as PNG files
+// (see RunFormat) and returns the files written.
+func Run(dir string) ([]string, error) { return RunFormat(dir, "png") }
+
+// RunFormat draws every figure of Figures(dir) into dir in format (png,
+// svg or pdf) and returns the files written, also when a later figure
+// failed.
+func RunFormat(dir, format string) ([]string, error) {
+	if err := CheckFormat(format); err != nil {
+		return nil, err
+	}
+	figs, err := Figures(dir)
+	var files []string
+	for _, f := range figs {
+		path, serr := f.Save(dir, format)
+		if serr != nil {
+			return files, serr
+		}
+		files = append(files, path)
+	}
+	return files, err
+}
+
+// Figures builds the figures of a run whose data exist in dir: energy,
+// energy-per-site for lattices, density, the diagnostics of
+// history.csv, blocking.csv and autocorrelation.csv (see Diagnostics)
+// and one per histogram of observables.json. It returns the figures
+// built before an error, with the error.
+func Figures(dir string) ([]Figure, error) {
 	hist, err := output.ReadHistory(filepath.Join(dir, "history.csv"))
 	if err != nil {
 		return nil, fmt.Errorf("plot: %w", err)
@@ -30,39 +54,40 @@ func Run(dir string) ([]string, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("plot: %w", err)
 	}
-	var files []string
+	var figs []Figure
 	if len(hist.Iter) > 0 {
-		f := filepath.Join(dir, "energy.png")
 		// Lattice energies are in units of the coupling J.
 		unit := "Hartree"
 		if sum.Sites > 0 {
 			unit = "J"
 		}
-		if err := plotEnergy(f, hist, sum.Exact, 1, "energy", unit); err != nil {
-			return files, err
+		p, err := EnergyPlot(hist, sum.Exact, 1, "energy", unit)
+		if err != nil {
+			return figs, err
 		}
-		files = append(files, f)
+		figs = append(figs, newFigure("energy", p))
 		if sum.Sites > 0 {
-			f := filepath.Join(dir, "energy-per-site.png")
-			if err := plotEnergy(f, hist, sum.Exact, float64(sum.Sites), "energy per site", unit); err != nil {
-				return files, err
+			p, err := EnergyPlot(hist, sum.Exact, float64(sum.Sites), "energy per site", unit)
+			if err != nil {
+				return figs, err
 			}
-			files = append(files, f)
+			figs = append(figs, newFigure("energy-per-site", p))
 		}
 	}
 	dens, err := output.ReadDensity(filepath.Join(dir, "density.csv"))
 	switch {
 	case err == nil && len(dens.Lo) > 0:
-		f := filepath.Join(dir, "density.png")
-		if err := plotDensity(f, dens); err != nil {
-			return files, err
-		}
-		files = append(files, f)
+		figs = append(figs, newFigure("density", densityPlot(dens)))
 	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return files, fmt.Errorf("plot: %w", err)
+		return figs, fmt.Errorf("plot: %w", err)
+	}
+	diag, err := Diagnostics(dir, sum)
+	figs = append(figs, diag...)
+	if err != nil {
+		return figs, err
 	}
 	more, err := observables(dir)
-	return append(files, more...), err
+	return append(figs, more...), err
 }
 
 // DistinctTicks are gonum/plot's default ticks labelled with as many
@@ -101,11 +126,12 @@ type errPoints struct {
 	plotter.YErrors
 }
 
-// energyPlot builds the energy figure; scale divides energies (sites).
+// EnergyPlot builds the energy figure; scale divides energies (sites).
 func EnergyPlot(s output.History, exact *float64, scale float64, what, unit string) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = strings.ToUpper(what[:1]) + what[1:] + " during optimisation"
 	p.X.Label.Text = "iteration"
+	p.X.Tick.Marker = IntegerTicks{}
 	p.Y.Label.Text = what + " (" + unit + ")"
 	p.Y.Tick.Marker = DistinctTicks{}
 	pts := errPoints{XYs: make(plotter.XYs, len(s.Iter)), YErrors: make(plotter.YErrors, len(s.Iter))}
@@ -143,26 +169,14 @@ func EnergyPlot(s output.History, exact *float64, scale float64, what, unit stri
 		p.Add(ex)
 		p.Legend.Add(fmt.Sprintf("exact %.6g", *exact/scale), ex)
 	}
-	p.Legend.Top = true
 	return p, nil
 }
 
-func plotEnergy(path string, s output.History, exact *float64, scale float64, what, unit string) error {
-	p, err := EnergyPlot(s, exact, scale, what, unit)
-	if err != nil {
-		return err
-	}
-	if err := savePNG(p, 16*vg.Centimeter, 10*vg.Centimeter, path); err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	return nil
-}
-
-func plotDensity(path string, d output.RadialDensity) error {
+func densityPlot(d output.RadialDensity) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = "One-body radial density (production)"
-	p.X.Label.Text = "r (distance from the trap centre)"
-	p.Y.Label.Text = "ρ(r)"
+	p.X.Label.Text = "r, distance from the trap centre (bohr)"
+	p.Y.Label.Text = "ρ(r) (bohr⁻ᵈ)"
 	h := &plotter.Histogram{FillColor: color.RGBA{R: 120, G: 160, B: 230, A: 255}, LineStyle: plotter.DefaultLineStyle}
 	for i := range d.Lo {
 		h.Bins = append(h.Bins, plotter.HistogramBin{Min: d.Lo[i], Max: d.Hi[i], Weight: d.Density[i]})
@@ -171,23 +185,5 @@ func plotDensity(path string, d output.RadialDensity) error {
 		h.Width = d.Hi[0] - d.Lo[0]
 	}
 	p.Add(plotter.NewGrid(), h)
-	if err := savePNG(p, 16*vg.Centimeter, 10*vg.Centimeter, path); err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	return nil
-}
-
-// savePNG draws p as a PNG of w × h and writes it through the atomic
-// temporary-file-and-rename path: a symbolic link at path is replaced,
-// never followed, and a reader never sees half a picture.
-func savePNG(p *plot.Plot, w, h vg.Length, path string) error {
-	wt, err := p.WriterTo(w, h, "png")
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return err
-	}
-	return output.WriteFile(path, buf.Bytes())
+	return p
 }

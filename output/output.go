@@ -68,6 +68,9 @@ type Result struct {
 	Config     string    `json:"config"`
 	// Sites is the number of lattice sites (spin systems), else 0.
 	Sites int `json:"sites,omitempty"`
+	// Reference is output.reference, the energy the plots measure the
+	// run against (else Exact); omitted when unset.
+	Reference *float64 `json:"reference,omitempty"`
 }
 
 // NewResult is the result.json of a run's result; seed and config (the

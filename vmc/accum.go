@@ -20,8 +20,10 @@ type accum struct {
 	rows  int
 	t, sv []float64
 
-	// Production: the observables' sums, in Options order.
+	// Production: the observables' sums, in Options order, and the
+	// energies kept for Result.Trace (first walker only; cap bounds it).
 	extra []obsAccum
+	trace []float64
 
 	ar cacheline.Arena[float64] // the memory of the slices above
 }

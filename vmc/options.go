@@ -3,6 +3,8 @@ package vmc
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vmcmpi/vmcmpi/stats"
 )
 
 // SRSolver selects how stochastic reconfiguration solves its equations.
@@ -193,7 +195,14 @@ type Result struct {
 	// Observables holds the production estimates of Options.Observables,
 	// in that order.
 	Observables []ObservableResult
+	// Blocking is the blocking curve of the production energy over all
+	// walkers and ranks (error against block size), for diagnostics.
+	Blocking []stats.BlockLevel
 }
+
+// TraceLen bounds Driver.Trace: 2^14 samples resolve correlation times
+// up to a few hundred samples at 128 KiB.
+const TraceLen = 1 << 14
 
 // ErrStopped is returned (wrapped) when a stop was requested; the driver
 // is then in a consistent state for Snapshot.

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/vmcmpi/vmcmpi/internal/cacheline"
+	"github.com/vmcmpi/vmcmpi/stats"
 )
 
 // Produce runs (or continues) the production phase with frozen parameters
@@ -57,6 +58,9 @@ func (d *Driver) startProduction(ctx context.Context) error {
 			d.prodAccs[w] = d.newProductionAccum()
 		}
 	}
+	if a := d.prodAccs; len(a) > 0 && a[0].trace == nil {
+		a[0].trace = make([]float64, 0, min(max(d.opt.Production-d.prodDone, 0), TraceLen))
+	}
 	if d.prodDone == 0 && d.opt.Production > 0 {
 		if err := d.burnIn(ctx); err != nil {
 			return err
@@ -93,6 +97,9 @@ func (d *Driver) sampleChunk(w, chunk int) {
 			return
 		}
 		a.add(e)
+		if len(a.trace) < cap(a.trace) {
+			a.trace = append(a.trace, e)
+		}
 		for i := range a.extra {
 			a.extra[i].measure(ms[i])
 		}
@@ -167,6 +174,7 @@ func (d *Driver) result(shift float64) (*Result, error) {
 		res.Energy, res.Error = est.Mean, est.Error
 		res.Tau, res.ESS, res.RHat, res.Short, res.Warning = est.Tau, est.ESS, est.RHat, est.Short, est.Warning()
 		res.Acceptance = p.energy.acceptance()
+		res.Blocking = stats.CurveFromSums(p.energy.chains.Data(), p.energy.moments.Shift())
 	} else {
 		res.Energy, res.Error, res.Variance, res.Acceptance = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		res.Tau, res.ESS, res.RHat = math.NaN(), 0, math.NaN()
@@ -175,4 +183,16 @@ func (d *Driver) result(shift float64) (*Result, error) {
 		res.Observables = append(res.Observables, o.result())
 	}
 	return res, nil
+}
+
+// Trace returns the production local energies of this rank's first walker
+// in sampling order, at most TraceLen of them, for the autocorrelation
+// function. Unlike the Result it differs from rank to rank, and it holds
+// the samples drawn by this process only: a production resumed from a
+// checkpoint starts a new trace.
+func (d *Driver) Trace() []float64 {
+	if len(d.prodAccs) == 0 {
+		return nil
+	}
+	return append([]float64(nil), d.prodAccs[0].trace...)
 }

@@ -10,13 +10,18 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
+
 	"github.com/vmcmpi/vmcmpi/config"
 	"github.com/vmcmpi/vmcmpi/figures"
 	"github.com/vmcmpi/vmcmpi/output"
 )
 
-// writeRun lays out a run directory as the run command leaves it.
-func writeRun(t *testing.T, dir string, sites bool) output.History {
+// writeRun lays out a run directory as the run command leaves it. With
+// full false history.csv has only the energy columns, which leaves out the
+// diagnostic figures (drawing a PNG takes seconds under the race
+// detector).
+func writeRun(t *testing.T, dir string, sites, full bool) output.History {
 	t.Helper()
 	want := output.History{
 		Iter:   []float64{0, 1, 2, 3, 4, 5},
@@ -24,11 +29,17 @@ func writeRun(t *testing.T, dir string, sites bool) output.History {
 		Error:  []float64{0.05, 0.04, 0.02, 0.01, 0.005, 0.002},
 	}
 	var b strings.Builder
-	b.WriteString("iteration,energy,error,variance,acceptance,grad_norm,learning_rate,wall_seconds\n")
+	if full {
+		b.WriteString("iteration,energy,error,variance,acceptance,grad_norm,learning_rate,wall_seconds\n")
+	} else {
+		b.WriteString("iteration,energy,error\n")
+	}
 	for i := range want.Iter {
-		b.WriteString(strings.Join([]string{
-			fmtF(want.Iter[i]), fmtF(want.Energy[i]), fmtF(want.Error[i]), "0.1", "0.9", "0.3", "0.05", "0.5",
-		}, ",") + "\n")
+		row := []string{fmtF(want.Iter[i]), fmtF(want.Energy[i]), fmtF(want.Error[i])}
+		if full {
+			row = append(row, "0.1", "0.9", fmtF(0.3/float64(1+i*i)), "0.05", "0.5")
+		}
+		b.WriteString(strings.Join(row, ",") + "\n")
 	}
 	must(t, os.WriteFile(filepath.Join(dir, "history.csv"), []byte(b.String()), 0o644))
 	res := `{"energy": 3.0001, "error": 0.0004, "exact": 3}`
@@ -51,7 +62,7 @@ func must(t *testing.T, err error) {
 
 func TestPlotDataPath(t *testing.T) {
 	dir := t.TempDir()
-	want := writeRun(t, dir, false)
+	want := writeRun(t, dir, false, !testing.Short())
 	got, err := output.ReadHistory(filepath.Join(dir, "history.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -92,13 +103,13 @@ func TestPlotDataPath(t *testing.T) {
 
 func TestPlotSpinPerSite(t *testing.T) {
 	dir := t.TempDir()
-	want := writeRun(t, dir, true)
+	want := writeRun(t, dir, true, !testing.Short())
 	files, err := figures.Run(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) != 3 {
-		t.Fatalf("files %v, want energy, energy per site and density", files)
+	if want := map[bool]int{true: 3, false: 7}[testing.Short()]; len(files) != want {
+		t.Fatalf("files %v, want energy, energy per site, density (and the four of a full history.csv)", files)
 	}
 	checkPNG(t, filepath.Join(dir, "energy-per-site.png"))
 	p, err := figures.EnergyPlot(want, nil, 10, "energy per site", "J")
@@ -161,12 +172,17 @@ func TestPlotErrors(t *testing.T) {
 }
 
 // The files a real run writes feed the plots: history.csv columns, the
-// exact value from result.json and density.csv.
+// exact value from result.json, density.csv and the production's
+// diagnostics. The run draws its PNGs itself (output.plots); in -short
+// mode `vmcmpi plot -format svg` draws them instead, as PNGs take seconds
+// each under the race detector.
 func TestPlotAfterRun(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
+	plots := !testing.Short()
 	args := []string{"-config", "../../configs/bosons-2d.toml", "-out", dir, "-set", "optimizer.iterations=5", "-set", "sampler.samples=200",
-		"-set", "production.samples=2000", "-set", "output.progress=none", "-set", "output.plots=true"}
+		"-set", "production.samples=2000", "-set", "output.progress=none", "-set", "output.plots=" + strconv.FormatBool(plots),
+		"-set", "output.reference=2.001"}
 	if err := runRun(args, &out, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -190,10 +206,101 @@ func TestPlotAfterRun(t *testing.T) {
 	if err != nil || len(d.Lo) != config.DensityBins {
 		t.Fatalf("density.csv: %d bins, %v", len(d.Lo), err)
 	}
-	for _, f := range []string{"energy.png", "density.png"} {
-		checkPNG(t, filepath.Join(dir, f))
-		if !strings.Contains(out.String(), filepath.Join(dir, f)) {
-			t.Errorf("run did not report %s", f)
+	if sum.Reference == nil || *sum.Reference != 2.001 {
+		t.Errorf("result.json reference %v, want output.reference 2.001", sum.Reference)
+	}
+	ext := "png"
+	if !plots {
+		ext = "svg"
+		if err := runPlot([]string{"-format", ext, dir}, &out, &out); err != nil {
+			t.Fatal(err)
 		}
+	}
+	for _, name := range []string{"energy", "density", "variance", "acceptance", "gradient-norm",
+		"learning-rate", "energy-error", "blocking", "autocorrelation"} {
+		f := filepath.Join(dir, name+"."+ext)
+		if ext == "png" {
+			checkPNG(t, f)
+		} else if b, err := os.ReadFile(f); err != nil || !bytes.HasPrefix(b, []byte("<?xml")) {
+			t.Errorf("%s: %v", f, err)
+		}
+		if !strings.Contains(out.String(), f) {
+			t.Errorf("%s was not reported", f)
+		}
+	}
+	b, err := output.ReadBlocking(filepath.Join(dir, output.BlockingFile))
+	if err != nil || len(b.Size) < 8 || b.Blocks[0] != 4*2000 {
+		t.Errorf("blocking.csv: %+v, %v (want the 4 walkers' 8000 samples at level 0)", b, err)
+	}
+	lag, rho, err := output.ReadAutocorrelation(filepath.Join(dir, output.AutocorrelationFile))
+	if err != nil || len(lag) < 51 || rho[0] != 1 {
+		t.Errorf("autocorrelation.csv: %d lags, %v", len(lag), err)
+	}
+}
+
+// vmcmpi plot -format writes every figure in PNG, SVG or PDF (the flag
+// before or after the directory), each a non-empty file of that format
+// whose axes carry distinct tick labels.
+func TestPlotFormats(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, false, true)
+	must(t, os.WriteFile(filepath.Join(dir, output.BlockingFile), []byte("block_size,blocks,error,error_error,chosen\n1,8000,1e-4,1e-6,0\n2,4000,1.3e-4,2e-6,0\n4,2000,1.5e-4,3e-6,1\n8,1000,1.52e-4,5e-6,0\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, output.AutocorrelationFile), []byte("lag,rho\n0,1\n1,0.5\n2,0.24\n3,0.11\n4,0.06\n5,0.02\n6,-0.01\n"), 0o644))
+	figs, err := figures.Figures(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) != 9 {
+		t.Errorf("%d figures, want energy, density, variance, acceptance, gradient-norm, learning-rate, energy-error, blocking, autocorrelation", len(figs))
+	}
+	for _, f := range figs {
+		for _, ax := range []*plot.Axis{&f.Plot.X, &f.Plot.Y} {
+			labels := map[string]bool{}
+			lo, hi := ax.Min, ax.Max
+			if lo == hi {
+				lo, hi = lo-1, hi+1 // as gonum/plot widens an empty range
+			}
+			for _, tk := range ax.Tick.Marker.Ticks(lo, hi) {
+				if tk.Label == "" || tk.Value < lo-1e-12 || tk.Value > hi+1e-12 {
+					continue
+				}
+				if labels[tk.Label] {
+					t.Errorf("%s: tick label %q twice on %q", f.Name, tk.Label, ax.Label.Text)
+				}
+				labels[tk.Label] = true
+			}
+			if len(labels) < 2 || ax.Label.Text == "" {
+				t.Errorf("%s: axis %q has tick labels %v", f.Name, ax.Label.Text, labels)
+			}
+		}
+	}
+	magic := map[string]string{"png": "\x89PNG", "svg": "<?xml", "pdf": "%PDF-"}
+	formats := []string{"svg", "png", "pdf"}
+	if testing.Short() {
+		formats = formats[:1] // a PNG or PDF takes seconds under the race detector
+	}
+	for i, format := range formats {
+		args := []string{"-format", format, dir}
+		if i == 0 {
+			args = []string{dir, "-format", format}
+		}
+		var out bytes.Buffer
+		if err := runPlot(args, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range figs {
+			path := filepath.Join(dir, f.Name+"."+format)
+			b, err := os.ReadFile(path)
+			if err != nil || len(b) < 1000 || !bytes.HasPrefix(b, []byte(magic[format])) {
+				t.Errorf("%s: %d bytes, %v", path, len(b), err)
+			}
+			if !strings.Contains(out.String(), path) {
+				t.Errorf("plot did not report %s", path)
+			}
+		}
+	}
+	var out bytes.Buffer
+	if err := runPlot([]string{"-format", "gif", dir}, &out, &out); err == nil || !strings.Contains(err.Error(), "png, svg or pdf") {
+		t.Errorf("-format gif: %v", err)
 	}
 }

@@ -16,10 +16,26 @@ func regressSummary(w io.Writer, res *study.Result) {
 			fmt.Fprintf(w, ", λ = %.6g", *res.Lambda)
 		}
 		fmt.Fprintln(w)
+		// Say which error each column is: the fit's own (analytic, or the
+		// posterior's) and, when requested, the bootstrap's.
+		se := "analytic standard error"
+		if res.Method == "bayes" {
+			se = "posterior standard deviation"
+		}
+		fmt.Fprintf(w, "coefficients ± %s", se)
+		if res.Bootstrap != nil {
+			fmt.Fprintf(w, ", [bootstrap standard error over %d replicates]", res.Bootstrap.Replicates)
+		}
+		fmt.Fprintln(w, ":")
 		for _, n := range res.Features {
 			fmt.Fprintf(w, "  %-14s %14.6g", n, res.Coefficients[n])
 			if se, ok := res.StdErr[n]; ok {
 				fmt.Fprintf(w, " ± %.3g", se)
+			}
+			if res.Bootstrap != nil {
+				if b, ok := res.Bootstrap.StdErr[n]; ok {
+					fmt.Fprintf(w, "  [%.3g]", b)
+				}
 			}
 			fmt.Fprintln(w)
 		}

@@ -92,7 +92,7 @@ func TestRegressCommand(t *testing.T) {
 	if code := dispatch([]string{"regress", "-config", cfg, "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{"regress: 40 rows of", "method ridge, λ = ", "cv: 4 folds, held-out rms",
+	for _, want := range []string{"regress: 40 rows of", "method ridge, λ = ", "coefficients ± analytic standard error:\n", "cv: 4 folds, held-out rms",
 		"training rms", "wrote " + filepath.Join(out, "result.json"), "wrote " + filepath.Join(out, "cv.png")} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
