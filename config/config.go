@@ -444,5 +444,9 @@ func (c *Config) Flatten() (map[string]string, error) {
 }
 
 // ResumeMayDiffer reports whether a resumed run may change key: output
-// settings do not alter the numbers.
-func ResumeMayDiffer(key string) bool { return strings.HasPrefix(key, "output.") }
+// settings do not alter the numbers, and optimizer.iterations and
+// production.samples extend a run (the driver refuses fewer than those
+// already done; see Job.Resume).
+func ResumeMayDiffer(key string) bool {
+	return strings.HasPrefix(key, "output.") || key == "optimizer.iterations" || key == "production.samples"
+}
