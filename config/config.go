@@ -132,7 +132,10 @@ type OutputConfig struct {
 	Dir             string `toml:"dir"`
 	CheckpointEvery int    `toml:"checkpoint_every"`
 	Progress        string `toml:"progress"`
-	Plots           bool   `toml:"plots"`
+	// ProgressEvery is the time between two progress lines in a log, in
+	// seconds (the bar on a terminal redraws several times a second).
+	ProgressEvery float64 `toml:"progress_every"`
+	Plots         bool    `toml:"plots"`
 }
 
 // Defaults are the values of keys a configuration omits.
@@ -155,7 +158,7 @@ func Defaults() Config {
 		},
 		Production:  ProductionConfig{Samples: 50000},
 		Observables: ObservablesConfig{Bins: 60, MapBins: 40, Errors: true},
-		Output:      OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
+		Output:      OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", ProgressEvery: 5, Plots: false},
 	}
 }
 

@@ -126,7 +126,8 @@ func schema() []keyDoc {
 
 		k("output.dir", "", "a directory", "where rank 0 writes result.json, history.csv, density.csv, checkpoints", nil),
 		k("output.checkpoint_every", "iterations", "≥ 0", "a checkpoint every N iterations and production chunks (0: only on signals)", nil),
-		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, lines into a log file", nil),
+		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, timestamped lines into a log file", nil),
+		k("output.progress_every", "s", "> 0", "seconds between two progress lines in a log", nil),
 		k("output.plots", "", "true or false", "draw energy.png and density.png at the end (else `vmcmpi plot DIR`)", nil),
 	}
 }
