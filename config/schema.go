@@ -187,18 +187,20 @@ func (c *Config) markExplicit(md toml.MetaData) {
 	}
 }
 
-// WriteTOML writes the complete configuration as TOML: every key with its
-// value (defaults filled in), preceded by a comment with its meaning, unit
-// and range; keys the kinds do not read are marked. Decoding the text gives
-// the same configuration back.
+// WriteTOML writes the complete effective configuration as TOML: every
+// key with its value (defaults filled in, derived defaults such as σ² =
+// 1/ω computed: see Effective, with a comment saying how), preceded by a
+// comment with its meaning, unit and range; keys the kinds do not read are
+// marked. Decoding the text gives c.Effective() back.
 func (c *Config) WriteTOML(w io.Writer) error {
+	e := c.Effective()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# The effective configuration of %s:\n", c.Source)
 	b.WriteString("# every key, defaults filled in. Run it with `vmcmpi run -config FILE`.\n")
 	fmt.Fprintf(&b, "# \"unused\" marks keys that %s do not read.\n", c.kindsSummary())
 	table := ""
 	for _, k := range schema() {
-		v, err := c.value(k.Key)
+		v, err := e.value(k.Key)
 		unset := errors.Is(err, errUnset)
 		if err != nil && !unset {
 			return err
@@ -230,6 +232,9 @@ func (c *Config) WriteTOML(w io.Writer) error {
 			// text decodes back to "unset".
 			fmt.Fprintf(&b, "# %s\n# %s = (unset)\n", note, leaf)
 			continue
+		}
+		if d := e.derivedNote(k.Key); d != "" {
+			note += "\n# " + d
 		}
 		fmt.Fprintf(&b, "# %s\n%s = %s\n", note, leaf, v)
 	}
