@@ -73,17 +73,18 @@ func (job *Job) Banner() string {
 	model, _ := ParamShapes(job.System)
 	parts := []string{
 		sys,
-		fmt.Sprintf("%s, %d parameters", model, job.System.NumParams()),
-		fmt.Sprintf("%d %s × %d walkers × %d threads", job.Comm.Size(), plural(job.Comm.Size(), "rank"), job.Options.Walkers, job.Threads()),
+		model + ", " + count(job.System.NumParams(), "parameter"),
+		count(job.Comm.Size(), "rank") + " × " + count(job.Options.Walkers, "walker") + " × " + count(job.Threads(), "thread"),
 		fmt.Sprintf("%d iterations, %d production samples per walker", job.Options.Iterations, job.Options.Production),
 		"output " + c.Output.Dir,
 	}
 	return "vmcmpi run: " + strings.Join(parts, "; ")
 }
 
-func plural(n int, word string) string {
+// count is "1 rank", "4 ranks".
+func count(n int, word string) string {
 	if n == 1 {
-		return word
+		return fmt.Sprintf("1 %s", word)
 	}
-	return word + "s"
+	return fmt.Sprintf("%d %ss", n, word)
 }
