@@ -149,3 +149,26 @@ func TestExtendFinishedRun(t *testing.T) {
 		}
 	})
 }
+
+// A checkpoint written before an [output] key existed still resumes from
+// its stored configuration alone (the key takes its default); one that
+// lacks a key of the physics is refused, naming it.
+func TestFromFlatMissingKeys(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat, err := cfg.Flatten()
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(flat, "output.progress_every")
+	got, err := FromFlat(flat, "old checkpoint")
+	if err != nil || got.Output.ProgressEvery != 5 {
+		t.Fatalf("without output.progress_every: %v, %+v", err, got)
+	}
+	delete(flat, "system.omega")
+	if _, err := FromFlat(flat, "old checkpoint"); err == nil || !strings.Contains(err.Error(), "lacks system.omega") {
+		t.Fatalf("without system.omega: %v", err)
+	}
+}

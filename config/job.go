@@ -334,8 +334,12 @@ func FromFlat(flat map[string]string, name string) (*Config, error) {
 			return nil, fmt.Errorf("%s: %s = %s could not be restored (got %s)", name, k, flat[k], again[k])
 		}
 	}
-	if len(again) != len(flat) {
-		return nil, fmt.Errorf("%s: the stored configuration lists %d keys, this version %d", name, len(flat), len(again))
+	// A key this version reads that the stored listing lacks takes its
+	// default when a resume may change it (an [output] key added since).
+	for k := range again {
+		if _, ok := flat[k]; !ok && !ResumeMayDiffer(k) {
+			return nil, fmt.Errorf("%s: the stored configuration lists %d keys and lacks %s, which this version reads", name, len(flat), k)
+		}
 	}
 	return &cfg, nil
 }
