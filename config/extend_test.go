@@ -80,8 +80,11 @@ func sameNumbers(t *testing.T, got, want string) {
 // production runs afresh from it, or continues from a periodic checkpoint
 // taken during the production (chunks of 1000 samples align).
 func TestExtendFinishedRun(t *testing.T) {
-	path := "../configs/dot2-rbm-pade-sr.toml"
-	base := []string{"sampler.walkers=2", "sampler.samples=200", "sampler.burnin=50"}
+	// Two interacting bosons with a Gaussian: cheap, and no exact
+	// eigenstate, so every number moves with the parameters.
+	path := "../configs/bosons-2d.toml"
+	base := []string{"system.interaction=coulomb", "optimizer.kind=adam", "optimizer.learning_rate=0.05",
+		"sampler.walkers=2", "sampler.samples=100", "sampler.burnin=20"}
 	with := func(s ...string) []string { return append(append([]string(nil), base...), s...) }
 	root := t.TempDir()
 	run := func(name string, sets ...string) string {
