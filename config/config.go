@@ -144,7 +144,10 @@ type OutputConfig struct {
 	Dir             string `toml:"dir"`
 	CheckpointEvery int    `toml:"checkpoint_every"`
 	Progress        string `toml:"progress"`
-	Plots           bool   `toml:"plots"`
+	// ProgressEvery is the time between two progress lines in a log, in
+	// seconds (the bar on a terminal redraws several times a second).
+	ProgressEvery float64 `toml:"progress_every"`
+	Plots         bool    `toml:"plots"`
 	// Reference is an energy to measure the run against (|E − E_ref| in
 	// the plots, result.json's "reference"); unset means the system's
 	// exact energy when it has one.
@@ -172,7 +175,7 @@ func Defaults() Config {
 		},
 		Production:  ProductionConfig{Samples: 50000},
 		Observables: ObservablesConfig{Bins: 60, MapBins: 40, Errors: true},
-		Output:      OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", Plots: false},
+		Output:      OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", ProgressEvery: 5, Plots: false},
 	}
 }
 
@@ -461,5 +464,9 @@ func (c *Config) Flatten() (map[string]string, error) {
 }
 
 // ResumeMayDiffer reports whether a resumed run may change key: output
-// settings do not alter the numbers.
-func ResumeMayDiffer(key string) bool { return strings.HasPrefix(key, "output.") }
+// settings do not alter the numbers, and optimizer.iterations and
+// production.samples extend a run (the driver refuses fewer than those
+// already done; see Job.Resume).
+func ResumeMayDiffer(key string) bool {
+	return strings.HasPrefix(key, "output.") || key == "optimizer.iterations" || key == "production.samples"
+}

@@ -2,18 +2,22 @@ package config
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/vmcmpi/vmcmpi/checkpoint"
 	"github.com/vmcmpi/vmcmpi/comm"
 )
 
 // FromCheckpoint is the configuration stored in the checkpoint of the run
-// directory dir (collective: rank 0 reads, every rank gets it), with the
+// directory dir (DIR/checkpoint.bin, or for a finished run the state at
+// the end of its optimisation, DIR/optimised/checkpoint.bin; collective:
+// rank 0 reads, every rank gets it), with the
 // overrides sets ("key=value") applied and validated: what `vmcmpi run
 // -resume DIR` continues when given no -config.
 func FromCheckpoint(c comm.Comm, dir string, sets []string) (*Config, error) {
-	path := filepath.Join(dir, checkpoint.FileName)
+	path, err := checkpointFile(c, dir)
+	if err != nil {
+		return nil, err
+	}
 	st, err := checkpoint.Load(c, path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w (a resume without -config reads the configuration from the checkpoint)", err)

@@ -49,6 +49,8 @@ type Job struct {
 	spin    *hamiltonian.Spin // a lattice's operator, for the exact observables
 	saveErr error
 	chunks  int
+	launch  launchInfo // for result.json (metadata.go)
+	resumed string     // the checkpoint Resume restored (extend.go)
 }
 
 // Build makes the system of cfg and the job that runs it on the ranks of
@@ -90,6 +92,9 @@ func NewJob(c comm.Comm, cfg *Config, sys vmc.System) (*Job, error) {
 	}
 	j.System = sys
 	j.hook()
+	if err := j.measureLaunch(); err != nil {
+		return nil, err
+	}
 	if j.Driver, err = vmc.New(c, sys, j.Options); err != nil {
 		return nil, err
 	}
@@ -163,6 +168,9 @@ func (j *Job) hook() {
 		if every > 0 && (r.Iteration+1)%every == 0 {
 			j.save()
 		}
+		if r.Iteration+1 == j.Options.Iterations {
+			j.saveOptimised()
+		}
 	}
 	j.Options.OnChunk = func(done, total int) {
 		if j.OnChunk != nil {
@@ -191,8 +199,9 @@ func (j *Job) CheckpointPath() string { return j.cp.Path() }
 
 // Resume restores the driver from the checkpoint in the output directory
 // (collective); the configuration must match the checkpoint's, apart from
-// the [output] table, and so must the rank count.
-func (j *Job) Resume() error { return j.cp.Load(j.Driver) }
+// the [output] table, optimizer.iterations and production.samples (an
+// extension, see extend.go), and so must the rank count.
+func (j *Job) Resume() error { return j.resume() }
 
 // StoppedError is the error of a run stopped on request (a cancelled
 // context) after its state was saved; it wraps vmc.ErrStopped.
@@ -281,7 +290,7 @@ func (j *Job) result(res *vmc.Result) output.Result {
 	if s, ok := j.System.(interface{ Sites() int }); ok {
 		sites = s.Sites()
 	}
-	r := output.NewResult(res, j.Config.Seed, j.Config.Source, sites)
+	r := j.withMetadata(output.NewResult(res, j.Config.Seed, j.Config.Source, sites))
 	r.Reference = j.Config.Output.Reference
 	return r
 }
@@ -330,8 +339,12 @@ func FromFlat(flat map[string]string, name string) (*Config, error) {
 			return nil, fmt.Errorf("%s: %s = %s could not be restored (got %s)", name, k, flat[k], again[k])
 		}
 	}
-	if len(again) != len(flat) {
-		return nil, fmt.Errorf("%s: the stored configuration lists %d keys, this version %d", name, len(flat), len(again))
+	// A key this version reads that the stored listing lacks takes its
+	// default when a resume may change it (an [output] key added since).
+	for k := range again {
+		if _, ok := flat[k]; !ok && !ResumeMayDiffer(k) {
+			return nil, fmt.Errorf("%s: the stored configuration lists %d keys and lacks %s, which this version reads", name, len(flat), k)
+		}
 	}
 	return &cfg, nil
 }

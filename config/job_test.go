@@ -243,7 +243,10 @@ func TestResumeEveryModel(t *testing.T) {
 				if err := job.WriteDensity(res); err != nil {
 					t.Fatal(err)
 				}
-				for _, f := range []string{"result.json", "density.csv"} {
+				if g, w := numbers(t, filepath.Join(dir, "result.json")), numbers(t, filepath.Join(ref, "result.json")); g != w {
+					t.Fatalf("result.json differs after resume:\n%s\nuninterrupted:\n%s", g, w)
+				}
+				for _, f := range []string{"density.csv"} {
 					g, gerr := os.ReadFile(filepath.Join(dir, f))
 					w, werr := os.ReadFile(filepath.Join(ref, f))
 					if (gerr == nil) != (werr == nil) || !bytes.Equal(g, w) {

@@ -137,7 +137,8 @@ func schema() []keyDoc {
 
 		k("output.dir", "", "a directory", "where rank 0 writes result.json, history.csv, density.csv, checkpoints", nil),
 		k("output.checkpoint_every", "iterations", "≥ 0", "a checkpoint every N iterations and production chunks (0: only on signals)", nil),
-		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, lines into a log file", nil),
+		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, timestamped lines into a log file", nil),
+		k("output.progress_every", "s", "> 0", "seconds between two progress lines in a log", nil),
 		k("output.plots", "", "true or false", "draw the run's figures at the end (else `vmcmpi plot DIR`)", nil),
 		k("output.reference", "Hartree, or J for spins", "a finite number, or unset: the exact energy when known",
 			"reference energy E_ref for the |E − E_ref| plot and result.json", nil),
@@ -199,18 +200,20 @@ func (c *Config) markExplicit(md toml.MetaData) {
 	}
 }
 
-// WriteTOML writes the complete configuration as TOML: every key with its
-// value (defaults filled in), preceded by a comment with its meaning, unit
-// and range; keys the kinds do not read are marked. Decoding the text gives
-// the same configuration back.
+// WriteTOML writes the complete effective configuration as TOML: every
+// key with its value (defaults filled in, derived defaults such as σ² =
+// 1/ω computed: see Effective, with a comment saying how), preceded by a
+// comment with its meaning, unit and range; keys the kinds do not read are
+// marked. Decoding the text gives c.Effective() back.
 func (c *Config) WriteTOML(w io.Writer) error {
+	e := c.Effective()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# The effective configuration of %s:\n", c.Source)
 	b.WriteString("# every key, defaults filled in. Run it with `vmcmpi run -config FILE`.\n")
 	fmt.Fprintf(&b, "# \"unused\" marks keys that %s do not read.\n", c.kindsSummary())
 	table := ""
 	for _, k := range schema() {
-		v, err := c.value(k.Key)
+		v, err := e.value(k.Key)
 		unset := errors.Is(err, errUnset)
 		if err != nil && !unset {
 			return err
@@ -242,6 +245,9 @@ func (c *Config) WriteTOML(w io.Writer) error {
 			// text decodes back to "unset".
 			fmt.Fprintf(&b, "# %s\n# %s = (unset)\n", note, leaf)
 			continue
+		}
+		if d := e.derivedNote(k.Key); d != "" {
+			note += "\n# " + d
 		}
 		fmt.Fprintf(&b, "# %s\n%s = %s\n", note, leaf, v)
 	}

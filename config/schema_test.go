@@ -2,6 +2,8 @@ package config
 
 import (
 	"bytes"
+	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -60,9 +62,11 @@ func sameConfig(t *testing.T, what string, got, want *Config) {
 
 // TestWriteTOMLRoundTrip: for every shipped configuration and the
 // embedded default, the printed configuration decodes to the same
-// configuration (decode → encode → decode), prints the same text again,
-// and is complete: decoded over an all-zero base instead of the defaults,
-// it is still the same configuration.
+// effective configuration (decode → encode → decode; derived defaults
+// such as σ² = 1/ω printed as their values), prints the same text again
+// (the notes on derived values too, now that the values are set), and is
+// complete: decoded over an all-zero base instead of the defaults, it is
+// still the same configuration.
 func TestWriteTOMLRoundTrip(t *testing.T) {
 	for _, path := range append([]string{""}, runConfigs(t)...) {
 		cfg, err := Load(path, []string{"sampler.walkers=3", "optimizer.momentum=0.5"})
@@ -77,12 +81,13 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: the printed configuration does not decode: %v\n%s", path, err, text.String())
 		}
-		sameConfig(t, path+" over the defaults", again, cfg)
+		sameConfig(t, path+" over the defaults", again, cfg.Effective())
+		sameConfig(t, path+" printed again", again.Effective(), again)
 		zero, err := Decode(text.Bytes(), "printed "+path, Config{})
 		if err != nil {
 			t.Fatalf("%s: over a zero base: %v", path, err)
 		}
-		sameConfig(t, path+" over a zero base", zero, cfg)
+		sameConfig(t, path+" over a zero base", zero, cfg.Effective())
 		again.Source = cfg.Source
 		var text2 bytes.Buffer
 		if err := again.WriteTOML(&text2); err != nil {
@@ -91,7 +96,7 @@ func TestWriteTOMLRoundTrip(t *testing.T) {
 		if text2.String() != text.String() {
 			t.Errorf("%s: printing the decoded configuration gives another text", path)
 		}
-		f1, _ := cfg.Flatten()
+		f1, _ := cfg.Effective().Flatten()
 		f2, _ := again.Flatten()
 		if !reflect.DeepEqual(f1, f2) {
 			t.Errorf("%s: flattened keys differ (a resume would refuse the printed configuration)", path)
@@ -211,6 +216,57 @@ func TestEditDistance(t *testing.T) {
 		}
 		if got := editDistance(tc.b, tc.a); got != tc.d {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.b, tc.a, got, tc.d)
+		}
+	}
+}
+
+// `vmcmpi config` prints derived defaults as their values with a note
+// saying how they follow ω; a run of the printed configuration gives the
+// numbers of the original, bit for bit: an RBM (σ², importance step, SR
+// rate at ω = 0.5), a Gibbs-sampled RBM (σ² = 1/(2ω)), an FFNN (envelope)
+// with the pair correlation (r_max), and Metropolis (step 1/√ω).
+func TestEffectiveConfigRunsTheSame(t *testing.T) {
+	short := []string{"optimizer.iterations=3", "sampler.samples=100", "sampler.burnin=20", "sampler.walkers=2", "production.samples=1000"}
+	for _, tc := range []struct {
+		path string
+		sets []string
+		want []string
+	}{
+		{"", []string{"system.omega=0.5", "wavefunction.sigma2=0", "sampler.step=0", "optimizer.learning_rate=0"},
+			[]string{"sigma2 = 2.0", "step = 0.4", "learning_rate = 0.2", "# = 1/ω, the default at system.omega = 0.5 (sigma2 = 0 follows it)"}},
+		{"../configs/ho2-rbm-gibbs.toml", []string{"wavefunction.sigma2=0", "system.omega=0.5"},
+			[]string{"sigma2 = 1.0", "# = 1/(2ω) with Gibbs sampling, the default"}},
+		{"../configs/dot2-ffnn-pade.toml", []string{"wavefunction.envelope=-1", "system.omega=0.25", `observables.measure=["pair_correlation"]`},
+			[]string{"envelope = 0.25", "r_max = 10.0", "(envelope = -1 follows it)"}},
+		{"../configs/bosons-1d-metropolis.toml", []string{"sampler.step=0", "system.omega=4"},
+			[]string{"step = 0.5", "# = 1/√ω for Metropolis, the default at system.omega = 4"}},
+	} {
+		sets := append(append([]string(nil), short...), tc.sets...)
+		cfg, err := Load(tc.path, sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text bytes.Buffer
+		if err := cfg.WriteTOML(&text); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(text.String(), w) {
+				t.Errorf("%s: printed configuration lacks %q", tc.path, w)
+			}
+		}
+		printed := filepath.Join(t.TempDir(), "printed.toml")
+		if err := os.WriteFile(printed, text.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		a, b := runJob(t, tc.path, sets...), runJob(t, printed)
+		if math.Float64bits(a.Energy) != math.Float64bits(b.Energy) || math.Float64bits(a.Error) != math.Float64bits(b.Error) || !slices.Equal(a.Params, b.Params) {
+			t.Errorf("%s: printed configuration gives E = %v ± %v, the original %v ± %v", tc.path, b.Energy, b.Error, a.Energy, a.Error)
+		}
+		for i := range a.Observables {
+			if !slices.Equal(a.Observables[i].Mean, b.Observables[i].Mean) {
+				t.Errorf("%s: observable %s differs", tc.path, a.Observables[i].Name)
+			}
 		}
 	}
 }

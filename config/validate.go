@@ -85,6 +85,7 @@ func (c *Config) Validate() error {
 		{c.Output.Dir == "", "output.dir", quote(c.Output.Dir), "must name a directory"},
 		{c.Output.CheckpointEvery < 0, "output.checkpoint_every", c.Output.CheckpointEvery, "must be ≥ 0 (0: only on signals)"},
 		{!oneOf(c.Output.Progress, "auto", "bar", "lines", "none"), "output.progress", quote(c.Output.Progress), `want "auto", "bar", "lines" or "none"`},
+		{!(c.Output.ProgressEvery > 0) || math.IsInf(c.Output.ProgressEvery, 0), "output.progress_every", c.Output.ProgressEvery, "seconds between progress lines must be a finite number > 0"},
 	}
 	if s.Model == "continuous" {
 		kinds, walkers := wavefunctionNames(false), samplerNames(false, false)

@@ -71,6 +71,18 @@ type Result struct {
 	// Reference is output.reference, the energy the plots measure the
 	// run against (else Exact); omitted when unset.
 	Reference *float64 `json:"reference,omitempty"`
+
+	// Run metadata. Model names the wave function's factors ("rbm×pade"),
+	// Shapes the blocks of Parameters in order; Units the units of the
+	// energies and lengths; Hosts the nodes the ranks ran on and Threads
+	// the walker goroutines a rank runs at once. Run is the part that
+	// differs between two runs computing the same numbers.
+	Model   string       `json:"model,omitempty"`
+	Shapes  []ParamShape `json:"parameter_shapes,omitempty"`
+	Units   *Units       `json:"units,omitempty"`
+	Hosts   int          `json:"hosts,omitempty"`
+	Threads int          `json:"threads,omitempty"`
+	Run     *RunInfo     `json:"run,omitempty"`
 }
 
 // NewResult is the result.json of a run's result; seed and config (the

@@ -2,7 +2,8 @@
 // with an ETA on a terminal, or one plain line every few seconds when the
 // output is a file (a SLURM log), so logs stay readable and small.
 //
-// The writer and the clock are injected, so the output is testable. A nil
+// Lines may start with a timestamp (Options.Timestamps). The writer and
+// the clock are injected, so the output is testable. A nil
 // *Reporter is valid and silent, which suits the ranks that do not print.
 package progress
 
@@ -72,7 +73,14 @@ type Options struct {
 	// Start is the work already done when the reporter is made (a resumed
 	// run): the ETA is estimated from the rate of the work since then.
 	Start int
+	// Timestamps starts every line of Lines mode with the time (Stamp),
+	// so that a log says when each line was written.
+	Timestamps bool
 }
+
+// Stamp is the time t as a log line's prefix: RFC 3339 in UTC, to the
+// second ("2026-03-01T14:05:09Z").
+func Stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // Reporter shows the progress of one phase of work of known size.
 type Reporter struct {
@@ -183,6 +191,9 @@ func (r *Reporter) emit(done int, status string, now time.Time, final bool) {
 		}
 		fmt.Fprintf(r.w, "\r%s%s%s", line, pad, end)
 	case Lines:
+		if r.opt.Timestamps {
+			fmt.Fprintf(r.w, "%s ", Stamp(now))
+		}
 		fmt.Fprintf(r.w, "%s %d/%d (%.0f%%) elapsed %s ETA %s%s\n", r.label, done, r.total, 100*frac, fmtDuration(elapsed), eta, status)
 	}
 }

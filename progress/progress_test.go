@@ -133,3 +133,28 @@ func TestFmtDuration(t *testing.T) {
 		}
 	}
 }
+
+// With Timestamps, every line of a log starts with its RFC 3339 time;
+// the bar on a terminal has none.
+func TestLinesTimestamps(t *testing.T) {
+	var buf bytes.Buffer
+	c := &clock{t: time.Date(2026, 3, 1, 14, 5, 0, 0, time.UTC)}
+	r := New(&buf, 4, "optimise", Options{Mode: Lines, Interval: 2 * time.Second, Now: c.now, Timestamps: true})
+	for i := 1; i <= 4; i++ {
+		c.t = c.t.Add(time.Second)
+		r.Update(i, "")
+	}
+	r.Finish(4, "")
+	want := "2026-03-01T14:05:02Z optimise 2/4 (50%) elapsed 2s ETA 2s\n" +
+		"2026-03-01T14:05:04Z optimise 4/4 (100%) elapsed 4s ETA 0s\n" +
+		"2026-03-01T14:05:04Z optimise 4/4 (100%) elapsed 4s ETA done\n"
+	if buf.String() != want {
+		t.Fatalf("got\n%swant\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	r = New(&buf, 4, "optimise", Options{Mode: Bar, Now: c.now, Timestamps: true})
+	r.Finish(4, "")
+	if strings.Contains(buf.String(), "2026") {
+		t.Fatalf("bar with a timestamp: %q", buf.String())
+	}
+}

@@ -60,7 +60,10 @@ func dropWall(b []byte) string {
 // sameRun checks that two run directories hold bit-identical results.
 func sameRun(t *testing.T, got, want string) {
 	t.Helper()
-	for _, f := range []string{"result.json", "density.csv"} {
+	if g, w := resultNumbers(t, filepath.Join(got, "result.json")), resultNumbers(t, filepath.Join(want, "result.json")); g != w {
+		t.Fatalf("result.json differs:\n%s\nuninterrupted:\n%s", g, w)
+	}
+	for _, f := range []string{"density.csv"} {
 		if g, w := readFile(t, filepath.Join(got, f)), readFile(t, filepath.Join(want, f)); !bytes.Equal(g, w) {
 			t.Fatalf("%s differs:\n%s\nuninterrupted:\n%s", f, g, w)
 		}

@@ -12,8 +12,10 @@ func init() {
 const configUsage = `usage: vmcmpi config [-config FILE] [-set key=value ...] [-out DIR]
 
 Prints the configuration vmcmpi run would use with the same flags, as
-TOML: every key with its value (defaults filled in), each preceded by a
-comment with its meaning, unit and range. Keys the chosen kinds do not
+TOML: every key with its value (defaults filled in; those that follow
+the trap, such as σ² = 1/ω, as their values with the rule in a comment),
+each preceded by a comment with its meaning, unit and range. The printed
+file runs bit-identically to the original. Keys the chosen kinds do not
 read are marked "unused"; those the file or -set sets anyway are warned
 about on stderr. The output is a configuration file of its own:
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/config"
@@ -20,7 +21,7 @@ func init() {
 	register("run", command{summary: "optimise a trial wave function, then measure its energy", run: runRun})
 }
 
-const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR | -force]
+const runUsage = `usage: vmcmpi run [-config FILE] [-set key=value ...] [-out DIR] [-resume DIR | -force | -init FILE]
 
 Optimises the trial wave function of the configuration, then runs a
 production with frozen parameters and prints
@@ -38,8 +39,16 @@ SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
 ranks after the same iteration; rank 0 writes DIR/checkpoint.bin (also
 every output.checkpoint_every iterations) and exits 75. -resume DIR (alone,
 or with the same flags) continues and ends bit-identical to an
-uninterrupted run (same rank count). A fresh run refuses a DIR holding a
-checkpoint unless given -force, and a DIR another run holds. Exit codes:
+uninterrupted run (same rank count). -resume DIR of a finished run with
+-set optimizer.iterations=N or production.samples=N extends it, ending
+bit-identical to a run that asked for N from the start (from
+DIR/optimised/checkpoint.bin, the state at the end of the optimisation).
+-init FILE starts from the parameters of an earlier run's result.json or
+parameters.json (the wave function must have the same parameter blocks).
+A fresh run refuses a DIR holding a checkpoint unless given -force, and a
+DIR another run holds. Rank 0 prints a banner (system, parameters, ranks
+× walkers × threads, output) and, into a log, timestamped progress lines
+every output.progress_every seconds. Exit codes:
 0 done, 1 failed, 75 stopped with a checkpoint (resume it). Under SLURM
 the MPI size must equal SLURM_NTASKS.
 
@@ -52,6 +61,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	cf.register(fs, "TOML configuration `file` (default: the embedded default; with -resume alone: the checkpoint's)", "system.omega=0.5")
 	resume := fs.String("resume", "", "continue from the checkpoint in `DIR` (same configuration and rank count; DIR is the output directory)")
 	force := fs.Bool("force", false, "start afresh in a directory that holds the checkpoint of an earlier run, replacing it")
+	initFile := fs.String("init", "", "start from the parameters in `FILE`, a result.json or parameters.json of an earlier run")
 	if err := cf.parse(fs, args); err != nil {
 		return err
 	}
@@ -60,6 +70,9 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	}
 	if *resume != "" && *force {
 		return errors.New("-resume continues a checkpoint and -force replaces it: give one of them")
+	}
+	if *resume != "" && *initFile != "" {
+		return errors.New("-resume continues a run with its own parameters, -init starts a new one from others: give one of them")
 	}
 	c, err := comm.World()
 	if err != nil {
@@ -72,7 +85,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		code = exitResume
 	}
 	running := watchSetup(c, stderr, code)
-	err = runRanks(c, &cf, *resume, *force, running, stdout, stderr)
+	err = runRanks(c, &cf, *resume, *initFile, *force, running, stdout, stderr)
 	running()
 	if err != nil {
 		// Printed here, before Finalize: a launcher may end the job as
@@ -86,8 +99,12 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 
 // runRanks is the run on every rank; every error it returns is agreed:
 // when one rank fails, all return an error.
-func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running func(), stdout, stderr io.Writer) error {
+func runRanks(c comm.Comm, cf *configFlags, resume, initFile string, force bool, running func(), stdout, stderr io.Writer) error {
 	cfg, err := loadRunConfig(c, cf, resume)
+	var init *config.InitParams
+	if err == nil && initFile != "" {
+		init, err = config.ReadInit(initFile)
+	}
 	unlock := func() {}
 	if err == nil {
 		unlock, err = prepareRun(c, cfg, resume, force, os.Getenv)
@@ -105,16 +122,19 @@ func runRanks(c comm.Comm, cf *configFlags, resume string, force bool, running f
 	if err != nil {
 		return fmt.Errorf("%s: output.progress: %w", cfg.Source, err)
 	}
-	job, err := config.Build(c, cfg)
+	job, err := config.BuildInit(c, cfg, init)
 	if err != nil {
 		return err
+	}
+	if c.Rank() == 0 && mode != progress.None {
+		fmt.Fprintln(stderr, progress.Stamp(time.Now()), job.Banner())
 	}
 	if resume != "" {
 		if err := job.Resume(); err != nil {
 			return fmt.Errorf("%w (resume with the -config and -set flags of the interrupted run, or -resume %s alone)", err, resume)
 		}
 		if c.Rank() == 0 {
-			fmt.Fprintf(stderr, "resumed from %s after %d iteration(s)\n", job.CheckpointPath(), job.Driver.Iteration())
+			fmt.Fprintf(stderr, "resumed from %s after %d iteration(s)\n", job.ResumedFrom(), job.Driver.Iteration())
 		}
 	}
 	if c.Rank() == 0 {

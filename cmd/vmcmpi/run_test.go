@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The embedded default (two electrons in a 2D dot, exact energy 3 by
@@ -85,9 +86,10 @@ func TestRunSetAndNullExact(t *testing.T) {
 	}
 }
 
-// Same seed, ranks and walkers → bit-identical result.json.
+// Same seed, ranks and walkers → bit-identical result.json, but for the
+// volatile run metadata (version, times).
 func TestRunBitIdentical(t *testing.T) {
-	var files [][]byte
+	var files []string
 	for range 2 {
 		dir := t.TempDir()
 		var out bytes.Buffer
@@ -95,13 +97,9 @@ func TestRunBitIdentical(t *testing.T) {
 		if err := runRun(args, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, "result.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, b)
+		files = append(files, resultNumbers(t, filepath.Join(dir, "result.json")))
 	}
-	if !bytes.Equal(files[0], files[1]) {
+	if files[0] != files[1] {
 		t.Errorf("result.json differs between identical runs:\n%s\n%s", files[0], files[1])
 	}
 }
@@ -162,5 +160,113 @@ func TestRunDivergenceKeepsParameters(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "history.csv")); err != nil {
 		t.Errorf("history.csv not kept: %v", err)
+	}
+}
+
+// resultNumbers is result.json without its volatile "run" object
+// (program version, start and end times), which differs between two runs
+// of the same numbers, and without the fields drop.
+func resultNumbers(t *testing.T, path string, drop ...string) string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(readFile(t, path), &m); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if _, ok := m["run"]; !ok {
+		t.Fatalf("%s lacks the run metadata", path)
+	}
+	delete(m, "run")
+	for _, k := range drop {
+		delete(m, k)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// -resume DIR -set optimizer.iterations=N extends a finished run to the
+// numbers of a run that asked for N from the start; -init starts a new
+// run from its parameters, and refuses another wave function's, naming
+// the file and both shapes.
+func TestRunExtendAndInit(t *testing.T) {
+	root := t.TempDir()
+	var out bytes.Buffer
+	args := func(dir string, extra ...string) []string {
+		return append([]string{"-out", dir, "-config", "../../configs/dot2-rbm-pade-sr.toml", "-set", "sampler.walkers=2",
+			"-set", "sampler.samples=200", "-set", "sampler.burnin=50", "-set", "production.samples=1000",
+			"-set", "output.progress=none"}, extra...)
+	}
+	short, long := filepath.Join(root, "short"), filepath.Join(root, "long")
+	if err := runRun(args(short, "-set", "optimizer.iterations=3"), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := runRun(args(long, "-set", "optimizer.iterations=6"), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	init := filepath.Join(root, "init.json")
+	if err := os.WriteFile(init, readFile(t, filepath.Join(short, "result.json")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runRun([]string{"-resume", short, "-set", "optimizer.iterations=6"}, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "resumed from "+filepath.Join(short, "optimised", "checkpoint.bin")+" after 3 iteration(s)") {
+		t.Errorf("extension output %q", out.String())
+	}
+	// Every number of the longer run; the "config" label names the
+	// checkpoint the configuration came from.
+	if g, w := resultNumbers(t, filepath.Join(short, "result.json"), "config"), resultNumbers(t, filepath.Join(long, "result.json"), "config"); g != w {
+		t.Fatalf("extended run:\n%s\nasked for 6 from the start:\n%s", g, w)
+	}
+	if g, w := dropWall(readFile(t, filepath.Join(short, "history.csv"))), dropWall(readFile(t, filepath.Join(long, "history.csv"))); g != w {
+		t.Fatalf("history of the extended run:\n%s\nasked for 6 from the start:\n%s", g, w)
+	}
+	if !bytes.Equal(readFile(t, filepath.Join(short, "density.csv")), readFile(t, filepath.Join(long, "density.csv"))) {
+		t.Fatal("density.csv of the extended run differs")
+	}
+
+	warm := filepath.Join(root, "warm")
+	if err := runRun(args(warm, "-set", "optimizer.iterations=1", "-init", init), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if r := resultNumbers(t, filepath.Join(warm, "result.json")); !strings.Contains(r, "-init "+init) {
+		t.Errorf("result.json does not name the -init file: %s", r)
+	}
+	err := runRun(args(filepath.Join(root, "bad"), "-set", "wavefunction.hidden=2", "-init", init), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), init) || !strings.Contains(err.Error(), "rbm.W[4×4]") || !strings.Contains(err.Error(), "rbm.W[4×2]") {
+		t.Errorf("-init of another shape: %v", err)
+	}
+	if err := runRun([]string{"-resume", short, "-init", init}, &out, &out); err == nil || !strings.Contains(err.Error(), "give one of them") {
+		t.Errorf("-resume with -init: %v", err)
+	}
+}
+
+// A run logging to a file starts with a timestamped banner and writes
+// timestamped progress lines.
+func TestRunBannerAndTimestamps(t *testing.T) {
+	var out, log bytes.Buffer
+	dir := t.TempDir()
+	err := runRun([]string{"-out", dir, "-config", "../../configs/bosons-2d.toml", "-set", "optimizer.iterations=3",
+		"-set", "sampler.samples=200", "-set", "production.samples=400", "-set", "output.progress=lines",
+		"-set", "output.progress_every=1e-9"}, &out, &log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	want := "vmcmpi run: 2 particles in 2D, harmonic trap ω = 1; gaussian, 1 parameter; 1 rank × 4 walkers × "
+	if len(lines) < 3 || !strings.Contains(lines[0], want) || !strings.HasSuffix(lines[0], "; 3 iterations, 400 production samples per walker; output "+dir) {
+		t.Fatalf("banner %q, want it to contain %q", lines[0], want)
+	}
+	for _, l := range lines {
+		stamp, rest, _ := strings.Cut(l, " ")
+		if _, err := time.Parse(time.RFC3339, stamp); err != nil || rest == "" {
+			t.Errorf("line without a timestamp: %q", l)
+		}
+	}
+	if !strings.Contains(log.String(), " optimise 3/3 (100%)") || !strings.Contains(log.String(), " production 400/400 (100%)") {
+		t.Errorf("progress lines missing:\n%s", log.String())
 	}
 }
