@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/vmcmpi/vmcmpi/internal/repotest"
 	"github.com/vmcmpi/vmcmpi/output"
 )
 
@@ -150,6 +153,36 @@ func TestRunDivergenceKeepsLastGood(t *testing.T) {
 			if math.Abs(x) > 1e3 {
 				t.Fatalf("%v: parameters.json holds %g, not the last good parameters", extra, x)
 			}
+		}
+	}
+}
+
+// regress, bma, landscape and ising take the same lock as run: a second
+// run into a directory in use is refused before any work.
+func TestStudyCommandsLockedDir(t *testing.T) {
+	root := repotest.Root(t)
+	for _, c := range []struct {
+		run    func([]string, io.Writer, io.Writer) error
+		config string
+	}{
+		{runRegress, "configs/regress/liquid-drop.toml"},
+		{runBMA, "configs/regress/bma-ame2020.toml"},
+		{runLandscape, "configs/regress/landscape.toml"},
+		{runIsing, "configs/ising/ising-4-small.toml"},
+	} {
+		dir := t.TempDir()
+		unlock, err := output.Lock(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err = c.run([]string{"-config", filepath.Join(root, c.config), "-out", dir}, &out, &out)
+		unlock()
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("in use by process %d", os.Getpid())) {
+			t.Errorf("%s: err = %v", c.config, err)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+			t.Errorf("%s: the refused run wrote into %s: %v", c.config, dir, ents)
 		}
 	}
 }
