@@ -208,7 +208,7 @@ func (e *StoppedError) Error() string {
 func (e *StoppedError) Unwrap() error { return vmc.ErrStopped }
 
 // Run drives the optimisation and the production to their end, or until
-// ctx is cancelled: then all ranks stop after the same iteration, a
+// ctx is cancelled: then all ranks stop at the same iteration boundary, a
 // checkpoint is written and the error is a *StoppedError.
 func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 	res, err := j.Driver.Run(ctx)
