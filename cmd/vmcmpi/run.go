@@ -36,9 +36,10 @@ particles in a trap; output.plots draws PNGs.
 
 SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
 ranks within seconds, at the last completed iteration or production chunk
-(the unfinished one is discarded and redone on resume); before the first
-iteration ends they end the process at once. Rank 0 writes DIR/checkpoint.bin (also
-every output.checkpoint_every iterations) and exits 75. -resume DIR (alone,
+(the unfinished one is discarded and redone on resume; before the first
+iteration ends they end the process at once). Rank 0 writes
+DIR/checkpoint.bin (also every output.checkpoint_every iterations) and
+exits 75. -resume DIR (alone,
 or with the same flags) continues and ends bit-identical to an
 uninterrupted run (same rank count). A fresh run refuses a DIR holding a
 checkpoint unless given -force, and a DIR another run holds. Exit codes:
