@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/vmcmpi/vmcmpi/checkpoint"
 	"github.com/vmcmpi/vmcmpi/internal/repotest"
 	"github.com/vmcmpi/vmcmpi/output"
 )
@@ -184,5 +186,93 @@ func TestStudyCommandsLockedDir(t *testing.T) {
 		if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 			t.Errorf("%s: the refused run wrote into %s: %v", c.config, dir, ents)
 		}
+	}
+}
+
+// A full file system (a 1 MiB tmpfs, mounted as root): a resume into it
+// is refused before any work with the system's own reason; when the disk
+// fills after the work, the energy is printed and result.json is saved in
+// the temporary directory (or printed on stdout when that is full too);
+// the checkpoint resumed from is never damaged.
+func TestRunFullDisk(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("a full disk is tested on a small tmpfs, which only root can mount: skipped")
+	}
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=1m"); err != nil {
+		t.Skipf("could not mount a tmpfs on %s (%v): full-disk test skipped", mnt, err)
+	}
+	defer syscall.Unmount(mnt, syscall.MNT_DETACH)
+	dir := filepath.Join(mnt, "run")
+	var out bytes.Buffer
+	func() {
+		defer stoppedContext()()
+		if err := runRun(coulombArgs(dir), &out, &out); exitCode(err) != exitResume {
+			t.Fatalf("stopped run: %v", err)
+		}
+	}()
+	cp := filepath.Join(dir, checkpoint.FileName)
+	saved := readFile(t, cp)
+	filler := filepath.Join(mnt, "filler")
+	fill := func() {
+		f, err := os.Create(filler)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		page := make([]byte, 4096)
+		for {
+			if _, err := f.Write(page); err != nil {
+				if !errors.Is(err, syscall.ENOSPC) {
+					t.Fatalf("filling the tmpfs: %v", err)
+				}
+				return
+			}
+		}
+	}
+	intact := func(what string) {
+		t.Helper()
+		if _, err := checkpoint.ReadFile(cp); err != nil {
+			t.Fatalf("%s: the checkpoint is damaged: %v", what, err)
+		}
+	}
+
+	fill()
+	var errOut bytes.Buffer
+	err := runRun(coulombArgs(dir, "-resume", dir), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(errOut.String(), "no space left") {
+		t.Fatalf("resume into a full disk: err %v, stderr %q", err, errOut.String())
+	}
+	t.Logf("resume into a full disk: %v", err)
+	if !bytes.Equal(readFile(t, cp), saved) {
+		t.Fatal("a refused resume changed the checkpoint")
+	}
+	os.Remove(filler)
+
+	for _, tmpFull := range []bool{false, true} {
+		if tmpFull {
+			t.Setenv("TMPDIR", mnt)
+		}
+		old := afterRunHook
+		afterRunHook = func(string) { fill() }
+		var stdout bytes.Buffer
+		err := runRun(coulombArgs(dir, "-resume", dir), &stdout, &stdout)
+		afterRunHook = old
+		os.Remove(filler)
+		var fb *output.FallbackError
+		if !errors.As(err, &fb) || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(stdout.String(), "energy = ") {
+			t.Fatalf("TMPDIR full %v: err %v, stdout %q", tmpFull, err, stdout.String())
+		}
+		switch {
+		case tmpFull && (fb.Path != "" || !strings.Contains(stdout.String(), `"energy"`)):
+			t.Errorf("full TMPDIR: fallback %q, result.json not printed: %q", fb.Path, stdout.String())
+		case !tmpFull:
+			if r, rerr := output.ReadResult(fb.Path); rerr != nil || r.Energy == nil {
+				t.Errorf("fallback %q: %v", fb.Path, rerr)
+			}
+			os.Remove(fb.Path)
+		}
+		t.Logf("TMPDIR full %v: %v", tmpFull, err)
+		intact(fmt.Sprintf("TMPDIR full %v", tmpFull))
 	}
 }
