@@ -8,10 +8,12 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/vmcmpi/vmcmpi/checkpoint"
 	"github.com/vmcmpi/vmcmpi/internal/repotest"
@@ -274,5 +276,98 @@ func TestRunFullDisk(t *testing.T) {
 		}
 		t.Logf("TMPDIR full %v: %v", tmpFull, err)
 		intact(fmt.Sprintf("TMPDIR full %v", tmpFull))
+	}
+}
+
+// helperArgs, set in a child's environment, makes TestHelperDispatch run
+// the command line it holds (separated by US, \x1f) and exit with its code: the
+// signal tests need a process of their own.
+const helperArgs = "VMCMPI_TEST_DISPATCH"
+
+func TestHelperDispatch(t *testing.T) {
+	args := os.Getenv(helperArgs)
+	if args == "" {
+		t.Skip("runs only as the child of a signal test")
+	}
+	os.Exit(dispatch(strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+}
+
+// signalled runs vmcmpi run with args in a child process, sends SIGTERM once
+// ready() is true (polled every 50 ms), and returns the exit code, the
+// seconds from the signal to the exit and stderr.
+func signalled(t *testing.T, ready func() bool, args ...string) (code int, secs float64, stderr string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperDispatch$")
+	cmd.Env = append(os.Environ(), helperArgs+"="+strings.Join(append([]string{"run"}, args...), "\x1f"))
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// Guards only: the child would otherwise run for hours.
+	deadline := time.After(2 * time.Minute)
+	for !ready() {
+		select {
+		case err := <-done:
+			t.Fatalf("the run ended before the signal: %v\n%s", err, errOut.String())
+		case <-deadline:
+			cmd.Process.Kill()
+			t.Fatal("the run never got ready for the signal")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running 2 minutes after SIGTERM\n%s", errOut.String())
+	}
+	return cmd.ProcessState.ExitCode(), time.Since(start).Seconds(), errOut.String()
+}
+
+// SIGTERM during set-up or the first burn-in (here one of 10⁹ sweeps),
+// before there is anything to checkpoint, ends the run at once, exit 1.
+func TestSignalDuringSetupEndsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	begun := time.Now()
+	code, secs, stderr := signalled(t, func() bool { return time.Since(begun) > time.Second },
+		tiny(dir, "-set", "sampler.burnin=1000000000")...)
+	if code != exitFailure || !strings.Contains(stderr, "nothing new to checkpoint") {
+		t.Fatalf("exit %d after %.1f s, stderr %q", code, secs, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, checkpoint.FileName)); err == nil {
+		t.Error("a checkpoint was written before the first iteration ended")
+	}
+}
+
+// SIGTERM in the middle of a long iteration stops the run at the last
+// completed one, exit 75: the unfinished iteration is discarded (so that
+// the resume stays bit-identical, which vmc's tests check) instead of
+// waited for.
+func TestSignalMidIterationStopsAtBoundary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("samples a few seconds")
+	}
+	dir := t.TempDir()
+	cp := filepath.Join(dir, checkpoint.FileName)
+	var seen time.Time
+	code, _, stderr := signalled(t, func() bool {
+		if seen.IsZero() {
+			if _, err := os.Stat(cp); err == nil {
+				seen = time.Now() // iteration 1 is done and saved
+			}
+		}
+		return !seen.IsZero() && time.Since(seen) > 300*time.Millisecond
+	}, tiny(dir, "-set", "optimizer.iterations=3", "-set", "sampler.samples=3000000", "-set", "output.checkpoint_every=1")...)
+	if code != exitResume || !strings.Contains(stderr, "during iteration 2, discarded") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if st, err := checkpoint.ReadFile(cp); err != nil || st.Iteration != 1 {
+		t.Fatalf("checkpoint: %v", err)
 	}
 }
