@@ -229,7 +229,7 @@ if ckrun "$tmp/ck-ref"; then
 		cat "$tmp/ck-sig.log"
 		fail=1
 	elif ckrun "$tmp/ck-sig" -resume "$tmp/ck-sig"; then
-		cksame "$tmp/ck-sig" "$tmp/ck-ref" "stopped by SIGUSR1 $(grep -o 'after iteration [0-9]*' "$tmp/ck-sig.log" | head -1), resumed"
+		cksame "$tmp/ck-sig" "$tmp/ck-ref" "stopped by SIGUSR1 $(grep -o 'after iteration [0-9]*\|during [a-z]* [0-9]*, discarded' "$tmp/ck-sig.log" | head -1), resumed"
 	else
 		echo "FAIL: resume after SIGUSR1"
 		cat "$tmp/ck-sig.log"
