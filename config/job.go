@@ -207,16 +207,20 @@ func (j *Job) Resume() error { return j.resume() }
 // context) after its state was saved; it wraps vmc.ErrStopped.
 type StoppedError struct {
 	Checkpoint string // the file written
+	Where      error  // the driver's error: where the run stopped
 }
 
 func (e *StoppedError) Error() string {
+	if e.Where != nil {
+		return fmt.Sprintf("%v; checkpoint written to %s", e.Where, e.Checkpoint)
+	}
 	return fmt.Sprintf("%v: checkpoint written to %s", vmc.ErrStopped, e.Checkpoint)
 }
 
 func (e *StoppedError) Unwrap() error { return vmc.ErrStopped }
 
 // Run drives the optimisation and the production to their end, or until
-// ctx is cancelled: then all ranks stop after the same iteration, a
+// ctx is cancelled: then all ranks stop at the same iteration boundary, a
 // checkpoint is written and the error is a *StoppedError.
 func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 	res, err := j.Driver.Run(ctx)
@@ -229,7 +233,7 @@ func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 	if serr := j.cp.Save(j.Driver); serr != nil {
 		return nil, fmt.Errorf("%w; writing the checkpoint failed too: %v", err, serr)
 	}
-	return nil, &StoppedError{Checkpoint: j.cp.Path()}
+	return nil, &StoppedError{Checkpoint: j.cp.Path(), Where: err}
 }
 
 // WriteOutputs writes, on rank 0, what a run produced into output.dir:

@@ -20,14 +20,44 @@ type Columns interface {
 	Column(name string) ([]float64, error)
 }
 
-// Table is a CSV file: a header of column names and text cells. Cells are
-// parsed as numbers when a column is asked for, so text columns (element
-// symbols, labels) may be present as long as they are not used.
+// Table is a CSV file: a header of column names and one column of cells
+// each. A column whose every cell is a finite number is stored as
+// float64s (8 bytes a cell, so a table of 10⁶ rows costs little more than
+// its numbers); a column with any other cell (element symbols, labels, an
+// empty or bad cell) keeps its cells as text, so it may be present as long
+// as it is not used as numbers, and asking for it as numbers names the bad
+// lines.
 type Table struct {
-	Name   string     // file name, for errors
-	Header []string   // column names
-	Rows   [][]string // cells, one slice per row
-	Lines  []int      // 1-based line number of each row
+	Name   string   // file name, for errors
+	Header []string // column names
+	Lines  []int    // 1-based line number of each row
+	cols   []column
+}
+
+// column holds one column's cells: num while every cell so far parsed as
+// a finite number, else text.
+type column struct {
+	num  []float64
+	text []string
+}
+
+func (c *column) add(cell string) {
+	if c.text == nil {
+		if v, err := strconv.ParseFloat(cell, 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			c.num = append(c.num, v)
+			return
+		}
+		// The first cell that is not a number turns the column into text;
+		// earlier cells keep their value in shortest form, which parses
+		// back to the same float64.
+		c.text = make([]string, len(c.num), cap(c.num))
+		for i, v := range c.num {
+			c.text[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		c.num = nil
+	}
+	// A copy, so that the cell does not pin its whole line in memory.
+	c.text = append(c.text, strings.Clone(cell))
 }
 
 var _ Columns = (*Table)(nil)
@@ -49,7 +79,7 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 	cr := csv.NewReader(textReader(r, name, MaxFileBytes))
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = false
+	cr.ReuseRecord = true // cells are parsed or copied at once
 	header, err := cr.Read()
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: empty file (want a header line of column names)", name)
@@ -71,6 +101,7 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 		seen[strings.ToLower(h)] = true
 		t.Header = append(t.Header, h)
 	}
+	t.cols = make([]column, len(t.Header))
 	bad := &RowErrors{}
 	for {
 		rec, err := cr.Read()
@@ -91,9 +122,8 @@ func ReadCSV(r io.Reader, name string) (*Table, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		for i := range rec {
-			rec[i] = strings.TrimSpace(rec[i])
+			t.cols[i].add(strings.TrimSpace(rec[i]))
 		}
-		t.Rows = append(t.Rows, rec)
 		t.Lines = append(t.Lines, line)
 	}
 	if bad.Total > 0 {
@@ -111,7 +141,7 @@ func csvError(name string, err error) error {
 }
 
 // Len is the number of data rows.
-func (t *Table) Len() int { return len(t.Rows) }
+func (t *Table) Len() int { return len(t.Lines) }
 
 // Index returns the position of a column (exact match first, then
 // case-insensitive), or -1.
@@ -129,17 +159,20 @@ func (t *Table) Index(name string) int {
 	return -1
 }
 
-// Column parses a column as numbers. An empty or unparsable cell is an
-// error naming the file, line and column.
+// Column returns a column as numbers (a fresh slice). An empty or
+// unparsable cell is an error naming the file, line and column.
 func (t *Table) Column(name string) ([]float64, error) {
 	j := t.Index(name)
 	if j < 0 {
 		return nil, fmt.Errorf("%s: no column %q (have %s)", t.Name, name, strings.Join(t.Header, ", "))
 	}
-	out := make([]float64, len(t.Rows))
+	c := &t.cols[j]
+	if c.text == nil {
+		return append(make([]float64, 0, len(c.num)), c.num...), nil
+	}
+	out := make([]float64, len(c.text))
 	bad := &RowErrors{}
-	for i, rec := range t.Rows {
-		s := rec[j]
+	for i, s := range c.text {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			what := fmt.Sprintf("column %q: %q is not a number", t.Header[j], s)
@@ -157,15 +190,57 @@ func (t *Table) Column(name string) ([]float64, error) {
 	return out, nil
 }
 
-// Text returns a column's cells as text.
+// Text returns a column's cells as text. The cells of a column of numbers
+// are given in shortest form ("1e2" reads back as "100").
 func (t *Table) Text(name string) ([]string, error) {
 	j := t.Index(name)
 	if j < 0 {
 		return nil, fmt.Errorf("%s: no column %q (have %s)", t.Name, name, strings.Join(t.Header, ", "))
 	}
-	out := make([]string, len(t.Rows))
-	for i, rec := range t.Rows {
-		out[i] = rec[j]
+	c := &t.cols[j]
+	if c.text != nil {
+		return append([]string(nil), c.text...), nil
+	}
+	out := make([]string, len(c.num))
+	for i, v := range c.num {
+		out[i] = strconv.FormatFloat(v, 'g', -1, 64)
 	}
 	return out, nil
+}
+
+// Select returns the rows i with keep[i] (len(keep) must be t.Len()); t
+// itself when every row is kept.
+func (t *Table) Select(keep []bool) *Table {
+	if len(keep) != t.Len() {
+		panic("dataset: Table.Select: keep has the wrong length")
+	}
+	all := true
+	for _, k := range keep {
+		all = all && k
+	}
+	if all {
+		return t
+	}
+	out := &Table{Name: t.Name, Header: t.Header, cols: make([]column, len(t.cols))}
+	for i, k := range keep {
+		if k {
+			out.Lines = append(out.Lines, t.Lines[i])
+		}
+	}
+	for j, c := range t.cols {
+		o := &out.cols[j]
+		for i, k := range keep {
+			switch {
+			case !k:
+			case c.text != nil:
+				o.text = append(o.text, c.text[i])
+			default:
+				o.num = append(o.num, c.num[i])
+			}
+		}
+		if c.text != nil && o.text == nil {
+			o.text = []string{} // still a text column when no row is kept
+		}
+	}
+	return out
 }

@@ -76,3 +76,30 @@ func FuzzCSV(f *testing.F) {
 		}
 	})
 }
+
+// A column turns from numbers to text at its first non-number; asking for
+// it as numbers still names the bad line, and Select keeps each kind.
+func TestCSVMixedColumnSelect(t *testing.T) {
+	tb, err := ReadCSV(strings.NewReader("x,y\n1,0.5\n1e2,1.5\nfoo,2.5\n"), "m.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, _ := tb.Text("x")
+	if strings.Join(txt, " ") != "1 100 foo" {
+		t.Errorf("text %q", txt)
+	}
+	if _, err := tb.Column("x"); err == nil || !strings.Contains(err.Error(), `m.csv:4: column "x": "foo" is not a number`) {
+		t.Errorf("mixed column: %v", err)
+	}
+	sel := tb.Select([]bool{true, false, true})
+	y, err := sel.Column("y")
+	if err != nil || len(y) != 2 || y[0] != 0.5 || y[1] != 2.5 || sel.Lines[1] != 4 {
+		t.Errorf("selected y %v lines %v err %v", y, sel.Lines, err)
+	}
+	if x, _ := sel.Text("x"); strings.Join(x, " ") != "1 foo" {
+		t.Errorf("selected x %q", x)
+	}
+	if tb.Select([]bool{true, true, true}) != tb {
+		t.Error("Select of every row copies")
+	}
+}

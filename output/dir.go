@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/vmcmpi/vmcmpi/comm"
 )
 
 // ProbeDir makes dir if needed and proves that files can be written in it
@@ -118,4 +120,22 @@ func Fallback(err error, name string, v any) error {
 		os.Remove(f.Name())
 	}
 	return fe
+}
+
+// LockOn is collective: rank 0 of c takes Lock(dir) and every rank learns
+// whether it got it, so that a refused run ends on all ranks at once. The
+// other ranks' unlock does nothing.
+func LockOn(c comm.Comm, dir string) (unlock func(), err error) {
+	unlock = func() {}
+	if c.Rank() == 0 {
+		unlock, err = Lock(dir)
+		if err != nil {
+			unlock = func() {}
+		}
+	}
+	if err = comm.Agree(c, err); err != nil {
+		unlock()
+		return func() {}, err
+	}
+	return unlock, nil
 }

@@ -70,13 +70,7 @@ func loadTable(d *DataConfig, source, name string) (*table, error) {
 				keep[i] = keep[i] && v >= float64(d.MinA) && (d.MaxA == 0 || v <= float64(d.MaxA))
 			}
 		}
-		sel := &dataset.Table{Name: t.Name, Header: t.Header}
-		for i, k := range keep {
-			if k {
-				sel.Rows = append(sel.Rows, t.Rows[i])
-				sel.Lines = append(sel.Lines, t.Lines[i])
-			}
-		}
+		sel := t.Select(keep)
 		out.cols, out.lines = sel, sel.Lines
 	default:
 		f, err := dataset.ParseFormat(d.Format)

@@ -189,6 +189,9 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 		}
 	}
 	res.assemble(lins, secs, train, test, s2nIdx, s2nObs, chart, cfg)
+	if bad := nonFinite(res); len(bad) > 0 {
+		return nil, finiteError(cfg.Source, bad)
+	}
 	return res, nil
 }
 

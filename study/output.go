@@ -1,12 +1,12 @@
 package study
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/vmcmpi/vmcmpi/checkpoint"
 )
@@ -61,7 +61,8 @@ func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
 // intervals the bounds and whether the target lies inside (1 or 0).
 func (r *Rows) CSV() []byte {
 	intervals := r.Lo != nil
-	var b strings.Builder
+	var b bytes.Buffer
+	b.Grow(64 * (len(r.Y) + 1))
 	b.WriteString("line")
 	if r.N != nil {
 		b.WriteString(",n,z,a")
@@ -86,5 +87,5 @@ func (r *Rows) CSV() []byte {
 		}
 		b.WriteByte('\n')
 	}
-	return []byte(b.String())
+	return b.Bytes()
 }

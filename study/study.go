@@ -78,6 +78,10 @@ func Run(c comm.Comm, cfg *Config) (*Result, error) {
 		res.Predicted.intervals(pdesign, cfg.Predict.Level, fit.interval)
 		res.Prediction = res.Predicted.coverage(cfg.Predict)
 	}
+	// JSON cannot hold NaN or ±Inf: name them rather than fail at writing.
+	if bad := nonFinite(res); len(bad) > 0 {
+		return nil, finiteError(cfg.Source, bad)
+	}
 	return res, nil
 }
 
@@ -139,7 +143,14 @@ func load(cfg *Config, union []string) (train *table, design *dataset.Design, pr
 	if pred != nil {
 		if pdesign, err = dataset.Build(pred.cols, union); err != nil {
 			err = fmt.Errorf("%s: %w", pred.file, err)
+			return
 		}
+	}
+	if err = checkMagnitudes(train, design, cfg.Data.Target); err != nil {
+		return
+	}
+	if pred != nil {
+		err = checkMagnitudes(pred, pdesign, cfg.Predict.Target)
 	}
 	return
 }

@@ -44,6 +44,10 @@
 //
 // Stopping: cancelling the context or a true Options.Stop on any rank sets
 // a flag that travels in the iteration's reduce buffer, so all ranks stop
-// after the same iteration and return ErrStopped; Snapshot then captures
-// everything a checkpoint needs and Restore continues bit for bit.
+// at the same iteration boundary and return ErrStopped; Snapshot then
+// captures everything a checkpoint needs and Restore continues bit for
+// bit. The sampling loops (burn-in, iterations, production chunks) see a
+// cancelled context within a few sweeps: the ranks then discard the
+// unfinished iteration or chunk and rewind their walkers to its start, so
+// a stop never waits for a long iteration to end.
 package vmc

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -99,6 +100,9 @@ type Driver struct {
 	wallBase float64 // wall seconds of earlier segments (resume)
 	started  time.Time
 	prodDone int // production samples per walker done
+	// cut is set by a walker goroutine that ended its sampling early on a
+	// stop (stop.go).
+	cut atomic.Bool
 
 	it   iterationSums // one reduction per optimisation iteration
 	ctl  controlSums   // one per production chunk
@@ -228,8 +232,12 @@ func (d *Driver) forEach(ctx context.Context, fn func(w int) error) error {
 }
 
 func (d *Driver) burnIn(ctx context.Context) error {
+	done := ctx.Done()
 	return d.forEach(ctx, func(w int) error {
-		for range d.opt.BurnIn {
+		for i := range d.opt.BurnIn {
+			if d.halted(i, done) {
+				return nil
+			}
 			d.walkers[w].Sweep()
 		}
 		return nil

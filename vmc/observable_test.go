@@ -111,8 +111,8 @@ func TestProductionSampleAllocs(t *testing.T) {
 	if err := d.startProduction(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	d.sampleChunk(0, 5000) // the blockers' levels up to 2^12 exist
-	if a := testing.AllocsPerRun(100, func() { d.sampleChunk(0, 1) }); a != 0 {
+	d.sampleChunk(0, 5000, nil) // the blockers' levels up to 2^12 exist
+	if a := testing.AllocsPerRun(100, func() { d.sampleChunk(0, 1, never) }); a != 0 {
 		t.Errorf("a production sample allocates %v times", a)
 	}
 }

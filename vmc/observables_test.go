@@ -279,8 +279,8 @@ func TestObservablesAllocs(t *testing.T) {
 	if err := d.startProduction(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	d.sampleChunk(0, 5000)
-	if a := testing.AllocsPerRun(100, func() { d.sampleChunk(0, 1) }); a != 0 {
+	d.sampleChunk(0, 5000, nil)
+	if a := testing.AllocsPerRun(100, func() { d.sampleChunk(0, 1, never) }); a != 0 {
 		t.Errorf("a production sample with continuous observables allocates %v times", a)
 	}
 	c := spinCase{model: "heisenberg", kind: "chain", l: 10, alpha: 1}
@@ -293,8 +293,8 @@ func TestObservablesAllocs(t *testing.T) {
 	if err := d.startProduction(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	d.sampleChunk(0, 5000)
-	if a := testing.AllocsPerRun(100, func() { d.sampleChunk(0, 1) }); a != 0 {
+	d.sampleChunk(0, 5000, nil)
+	if a := testing.AllocsPerRun(100, func() { d.sampleChunk(0, 1, never) }); a != 0 {
 		t.Errorf("a production sample with lattice observables allocates %v times", a)
 	}
 }

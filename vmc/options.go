@@ -101,6 +101,7 @@ type Options struct {
 	Diverge float64
 	// Stop is polled once per iteration (and production chunk) on every
 	// rank; true on any rank stops all ranks after the same iteration.
+	// (A cancelled context is seen sooner, within a few sweeps.)
 	Stop func() bool
 	// OnIteration runs on every rank after each completed iteration (for
 	// progress and checkpoints).

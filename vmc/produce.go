@@ -14,22 +14,40 @@ import (
 // collective (the stop flag and non-finite energies), production in one
 // more (the energy and observable sums).
 func (d *Driver) Produce(ctx context.Context) (*Result, error) {
-	if err := d.startProduction(ctx); err != nil {
-		return nil, err
-	}
 	reduced := false
+	done := ctx.Done()
+	first := true
 	for d.prodDone < d.opt.Production {
+		// A stop seen during the chunk (or the burn-in before the first)
+		// discards it (stop.go).
+		start, err := d.mark(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if first {
+			if err := d.startProduction(ctx); err != nil {
+				return nil, err
+			}
+			first = false
+		}
 		chunk := min(d.opt.Chunk, d.opt.Production-d.prodDone)
 		if err := d.forEach(ctx, func(w int) error {
-			d.sampleChunk(w, chunk)
+			d.sampleChunk(w, chunk, done)
 			return nil
 		}); err != nil {
 			return nil, err
 		}
-		d.prodDone += chunk
-		if err := d.reduceControl(ctx); err != nil {
+		cut, err := d.reduceControl(ctx)
+		if err != nil {
 			return nil, err
 		}
+		if cut {
+			if err := d.rewind(start); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("production during the chunk after %d of %d samples per walker, discarded: %w", d.prodDone, d.opt.Production, ErrStopped)
+		}
+		d.prodDone += chunk
 		reduced = true
 		if d.opt.OnChunk != nil {
 			d.opt.OnChunk(d.prodDone, d.opt.Production)
@@ -38,10 +56,15 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 			return nil, fmt.Errorf("production after %d of %d samples per walker: %w", d.prodDone, d.opt.Production, ErrStopped)
 		}
 	}
+	if first {
+		if err := d.startProduction(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if !reduced && d.opt.Production > 0 {
 		// Restored after the last chunk: the production mean needs the
 		// control sums once more.
-		if err := d.reduceControl(ctx); err != nil {
+		if _, err := d.reduceControl(ctx); err != nil {
 			return nil, err
 		}
 		reduced = true
@@ -80,14 +103,17 @@ func (d *Driver) newProductionAccum() *accum {
 }
 
 // sampleChunk draws chunk production samples of walker w: energy sums and
-// observables. It allocates nothing.
-func (d *Driver) sampleChunk(w, chunk int) {
+// observables. It ends early when done is closed. It allocates nothing.
+func (d *Driver) sampleChunk(w, chunk int, done <-chan struct{}) {
 	wk, a, ms := d.walkers[w], d.prodAccs[w], d.measures[w]
 	// A chunk boundary is where a run may stop and resume from positions
 	// alone; recomputing the cached quantities here in every run keeps a
 	// resumed run bit-identical.
 	wk.Refresh()
-	for range chunk {
+	for i := range chunk {
+		if d.halted(i, done) {
+			return
+		}
 		ac, pr := wk.Sweep()
 		a.acc += float64(ac)
 		a.prop += float64(pr)
@@ -107,8 +133,9 @@ func (d *Driver) sampleChunk(w, chunk int) {
 }
 
 // reduceControl is a chunk's collective: the stop flag, non-finite
-// energies, and Σ n, Σ n·mean for the production mean.
-func (d *Driver) reduceControl(ctx context.Context) error {
+// energies, and Σ n, Σ n·mean for the production mean. It reports whether
+// a rank cut the chunk short, which leaves the other numbers meaningless.
+func (d *Driver) reduceControl(ctx context.Context) (cut bool, err error) {
 	ctl := &d.ctl
 	ctl.buf.Reset()
 	bad := 0
@@ -118,16 +145,17 @@ func (d *Driver) reduceControl(ctx context.Context) error {
 		ctl.nMean.Add(a.n * a.mean)
 	}
 	ctl.nonfinite.Data()[d.c.Rank()] = float64(bad)
-	if d.stopRequested(ctx) {
-		ctl.stop.Set(1)
-	}
+	d.setStop(ctx, ctl.stop)
 	if err := ctl.buf.AllReduce(d.c); err != nil {
-		return fmt.Errorf("vmc: production: %w", err)
+		return false, fmt.Errorf("vmc: production: %w", err)
+	}
+	if d.cutShort(ctl.stop) {
+		return true, nil
 	}
 	if ranks := nonfiniteRanks(ctl.nonfinite); ranks != nil {
-		return &LocalEnergyError{Iteration: -1, Ranks: ranks, Rank: d.c.Rank()}
+		return false, &LocalEnergyError{Iteration: -1, Ranks: ranks, Rank: d.c.Rank()}
 	}
-	return nil
+	return false, nil
 }
 
 // productionShift is the K of the final energy moments: the production

@@ -50,20 +50,9 @@ func (d *Driver) Snapshot() (*Snapshot, error) {
 		s.Optimizer = d.opt.Rule.Name()
 		s.OptimizerState = append([]float64(nil), d.opt.Rule.State()...)
 	}
-	for w, wk := range d.walkers {
-		wb, err := wk.MarshalBinary()
-		if err != nil {
-			return nil, fmt.Errorf("vmc: walker %d: %w", w, err)
-		}
-		b := binary.LittleEndian.AppendUint64(nil, uint64(len(wb)))
-		b = append(b, wb...)
-		if d.prodAccs != nil {
-			b, err = d.prodAccs[w].appendBinary(b)
-			if err != nil {
-				return nil, fmt.Errorf("vmc: walker %d production sums: %w", w, err)
-			}
-		}
-		s.Walkers = append(s.Walkers, b)
+	var err error
+	if s.Walkers, err = d.walkerRecords(); err != nil {
+		return nil, err
 	}
 	var e []byte
 	e = binary.LittleEndian.AppendUint64(e, snapVersion)
@@ -79,6 +68,28 @@ func (d *Driver) Snapshot() (*Snapshot, error) {
 	s.Extra[ExtraKey] = e
 	d.snapshotLinear(s.Extra)
 	return s, nil
+}
+
+// walkerRecords encodes each walker of this rank: its MarshalBinary,
+// followed by its production accumulators once production has begun.
+func (d *Driver) walkerRecords() ([][]byte, error) {
+	recs := make([][]byte, 0, len(d.walkers))
+	for w, wk := range d.walkers {
+		wb, err := wk.MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("vmc: walker %d: %w", w, err)
+		}
+		b := binary.LittleEndian.AppendUint64(nil, uint64(len(wb)))
+		b = append(b, wb...)
+		if d.prodAccs != nil {
+			b, err = d.prodAccs[w].appendBinary(b)
+			if err != nil {
+				return nil, fmt.Errorf("vmc: walker %d production sums: %w", w, err)
+			}
+		}
+		recs = append(recs, b)
+	}
+	return recs, nil
 }
 
 // Restore puts the driver into the state of s, taken from a driver of the
@@ -126,8 +137,25 @@ func (d *Driver) Restore(s *Snapshot) error {
 	copy(d.params, s.Params)
 	copy(d.lastGood, s.Params)
 	d.sys.SetParams(d.params)
+	if err := d.restoreWalkers(s.Walkers); err != nil {
+		return err
+	}
+	d.iter = s.Iteration
+	d.history = append(d.history[:0], s.History...)
+	d.shift = math.Float64frombits(u(1))
+	d.ref = math.Float64frombits(u(2))
+	d.wallBase = math.Float64frombits(u(3))
+	d.started = time.Now()
+	d.burned = u(4) == 1
+	d.prodDone = prodDone
+	return nil
+}
+
+// restoreWalkers decodes what walkerRecords encoded into the walkers and
+// the production accumulators (none when the records carry none).
+func (d *Driver) restoreWalkers(recs [][]byte) error {
 	var prod []*accum
-	for w, b := range s.Walkers {
+	for w, b := range recs {
 		if len(b) < 8 || uint64(len(b)-8) < binary.LittleEndian.Uint64(b) {
 			return fmt.Errorf("vmc: walker %d record cut short", w)
 		}
@@ -147,14 +175,6 @@ func (d *Driver) Restore(s *Snapshot) error {
 		return errors.New("vmc: production sums for some walkers only")
 	}
 	d.prodAccs = prod
-	d.iter = s.Iteration
-	d.history = append(d.history[:0], s.History...)
-	d.shift = math.Float64frombits(u(1))
-	d.ref = math.Float64frombits(u(2))
-	d.wallBase = math.Float64frombits(u(3))
-	d.started = time.Now()
-	d.burned = u(4) == 1
-	d.prodDone = prodDone
 	return nil
 }
 

@@ -57,7 +57,7 @@ func TestSampleWalkerAllocatesNothing(t *testing.T) {
 		if got := d.SRMatrixFree(); got != (tc.solver == SRCG) {
 			t.Fatalf("%s: matrix-free %v", tc.name, got)
 		}
-		if a := testing.AllocsPerRun(10, func() { d.sampleWalker(0, 1) }); a != 0 {
+		if a := testing.AllocsPerRun(10, func() { d.sampleWalker(0, 1, never) }); a != 0 {
 			t.Errorf("%s: %g allocations per iteration of %d samples, want 0", tc.name, a, samples)
 		}
 		if a := d.accs[0]; a.n != samples || (tc.solver == SRCG && a.rows != samples) {
@@ -78,7 +78,7 @@ func TestApplySAllocations(t *testing.T) {
 			t.Fatal(err)
 		}
 		for w := range d.walkers {
-			d.sampleWalker(w, 0)
+			d.sampleWalker(w, 0, nil)
 		}
 		d.mf.n = float64(2 * samples)
 		v, dst := make([]float64, 50), make([]float64, 50)

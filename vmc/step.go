@@ -9,7 +9,12 @@ import (
 )
 
 // Step runs one optimisation iteration: sample, one all-reduce, update.
+// A stop seen during its sampling discards the iteration (stop.go).
 func (d *Driver) Step(ctx context.Context) (Record, error) {
+	start, err := d.mark(ctx)
+	if err != nil {
+		return Record{}, err
+	}
 	if !d.burned {
 		if err := d.burnIn(ctx); err != nil {
 			return Record{}, err
@@ -17,8 +22,9 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		d.burned = true
 	}
 	K := d.shift
+	done := ctx.Done()
 	if err := d.forEach(ctx, func(w int) error {
-		d.sampleWalker(w, K)
+		d.sampleWalker(w, K, done)
 		return nil
 	}); err != nil {
 		return Record{}, err
@@ -26,6 +32,12 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 	checkParams := d.mergeIteration(ctx, K)
 	if err := d.it.buf.AllReduce(d.c); err != nil {
 		return Record{}, fmt.Errorf("vmc: iteration %d: %w", d.iter, err)
+	}
+	if d.cutShort(d.it.stop) {
+		if err := d.rewind(start); err != nil {
+			return Record{}, err
+		}
+		return Record{}, fmt.Errorf("during iteration %d, discarded (the run stands after %d): %w", d.iter+1, d.iter, ErrStopped)
 	}
 	if ranks := nonfiniteRanks(d.it.nonfinite); ranks != nil {
 		return Record{}, &LocalEnergyError{Iteration: d.iter, Ranks: ranks, Rank: d.c.Rank()}
@@ -55,8 +67,9 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 // sampleWalker draws the iteration's samples of walker w into its
 // accumulator: energy moments and blocking, Σ O_k, Σ (E_L−K) O_k and, for
 // SR, the upper triangle of Σ O_k O_l (dense) or the O vectors themselves
-// and Σ O_k² (matrix-free). It allocates nothing.
-func (d *Driver) sampleWalker(w int, K float64) {
+// and Σ O_k² (matrix-free). It ends early when done is closed. It
+// allocates nothing.
+func (d *Driver) sampleWalker(w int, K float64, done <-chan struct{}) {
 	wk, a := d.walkers[w], d.accs[w]
 	np := d.np
 	a.reset()
@@ -66,6 +79,9 @@ func (d *Driver) sampleWalker(w int, K float64) {
 	// bit-identical even when no update refreshed them.
 	wk.Refresh()
 	for i := range d.opt.Samples {
+		if d.halted(i, done) {
+			return
+		}
 		ac, pr := wk.Sweep()
 		a.acc += float64(ac)
 		a.prop += float64(pr)
@@ -130,9 +146,7 @@ func (d *Driver) mergeIteration(ctx context.Context, K float64) (checkParams boo
 	}
 	d.mergeLinear()
 	it.nonfinite.Data()[d.c.Rank()] = float64(bad)
-	if d.stopRequested(ctx) {
-		it.stop.Set(1)
-	}
+	d.setStop(ctx, it.stop)
 	checkParams = d.opt.Rule != nil && d.np > 0 && d.opt.SyncEvery > 0 && d.iter%d.opt.SyncEvery == 0
 	if checkParams {
 		it.params.Set(hashFloats(d.params))

@@ -8,6 +8,7 @@ import (
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/figures"
 	"github.com/vmcmpi/vmcmpi/generative"
+	"github.com/vmcmpi/vmcmpi/output"
 )
 
 func init() {
@@ -52,6 +53,11 @@ func runIsing(args []string, stdout, stderr io.Writer) error {
 		cfg.Output.Dir = out
 	}
 	return onWorld("ising", stderr, func(c comm.Comm) error {
+		unlock, err := output.LockOn(c, cfg.Output.Dir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		ctx, stop := signalContext()
 		defer stop()
 		rep, err := generative.Study(ctx, c, cfg, *resume, func(line string) { fmt.Fprintln(stdout, line) })

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/figures"
+	"github.com/vmcmpi/vmcmpi/output"
 	"github.com/vmcmpi/vmcmpi/study"
 )
 
@@ -70,6 +71,11 @@ func regressCommand(name string, args []string, stdout, stderr io.Writer) error 
 		cfg.Output.Dir = out
 	}
 	return onWorld(name, stderr, func(c comm.Comm) error {
+		unlock, err := output.LockOn(c, cfg.Output.Dir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		res, err := study.Run(c, cfg)
 		if err != nil {
 			return err

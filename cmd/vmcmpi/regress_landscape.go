@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/output"
 	"github.com/vmcmpi/vmcmpi/study"
 )
 
@@ -36,6 +37,11 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 		cfg.Output.Dir = out
 	}
 	return onWorld("landscape", stderr, func(c comm.Comm) error {
+		unlock, err := output.LockOn(c, cfg.Output.Dir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		start := time.Now()
 		res, err := study.RunLandscape(c, cfg)
 		if err != nil {

@@ -36,8 +36,11 @@ to output.dir, "out"), and DIR/density.csv (radial density) for
 particles in a trap; output.plots draws PNGs.
 
 SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
-ranks after the same iteration; rank 0 writes DIR/checkpoint.bin (also
-every output.checkpoint_every iterations) and exits 75. -resume DIR (alone,
+ranks within seconds, at the last completed iteration or production chunk
+(the unfinished one is discarded and redone on resume; before the first
+iteration ends they end the process at once). Rank 0 writes
+DIR/checkpoint.bin (also every output.checkpoint_every iterations) and
+exits 75. -resume DIR (alone,
 or with the same flags) continues and ends bit-identical to an
 uninterrupted run (same rank count). -resume DIR of a finished run with
 -set optimizer.iterations=N or production.samples=N extends it, ending
