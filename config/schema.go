@@ -77,6 +77,7 @@ func schema() []keyDoc {
 		k("system.pbc", "", "true or false", "periodic boundary conditions", spinLattice),
 		k("system.coupling", "energy unit of the lattice", "any", "J, the nearest-neighbour coupling", spinLattice),
 		k("system.field", "J", "any", "h, the transverse field of the TFIM: −h Σ σˣ", func(c *Config) bool { return c.System.Model == "tfim" }),
+		k("system.j2", "J", "any (0: none)", "J2, the Heisenberg model's next-nearest coupling (square diagonals, chain sites i, i+2): the J1–J2 model", func(c *Config) bool { return c.System.Model == "heisenberg" }),
 
 		k("wavefunction.kind", "", cont+" (particles); "+spin+" (lattices)", "the trial wave function", nil),
 		k("wavefunction.alpha", "", "> 0", "gaussian: α of exp(−α Σ r²) (1/bohr²); slater: orbital scale (ω without interaction); rbm-spin: hidden units per site; rbm-spin-sym: features", wfIs("gaussian", "slater", "rbm-spin", "rbm-spin-sym")),

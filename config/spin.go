@@ -38,6 +38,9 @@ func (c *Config) SpinHamiltonian() (*hamiltonian.Spin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: [system] lattice = %q, length = %d: %w", c.Source, s.Lattice, s.Length, err)
 	}
+	if s.J2 != 0 && s.Model != hamiltonian.Heisenberg {
+		return nil, c.KeyError("system.j2", s.J2, `a next-nearest coupling needs system.model = "heisenberg" (the J1–J2 model)`)
+	}
 	switch s.Model {
 	case hamiltonian.TFIM:
 		return hamiltonian.NewTFIM(lat, s.Coupling, s.Field)
@@ -45,6 +48,13 @@ func (c *Config) SpinHamiltonian() (*hamiltonian.Spin, error) {
 		if !lat.Bipartite() {
 			return nil, c.KeyError("system.length", s.Length,
 				fmt.Sprintf("the Heisenberg model on a periodic %s needs an even length (the Marshall sign rule needs a bipartite lattice), or set system.pbc = false", s.Lattice))
+		}
+		if s.J2 != 0 {
+			h, err := hamiltonian.NewJ1J2(lat, s.Coupling, s.J2, true)
+			if err != nil {
+				return nil, c.KeyError("system.j2", s.J2, err.Error())
+			}
+			return h, nil
 		}
 		return hamiltonian.NewHeisenberg(lat, s.Coupling, true)
 	}
