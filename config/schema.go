@@ -80,11 +80,11 @@ func schema() []keyDoc {
 		k("system.j2", "J", "any (0: none)", "J2, the Heisenberg model's next-nearest coupling (square diagonals, chain sites i, i+2): the J1–J2 model", func(c *Config) bool { return c.System.Model == "heisenberg" }),
 
 		k("wavefunction.kind", "", cont+" (particles); "+spin+" (lattices)", "the trial wave function", nil),
-		k("wavefunction.alpha", "", "> 0", "gaussian: α of exp(−α Σ r²) (1/bohr²); slater: orbital scale (ω without interaction); rbm-spin: hidden units per site; rbm-spin-sym: features", wfIs("gaussian", "slater", "rbm-spin", "rbm-spin-sym")),
+		k("wavefunction.alpha", "", "> 0", "gaussian: α of exp(−α Σ r²) (1/bohr²); slater: orbital scale (ω without interaction); rbm-spin: hidden units per site; rbm-spin-sym, rbm-spin-complex: features", wfIs("gaussian", "slater", "rbm-spin", "rbm-spin-sym", "rbm-spin-complex")),
 		k("wavefunction.beta", "", "> 0", "gaussian: weight β of z² in d = 3 (fixed)", wfIs("gaussian")),
 		k("wavefunction.hidden", "", "≥ 1 for rbm, ≥ 0 for the read-out", "hidden units of the RBM, or of the deep-set read-out", either(wfIs("rbm"), deepSet)),
 		k("wavefunction.sigma2", "bohr²", "> 0, or 0: follow the trap", "σ², the RBM's fixed visible variance (0: 1/ω, the free ground state at a = W = 0; 1/(2ω) with Gibbs sampling)", wfIs("rbm")),
-		k("wavefunction.init_scale", "", "≥ 0", "random initial weights drawn from N(0, init_scale²)", either(wfIs("rbm", "ffnn", "rbm-spin", "rbm-spin-sym"), deepSet)),
+		k("wavefunction.init_scale", "", "≥ 0", "random initial weights drawn from N(0, init_scale²)", either(wfIs("rbm", "ffnn", "rbm-spin", "rbm-spin-sym", "rbm-spin-complex"), deepSet)),
 		k("wavefunction.layers", "", "widths [N·d, …, 1]", "ffnn: every layer width from the input N·d to the output 1", wfIs("ffnn")),
 		k("wavefunction.activation", "", "a name of wavefunc.Activations", "ffnn and deep-set: the activation function", either(wfIs("ffnn"), deepSet)),
 		k("wavefunction.envelope", "1/bohr²", "≥ 0, or -1: follow the trap", "ffnn: ln Ψ = NN(x) − envelope·|x|²/2 (0: none; -1: ω)", wfIs("ffnn")),

@@ -1,6 +1,7 @@
 package hamiltonian
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,52 @@ func TestNextNearestSquareSites(t *testing.T) {
 		if !has[p] {
 			t.Errorf("missing diagonal %v", p)
 		}
+	}
+}
+
+// Every space-group element is a permutation that maps nearest and
+// next-nearest pairs onto pairs of the same kind, and the elements are
+// distinct.
+func TestSymmetries(t *testing.T) {
+	for _, c := range []struct {
+		kind string
+		l    int
+		want int
+	}{{Square, 4, 128}, {Square, 3, 72}, {Chain, 6, 12}} {
+		lat, _ := NewLattice(c.kind, c.l, true)
+		g, err := lat.Symmetries()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g) != c.want {
+			t.Errorf("%v: %d elements, want %d", lat, len(g), c.want)
+		}
+		nn, _ := lat.NextNearest()
+		key := func(a, b int) [2]int { return [2]int{min(a, b), max(a, b)} }
+		for _, pairs := range [][][2]int{lat.Bonds, nn} {
+			set := map[[2]int]bool{}
+			for _, b := range pairs {
+				set[key(b[0], b[1])] = true
+			}
+			for e, p := range g {
+				for _, b := range pairs {
+					if !set[key(p[b[0]], p[b[1]])] {
+						t.Fatalf("%v: element %d maps pair %v outside its kind", lat, e, b)
+					}
+				}
+			}
+		}
+		seen := map[string]bool{}
+		for _, p := range g {
+			k := fmt.Sprint(p)
+			if seen[k] {
+				t.Fatalf("%v: element %v repeated", lat, p)
+			}
+			seen[k] = true
+		}
+	}
+	lat, _ := NewLattice(Square, 4, false)
+	if _, err := lat.Symmetries(); err == nil {
+		t.Error("open lattice: no error")
 	}
 }

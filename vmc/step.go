@@ -56,6 +56,10 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 // SR, the upper triangle of Σ O_k O_l (dense) or the O vectors themselves
 // and Σ O_k² (matrix-free). It allocates nothing.
 func (d *Driver) sampleWalker(w int, K float64) {
+	if d.cx != nil {
+		d.sampleComplex(w, K)
+		return
+	}
 	wk, a := d.walkers[w], d.accs[w]
 	np := d.np
 	a.reset()
@@ -128,6 +132,7 @@ func (d *Driver) mergeIteration(ctx context.Context, K float64) (checkParams boo
 		bad += a.bad
 	}
 	d.mergeLinear()
+	d.mergeComplex()
 	it.nonfinite.Data()[d.c.Rank()] = float64(bad)
 	if d.stopRequested(ctx) {
 		it.stop.Set(1)
@@ -167,6 +172,7 @@ func (d *Driver) checkDivergence(rec Record) error {
 // gradient writes the force F_k = ⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩
 // = Σ(E_L−K)O_k/n − (⟨E_L⟩−K)⟨O_k⟩ and the gradient G = 2F, and returns |G|.
 func (d *Driver) gradient(E, K float64) float64 {
+	d.centreComplex()
 	n := d.it.energy.moments.N()
 	so, seo := d.it.sumO.Data(), d.it.sumEO.Data()
 	gn := 0.0

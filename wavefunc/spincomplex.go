@@ -18,6 +18,8 @@ type ComplexSpinState interface {
 	// ComplexRatio is Ψ(s')/Ψ(s) for s' = s with spin i (and spin j, when
 	// j ≥ 0) flipped.
 	ComplexRatio(i, j int) complex128
+	// ComplexLogPsi is ln Ψ, its imaginary part the phase (any branch).
+	ComplexLogPsi() complex128
 	// ComplexParamGrad writes Re O_k and Im O_k, O_k = ∂ln Ψ/∂θ_k for the
 	// real parameters θ_k (NumParams values each).
 	ComplexParamGrad(re, im []float64)
@@ -202,3 +204,7 @@ func (m *ComplexSpinRBM) ParamGradAt(s []int8, re, im []float64) {
 func isBad(z complex128) bool {
 	return math.IsNaN(real(z)) || math.IsNaN(imag(z)) || math.IsInf(real(z), 0) || math.IsInf(imag(z), 0)
 }
+
+// Complex reports that the states are ComplexSpinStates (the lattice
+// driver's complex path keys on it).
+func (m *ComplexSpinRBM) Complex() bool { return true }

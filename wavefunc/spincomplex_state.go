@@ -67,6 +67,9 @@ func (st *complexSpinState) Refresh() {
 	}
 }
 
+// ComplexLogPsi is ln Ψ from the cached angles.
+func (st *complexSpinState) ComplexLogPsi() complex128 { return st.logPsi() }
+
 // logPsi is the complex ln Ψ from the cached angles.
 func (st *complexSpinState) logPsi() complex128 {
 	var l complex128
