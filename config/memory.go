@@ -72,7 +72,7 @@ func (c *Config) MemoryEstimate() (bytes float64, dominant string) {
 			np = 2 * (c.Wavefunction.Alpha*(sites+1) + 1)
 			walker = sites/f64 + 6*h + np
 		}
-		extra = 6 * sites        // bonds and their couplings
+		extra = 6 * sites // bonds and their couplings
 		what = fmt.Sprintf("a lattice of %g sites with %g hidden units", sites, h)
 	}
 	if c.Production.Samples > 0 && c.System.Model == "continuous" {

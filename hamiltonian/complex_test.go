@@ -24,7 +24,9 @@ func (p *phases) index(i, j int) int {
 	return x
 }
 
-func (p *phases) ComplexRatio(i, j int) complex128 { return p.amp[p.index(i, j)] / p.amp[p.index(-1, -1)] }
+func (p *phases) ComplexRatio(i, j int) complex128 {
+	return p.amp[p.index(i, j)] / p.amp[p.index(-1, -1)]
+}
 
 // partReal is the real or imaginary part of p's ratios, as a Ratioer.
 type partReal struct {

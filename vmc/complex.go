@@ -43,13 +43,13 @@ type ComplexSystem interface {
 // complexPath is the driver's state for complex walkers: the iteration
 // buffer's extra views and each walker's extra sums.
 type complexPath struct {
-	walkers  []ComplexWalker
-	accs     []*complexAccum
-	sumOIm   reduce.Vector
-	sumV     reduce.Scalar
-	sumVV    reduce.Scalar
-	imag     float64 // the last iteration's Im⟨E_L⟩
-	imagErr  float64 // and its naive error bar
+	walkers []ComplexWalker
+	accs    []*complexAccum
+	sumOIm  reduce.Vector
+	sumV    reduce.Scalar
+	sumVV   reduce.Scalar
+	imag    float64 // the last iteration's Im⟨E_L⟩
+	imagErr float64 // and its naive error bar
 }
 
 // complexAccum is one walker's Im O vector and its sums.
