@@ -105,9 +105,9 @@ type Driver struct {
 	prod productionSums
 	step stepScratch
 	mf   *matrixFree // matrix-free SR, or nil
+	lin  *linear     // linear method, or nil
 
-	cx  *complexPath // complex trial states (complex.go), or nil
-	lin *linear      // linear method, or nil
+	cx *complexPath // complex trial states (complex.go), or nil
 }
 
 // stepScratch holds an iteration's vectors: the energy gradient, the
