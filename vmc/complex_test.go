@@ -187,3 +187,16 @@ func TestComplexRefusals(t *testing.T) {
 		t.Error("matrix-free SR with a complex state: no error")
 	}
 }
+
+// The complex path's sampling loop allocates nothing.
+func TestComplexSampleAllocs(t *testing.T) {
+	sys := complexRing(t, 6, 3, 0.3, 0.1)
+	d, err := New(comm.NewSerial(), sys, Options{Walkers: 1, Samples: 5, Iterations: 1, Rule: optim.NewGD(0.1),
+		SR: &optim.SR{Shift: 0.01}, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(10, func() { d.sampleWalker(0, 1) }); a != 0 {
+		t.Errorf("%v allocations per iteration's sampling", a)
+	}
+}
