@@ -193,13 +193,6 @@ func (m *ComplexSpinRBM) LogPsi(s []int8) complex128 {
 	return l
 }
 
-// ParamGradAt writes Re and Im of O_k at configuration s from scratch
-// (for tests and small exact sums; states do it from their caches).
-func (m *ComplexSpinRBM) ParamGradAt(s []int8, re, im []float64) {
-	st := m.NewState(s).(*complexSpinState)
-	st.ComplexParamGrad(re, im)
-}
-
 // isBad reports a NaN or infinite part.
 func isBad(z complex128) bool {
 	return math.IsNaN(real(z)) || math.IsNaN(imag(z)) || math.IsInf(real(z), 0) || math.IsInf(imag(z), 0)

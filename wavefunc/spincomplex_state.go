@@ -93,13 +93,15 @@ func (st *complexSpinState) logRatio(i, j int) complex128 {
 	}
 	// The product left the float64 range: add logarithms instead.
 	down, up := st.expRows(i)
-	for k, d := range down {
-		f := st.pp[k]*d + st.pm[k]*up[k]
-		if j >= 0 {
-			dj, uj := st.expRows(j)
-			f = st.pp[k]*d*dj[k] + st.pm[k]*up[k]*uj[k]
+	if j < 0 {
+		for k, d := range down {
+			lv += cmplx.Log(st.pp[k]*d + st.pm[k]*up[k])
 		}
-		lv += cmplx.Log(f)
+		return lv
+	}
+	dj, uj := st.expRows(j)
+	for k, d := range down {
+		lv += cmplx.Log(st.pp[k]*d*dj[k] + st.pm[k]*up[k]*uj[k])
 	}
 	return lv
 }

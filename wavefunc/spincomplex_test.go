@@ -153,3 +153,27 @@ func TestComplexSpinRBMAllocs(t *testing.T) {
 		}
 	}
 }
+
+// Large weights push the product of factors out of the float64 range;
+// the logarithmic fallback must agree with the fresh evaluation.
+func TestComplexSpinRBMLargeWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	n := 4
+	m := wavefunc.NewComplexSpinRBM(n, 400)
+	m.Randomize(3, rng)
+	s := randomSpins(n, rng)
+	st := m.NewState(s).(wavefunc.ComplexSpinState)
+	for i := range n {
+		for _, j := range []int{-1, (i + 1) % n} {
+			f := append([]int8(nil), s...)
+			f[i] = -f[i]
+			if j >= 0 {
+				f[j] = -f[j]
+			}
+			want := real(m.LogPsi(f) - m.LogPsi(s))
+			if got := st.LogRatio(i, j); math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Errorf("LogRatio(%d,%d) = %.12g, fresh %.12g", i, j, got, want)
+			}
+		}
+	}
+}
