@@ -51,12 +51,12 @@ func TestComplexGradientSampled(t *testing.T) {
 	const seeds = 16
 	var e, ei []float64
 	f := make([][]float64, np)
-	samples := 2000
+	samples, walkers := 2000, 2
 	if testing.Short() {
-		samples = 300
+		samples, walkers = 100, 1
 	}
 	for seed := range seeds {
-		opt := Options{Walkers: 2, Samples: samples, BurnIn: 50, Iterations: 1, Seed: uint64(seed + 1),
+		opt := Options{Walkers: walkers, Samples: samples, BurnIn: 50, Iterations: 1, Seed: uint64(seed + 1),
 			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2}
 		d, err := New(comm.NewSerial(), sys, opt)
 		if err != nil {
