@@ -177,3 +177,18 @@ func TestComplexSpinRBMLargeWeights(t *testing.T) {
 		}
 	}
 }
+
+// One exchange ratio and one accepted pair flip of a symmetric complex
+// RBM over 16 sites with 1024 hidden units (the 4×4 J1–J2 network's size).
+func BenchmarkComplexSpinRBMExchange(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	m := wavefunc.NewSymmetricComplexSpinRBM(16, 64, ringTranslations(16))
+	m.Randomize(0.05, rng)
+	st := m.NewState(randomSpins(16, rng)).(wavefunc.ComplexSpinState)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := i % 15
+		_ = st.ComplexRatio(k, k+1)
+		st.Flip(k, k+1)
+	}
+}
