@@ -61,6 +61,7 @@ type SystemConfig struct {
 	PBC         bool    `toml:"pbc"`
 	Coupling    float64 `toml:"coupling"`
 	Field       float64 `toml:"field"`
+	J2          float64 `toml:"j2"`
 }
 
 // WavefunctionConfig is the [wavefunction] table.

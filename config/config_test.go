@@ -282,7 +282,7 @@ func TestKindsTable(t *testing.T) {
 		cfg, _ := Load(spin, []string{"wavefunction.kind=gaussian"})
 		_, err = cfg.BuildSystem()
 	}
-	wantError(t, "gaussian on a lattice", err, "wavefunction.kind", `spin lattices use "rbm-spin" or "rbm-spin-sym"`)
+	wantError(t, "gaussian on a lattice", err, "wavefunction.kind", `spin lattices use "rbm-spin", "rbm-spin-sym" or "rbm-spin-complex"`)
 	cfg, err := Load(spin, []string{"sampler.kind=gibbs"})
 	if err == nil {
 		_, err = cfg.BuildSystem()

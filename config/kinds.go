@@ -31,6 +31,7 @@ var (
 		{name: "slater", continuous: buildSlater},
 		{name: "rbm-spin", spin: buildSpinRBM},
 		{name: "rbm-spin-sym", spin: buildSymmetricSpinRBM},
+		{name: "rbm-spin-complex", spin: buildComplexSpinRBM},
 	}
 	// samplerKinds are the values of sampler.kind: walkers of particles
 	// in a trap (continuous) and spin moves of lattices (spin).
@@ -56,7 +57,14 @@ type systemModel struct {
 type wavefunctionKind struct {
 	name       string
 	continuous func(c *Config, rng *rand.Rand) (wavefunc.Model, error)
-	spin       func(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error)
+	spin       func(c *Config, h *hamiltonian.Spin) (spinModel, error)
+}
+
+// spinModel is what a spin builder returns: a model with random initial
+// parameters.
+type spinModel interface {
+	wavefunc.SpinModel
+	Randomize(scale float64, rng *rand.Rand)
 }
 
 // samplerKind is one sampler.kind: a builder of the System of a

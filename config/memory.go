@@ -61,7 +61,18 @@ func (c *Config) MemoryEstimate() (bytes float64, dominant string) {
 			np = c.Wavefunction.Alpha*(sites+1) + 1
 		}
 		walker = sites/f64 + 2*h // spins (bytes), hidden activations
-		extra = 6 * sites        // bonds and their couplings
+		if c.Wavefunction.Kind == "rbm-spin-complex" {
+			// α features over the space group (8N elements on a square,
+			// 2N on a ring), complex: two floats a value.
+			group := 2 * sites
+			if c.System.Lattice == "square" {
+				group = 8 * sites
+			}
+			h = c.Wavefunction.Alpha * group
+			np = 2 * (c.Wavefunction.Alpha*(sites+1) + 1)
+			walker = sites/f64 + 6*h + np
+		}
+		extra = 6 * sites // bonds and their couplings
 		what = fmt.Sprintf("a lattice of %g sites with %g hidden units", sites, h)
 	}
 	if c.Production.Samples > 0 && c.System.Model == "continuous" {

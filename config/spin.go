@@ -2,10 +2,13 @@ package config
 
 // Spin lattices: system.model = "tfim" | "heisenberg" on system.lattice =
 // "chain" | "square" of system.length (per side), periodic when
-// system.pbc, with J = system.coupling and h = system.field (TFIM).
+// system.pbc, with J = system.coupling and h = system.field (TFIM);
+// system.j2 adds next-nearest Heisenberg bonds (the J1–J2 model).
 // The trial state is wavefunction.kind = "rbm-spin" (hidden density
 // α = wavefunction.alpha, H = α·N) or "rbm-spin-sym" (α translation-
-// symmetric features, periodic lattices only); sampler.kind = "flip" or
+// symmetric features, periodic lattices only) or "rbm-spin-complex"
+// (complex, α features symmetric under the space group, for sign
+// structures); sampler.kind = "flip" or
 // "exchange".
 
 import (
@@ -38,6 +41,9 @@ func (c *Config) SpinHamiltonian() (*hamiltonian.Spin, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: [system] lattice = %q, length = %d: %w", c.Source, s.Lattice, s.Length, err)
 	}
+	if s.J2 != 0 && s.Model != hamiltonian.Heisenberg {
+		return nil, c.KeyError("system.j2", s.J2, `a next-nearest coupling needs system.model = "heisenberg" (the J1–J2 model)`)
+	}
 	switch s.Model {
 	case hamiltonian.TFIM:
 		return hamiltonian.NewTFIM(lat, s.Coupling, s.Field)
@@ -45,6 +51,13 @@ func (c *Config) SpinHamiltonian() (*hamiltonian.Spin, error) {
 		if !lat.Bipartite() {
 			return nil, c.KeyError("system.length", s.Length,
 				fmt.Sprintf("the Heisenberg model on a periodic %s needs an even length (the Marshall sign rule needs a bipartite lattice), or set system.pbc = false", s.Lattice))
+		}
+		if s.J2 != 0 {
+			h, err := hamiltonian.NewJ1J2(lat, s.Coupling, s.J2, true)
+			if err != nil {
+				return nil, c.KeyError("system.j2", s.J2, err.Error())
+			}
+			return h, nil
 		}
 		return hamiltonian.NewHeisenberg(lat, s.Coupling, true)
 	}
@@ -101,7 +114,7 @@ func buildSpin(c *Config) (vmc.System, error) {
 }
 
 // buildSpinRBM is the spin RBM with α·N hidden units.
-func buildSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error) {
+func buildSpinRBM(c *Config, h *hamiltonian.Spin) (spinModel, error) {
 	alpha := c.Wavefunction.Alpha
 	hidden := alpha * float64(h.N)
 	if math.Abs(hidden-math.Round(hidden)) > 1e-9 {
@@ -112,7 +125,7 @@ func buildSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error) {
 
 // buildSymmetricSpinRBM is the translation-symmetric spin RBM with α
 // features.
-func buildSymmetricSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error) {
+func buildSymmetricSpinRBM(c *Config, h *hamiltonian.Spin) (spinModel, error) {
 	alpha := c.Wavefunction.Alpha
 	if alpha != math.Trunc(alpha) {
 		return nil, c.KeyError("wavefunction.alpha", alpha, "the symmetric RBM needs a whole number of features α")
@@ -122,6 +135,21 @@ func buildSymmetricSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, e
 		return nil, c.KeyError("wavefunction.kind", quote(c.Wavefunction.Kind), "the translation-symmetric RBM needs system.pbc = true")
 	}
 	return wavefunc.NewSymmetricSpinRBM(h.N, int(alpha), g), nil
+}
+
+// buildComplexSpinRBM is the complex spin RBM with α features shared
+// across the lattice's space group (translations and point group), for
+// states whose signs the Marshall rotation does not remove (J1–J2).
+func buildComplexSpinRBM(c *Config, h *hamiltonian.Spin) (spinModel, error) {
+	alpha := c.Wavefunction.Alpha
+	if alpha != math.Trunc(alpha) {
+		return nil, c.KeyError("wavefunction.alpha", alpha, "the complex RBM needs a whole number of features α")
+	}
+	g, err := h.Lattice.Symmetries()
+	if err != nil {
+		return nil, c.KeyError("wavefunction.kind", quote(c.Wavefunction.Kind), "the complex RBM is symmetric under the lattice's space group and needs system.pbc = true")
+	}
+	return wavefunc.NewSymmetricComplexSpinRBM(h.N, int(alpha), g), nil
 }
 
 // spinReference is the exact ground-state energy when it is cheap: the

@@ -19,8 +19,11 @@
 // into diagonal and off-diagonal pieces, in the spirit of NetKet's local
 // operators. The local energy asks the wave function only for amplitude
 // ratios (Ratioer), and package exact diagonalises the same pieces, so a
-// user's operator is checked against Lanczos for free. NewTFIM and
-// NewHeisenberg build the command's two models on a Lattice.
+// user's operator is checked against Lanczos for free. NewTFIM,
+// NewHeisenberg and NewJ1J2 (next-nearest bonds from
+// Lattice.NextNearest) build the command's models on a Lattice;
+// LocalEnergyComplex serves trial states with phases (ComplexRatioer),
+// and Lattice.Symmetries lists the space group for symmetric networks.
 //
 // Units are Hartree atomic units (ħ = m = e = 1). Coordinates are flat:
 // particle i occupies x[i*D : (i+1)*D].

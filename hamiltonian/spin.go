@@ -31,6 +31,7 @@ type Spin struct {
 	N        int      // sites; read-only
 	Coupling float64  // J of NewTFIM and NewHeisenberg
 	Field    float64  // h of NewTFIM
+	J2       float64  // next-nearest coupling of NewJ1J2
 	Marshall bool     // basis rotated on one sublattice (RotateMarshall)
 
 	diag     []DiagTerm

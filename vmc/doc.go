@@ -28,6 +28,13 @@
 //     than the dense P²/2 products per sample and the all-reduce of P²
 //     doubles.
 //
+// Complex trial states (ComplexSystem, ComplexWalker; complex.go) use the
+// same sums: the gradient 2 Re⟨O_k*(E_L − ⟨E_L⟩)⟩ and the SR matrix
+// Re(⟨O_k* O_l⟩ − ⟨O_k⟩*⟨O_l⟩) are sums of real covariances of Re O and
+// Im O, so only Σ Im O_k and Σ Im E_L join the buffer. For small lattices,
+// Enumeration replaces sampling by exact sums over a magnetisation sector
+// (up to a symmetry group), for deterministic tests.
+//
 // After the iterations, a production run with frozen parameters measures
 // the energy and the Options.Observables (extra per-sample quantities such
 // as the RadialDensity, with blocking error bars where they ask for them);

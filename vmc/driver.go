@@ -110,6 +110,8 @@ type Driver struct {
 	step stepScratch
 	mf   *matrixFree // matrix-free SR, or nil
 	lin  *linear     // linear method, or nil
+
+	cx *complexPath // complex trial states (complex.go), or nil
 }
 
 // stepScratch holds an iteration's vectors: the energy gradient, the
@@ -126,6 +128,9 @@ func New(c comm.Comm, sys System, opt Options) (*Driver, error) {
 	}
 	d := &Driver{c: c, sys: sys, opt: opt, np: sys.NumParams(), started: time.Now()}
 	if err := d.chooseSR(); err != nil {
+		return nil, err
+	}
+	if err := d.checkComplex(); err != nil {
 		return nil, err
 	}
 	d.params = sys.Params(nil)
@@ -209,6 +214,9 @@ func (d *Driver) makeWalkers() error {
 			if ms[i], err = bind(o, wk); err != nil {
 				return fmt.Errorf("vmc: rank %d walker %d: observable %q: %w", d.c.Rank(), w, o.Name(), err)
 			}
+		}
+		if err := d.bindComplex(wk); err != nil {
+			return err
 		}
 		d.walkers = append(d.walkers, wk)
 		d.measures = append(d.measures, ms)

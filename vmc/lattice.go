@@ -90,6 +90,11 @@ func (s *Lattice) NewWalker(rank, index int, seed uint64) (Walker, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cst, ok := st.(wavefunc.ComplexSpinState); ok {
+		cw := cacheline.New[ComplexLatticeWalker]()
+		*cw = ComplexLatticeWalker{W: w, st: cst, h: s.H}
+		return cw, nil
+	}
 	lw := cacheline.New[LatticeWalker]()
 	*lw = LatticeWalker{W: w, st: st, ratios: st, h: s.H}
 	return lw, nil

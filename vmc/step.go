@@ -70,6 +70,10 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 // and Σ O_k² (matrix-free). It ends early when done is closed. It
 // allocates nothing.
 func (d *Driver) sampleWalker(w int, K float64, done <-chan struct{}) {
+	if d.cx != nil {
+		d.sampleComplex(w, K, done)
+		return
+	}
 	wk, a := d.walkers[w], d.accs[w]
 	np := d.np
 	a.reset()
@@ -145,6 +149,7 @@ func (d *Driver) mergeIteration(ctx context.Context, K float64) (checkParams boo
 		bad += a.bad
 	}
 	d.mergeLinear()
+	d.mergeComplex()
 	it.nonfinite.Data()[d.c.Rank()] = float64(bad)
 	d.setStop(ctx, it.stop)
 	checkParams = d.opt.Rule != nil && d.np > 0 && d.opt.SyncEvery > 0 && d.iter%d.opt.SyncEvery == 0
@@ -182,6 +187,7 @@ func (d *Driver) checkDivergence(rec Record) error {
 // gradient writes the force F_k = ⟨E_L O_k⟩ − ⟨E_L⟩⟨O_k⟩
 // = Σ(E_L−K)O_k/n − (⟨E_L⟩−K)⟨O_k⟩ and the gradient G = 2F, and returns |G|.
 func (d *Driver) gradient(E, K float64) float64 {
+	d.centreComplex()
 	if d.varianceStage() {
 		return d.varianceGradient(E, K)
 	}

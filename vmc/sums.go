@@ -106,6 +106,7 @@ func (d *Driver) layout() {
 	if d.opt.Linear != nil || d.opt.VarianceIterations > 0 {
 		d.layoutLinear(b)
 	}
+	d.layoutComplex(b)
 	it.params = b.Consensus("params")
 	d.it = it
 	d.step.grad = make([]float64, np)
