@@ -4,8 +4,8 @@ package config
 // "chain" | "square" of system.length (per side), periodic when
 // system.pbc, with J = system.coupling and h = system.field (TFIM).
 // The trial state is wavefunction.kind = "rbm-spin" (hidden density
-// α = wavefunction.alpha, H = α·N) or "rbm-spin-sym" (α translation-
-// symmetric features, periodic lattices only); sampler.kind = "flip" or
+// α = wavefunction.alpha, H = α·N) or "rbm-spin-sym" (α features
+// shared over wavefunction.symmetry, periodic lattices only); sampler.kind = "flip" or
 // "exchange".
 
 import (
@@ -110,16 +110,27 @@ func buildSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error) {
 	return wavefunc.NewSpinRBM(h.N, int(math.Round(hidden))), nil
 }
 
-// buildSymmetricSpinRBM is the translation-symmetric spin RBM with α
-// features.
+// buildSymmetricSpinRBM is the symmetric spin RBM with α features over
+// the group wavefunction.symmetry names (hamiltonian.Lattice.SymmetryGroup).
 func buildSymmetricSpinRBM(c *Config, h *hamiltonian.Spin) (*wavefunc.SpinRBM, error) {
 	alpha := c.Wavefunction.Alpha
 	if alpha != math.Trunc(alpha) {
 		return nil, c.KeyError("wavefunction.alpha", alpha, "the symmetric RBM needs a whole number of features α")
 	}
-	g, err := h.Lattice.Translations()
+	sym := c.Wavefunction.Symmetry
+	if !oneOf(sym, hamiltonian.Symmetries...) {
+		return nil, c.KeyError("wavefunction.symmetry", quote(sym), "want "+orList(hamiltonian.Symmetries))
+	}
+	if !h.Lattice.Periodic {
+		return nil, c.KeyError("wavefunction.symmetry", quote(sym), fmt.Sprintf("the symmetric RBM shares weights across lattice symmetries, which the %v lattice lacks (its open boundaries break them): set system.pbc = true or use wavefunction.kind = \"rbm-spin\"", h.Lattice))
+	}
+	g, err := h.Lattice.SymmetryGroup(sym)
 	if err != nil {
-		return nil, c.KeyError("wavefunction.kind", quote(c.Wavefunction.Kind), "the translation-symmetric RBM needs system.pbc = true")
+		return nil, c.KeyError("wavefunction.symmetry", quote(sym), err.Error())
+	}
+	if float64(h.N)*float64(h.N)*alpha*float64(len(g)) > maxWeights {
+		return nil, c.KeyError("wavefunction.alpha", alpha,
+			fmt.Sprintf("α·|G|·N² = %.3g expanded weights over the %d symmetries of %d sites, more than %g", float64(h.N)*float64(h.N)*alpha*float64(len(g)), len(g), h.N, float64(maxWeights)))
 	}
 	return wavefunc.NewSymmetricSpinRBM(h.N, int(alpha), g), nil
 }

@@ -247,6 +247,8 @@ type spinRBMState struct {
 	theta []float64
 	pp    []float64 // P_j = 1/(1+e^{−2θ_j})
 	pm    []float64 // M_j = 1/(1+e^{2θ_j}); tanh θ_j = P_j − M_j
+	// x is a symmetric RBM's scratch row s∘g for the gradient.
+	x []float64
 }
 
 // NewState returns a state at configuration s (N values ±1, copied).
@@ -258,6 +260,9 @@ func (m *SpinRBM) NewState(s []int8) SpinState {
 	st := cacheline.New[spinRBMState]()
 	*st = spinRBMState{m: m, s: cacheline.Make[int8](len(s)),
 		theta: ar.Make(m.h), pp: ar.Make(m.h), pm: ar.Make(m.h)}
+	if m.perm != nil {
+		st.x = ar.Make(m.n)
+	}
 	copy(st.s, s)
 	st.Refresh()
 	return st
@@ -466,6 +471,10 @@ func (st *spinRBMState) ParamGrad(dst []float64) {
 	}
 }
 
+// symParamGrad sums the hidden units' O over each shared parameter:
+// O_{w_f[k]} = Σ_g s_{g(k)} tanh θ_{f,g}. The group element is the outer
+// loop, so the row s∘g is gathered once for all features and the inner
+// loop is a contiguous multiply-add (the sum over g keeps its order).
 func (st *spinRBMState) symParamGrad(dst []float64) {
 	m := st.m
 	ng, nf := len(m.perm), m.features
@@ -473,15 +482,20 @@ func (st *spinRBMState) symParamGrad(dst []float64) {
 	for _, si := range st.s {
 		dst[0] += float64(si)
 	}
-	for f := range nf {
-		wf := dst[1+nf+f*m.n : 1+nf+(f+1)*m.n]
-		for g, perm := range m.perm {
+	x := st.x
+	for g, perm := range m.perm {
+		perm = perm[:len(x)]
+		for k, site := range perm {
+			x[k] = float64(st.s[site])
+		}
+		for f := range nf {
 			j := f*ng + g
 			t := st.pp[j] - st.pm[j]
 			dst[1+f] += t
-			perm = perm[:len(wf)]
-			for k, site := range perm {
-				wf[k] += float64(st.s[site]) * t
+			wf := dst[1+nf+f*m.n : 1+nf+(f+1)*m.n]
+			wf = wf[:len(x)]
+			for k, xk := range x {
+				wf[k] += xk * t
 			}
 		}
 	}
