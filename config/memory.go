@@ -76,7 +76,13 @@ func (c *Config) MemoryEstimate() (bytes float64, dominant string) {
 	floats := np*8 + 3*np*W + walker*W + extra
 	if c.Optimizer.Kind == "sr" {
 		cg := c.Optimizer.SRSolver == "cg" || (c.Optimizer.SRSolver == "auto" && np > 1000)
-		if cg {
+		if c.Optimizer.SRSolver == "minsr" {
+			// Kept O vectors, and on every rank all ranks' rows and the
+			// Gram matrix (MemoryEstimate counts one rank of one).
+			m := W * float64(c.Sampler.Samples)
+			floats += 2*m*np + m*m
+			what += fmt.Sprintf(", whose minSR Gram matrix has %.3g entries per rank", m*m)
+		} else if cg {
 			floats += W * float64(c.Sampler.Samples) * np // kept O vectors
 			if c.Sampler.Samples*c.Sampler.Walkers > 0 && np > 0 {
 				what += fmt.Sprintf(", whose matrix-free SR keeps %g O vectors", W*float64(c.Sampler.Samples))

@@ -113,7 +113,7 @@ func schema() []keyDoc {
 		k("optimizer.rule", "", `"gd" or "adam"`, "sr: the rule applied to the SR direction δ", optIs("sr")),
 		k("optimizer.sr_solver", "", `"auto", "dense", "cg" or "minsr"`, "sr: dense S, matrix-free conjugate gradient (auto: by size), or minSR, the M×M sample-space form for fewer samples M than parameters", optIs("sr")),
 		k("optimizer.cg_tol", "", "(0, 1)", "sr: relative residual at which conjugate gradient stops", func(c *Config) bool {
-			return c.Optimizer.Kind == "sr" && c.Optimizer.SRSolver != "dense"
+			return c.Optimizer.Kind == "sr" && !oneOf(c.Optimizer.SRSolver, "dense", "minsr")
 		}),
 
 		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),
