@@ -34,7 +34,14 @@ func TestSpaceGroup(t *testing.T) {
 			if len(g) != c.ord {
 				t.Fatalf("%d elements, want %d", len(g), c.ord)
 			}
-			key := func(p []int) string { return fmt.Sprint(p) }
+			// Sites are < 256 (L ≤ 15): one byte each.
+			buf := make([]byte, lat.Sites())
+			key := func(p []int) string {
+				for k, v := range p {
+					buf[k] = byte(v)
+				}
+				return string(buf)
+			}
 			set := map[string]bool{}
 			for _, p := range g {
 				set[key(p)] = true

@@ -2,10 +2,14 @@ package optim_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/vmcmpi/vmcmpi/solvers/optim"
 )
@@ -98,5 +102,45 @@ func TestSolveSamplesErrors(t *testing.T) {
 	err = sr.SolveSamples(make([]float64, 1), []float64{1, -1, -1, 1}, o, []float64{math.NaN(), 0})
 	if err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("NaN energy: error %v", err)
+	}
+}
+
+// The sample-space solve (Gram matrix, Cholesky, Ōᵀx) against the dense
+// one (forming S = ŌᵀŌ, Cholesky) on random rows: the solver's share of
+// an SR iteration at 10×10 sizes.
+func BenchmarkSolveSamples(b *testing.B) {
+	for _, c := range []struct{ M, P int }{{1000, 405}, {400, 10200}, {2000, 10200}} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		o, e := make([]float64, c.M*c.P), make([]float64, c.M)
+		for k := range o {
+			o[k] = rng.NormFloat64() / math.Sqrt(float64(c.M))
+		}
+		for i := range e {
+			e[i] = rng.NormFloat64()
+		}
+		T, x, dst := make([]float64, c.M*c.M), make([]float64, c.M), make([]float64, c.P)
+		sr := optim.SR{Shift: 1e-2}
+		b.Run(fmt.Sprintf("minsr/M=%d/P=%d", c.M, c.P), func(b *testing.B) {
+			for b.Loop() {
+				optim.SampleGram(T, o, c.P)
+				copy(x, e)
+				if err := sr.SolveSamples(dst, T, o, x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if c.P > 1000 {
+			continue
+		}
+		S, F := make([]float64, c.P*c.P), make([]float64, c.P)
+		b.Run(fmt.Sprintf("dense/M=%d/P=%d", c.M, c.P), func(b *testing.B) {
+			for b.Loop() {
+				Og := blas64.General{Rows: c.M, Cols: c.P, Stride: c.P, Data: o}
+				blas64.Gemm(blas.Trans, blas.NoTrans, 1, Og, Og, 0, blas64.General{Rows: c.P, Cols: c.P, Stride: c.P, Data: S})
+				if err := sr.Solve(dst, S, F); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
