@@ -77,8 +77,8 @@ func (c *Config) MemoryEstimate() (bytes float64, dominant string) {
 	if c.Optimizer.Kind == "sr" {
 		cg := c.Optimizer.SRSolver == "cg" || (c.Optimizer.SRSolver == "auto" && np > 1000)
 		if c.Optimizer.SRSolver == "minsr" {
-			// Kept O vectors, and on every rank all ranks' rows and the
-			// Gram matrix (MemoryEstimate counts one rank of one).
+			// Kept O vectors, all ranks' rows and the M×M Gram matrix on
+			// every rank; M counted for one rank (a lower bound).
 			m := W * float64(c.Sampler.Samples)
 			floats += 2*m*np + m*m
 			what += fmt.Sprintf(", whose minSR Gram matrix has %.3g entries per rank", m*m)

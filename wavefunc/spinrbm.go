@@ -105,8 +105,15 @@ func NewSpinRBM(n, hidden int) *SpinRBM {
 // W_{g(k),(f,g)} = w_f[k], and all a_i equal a. Ψ is then invariant under
 // the group (applying an element permutes the hidden units), and the
 // independent parameters are a, b_f and w_f: 1 + F + F·N of them instead of
-// N + H + N·H with H = F·|G|. Carleo and Troyer use this for lattices.
-// It panics if an element is not a permutation of n sites.
+// N + H + N·H with H = F·|G|. Carleo and Troyer use this for lattices;
+// hamiltonian.Lattice.SymmetryGroup gives the translations or the whole
+// space group (translations × C4v on the square lattice, 8N elements). Ψ
+// then lies in the group's trivial sector (zero momentum, A1), where the
+// Marshall-rotated Heisenberg ground state is (hamiltonian/symmetry.go).
+// A move costs O(F·|G|) like a plain RBM of F·|G| hidden units (cached θ,
+// no allocation); the gradient O(F·|G|·N) per sample. It panics if an
+// element is not a permutation of n sites; that the elements form a group
+// is the caller's promise.
 func NewSymmetricSpinRBM(n, features int, perms [][]int) *SpinRBM {
 	if features <= 0 || len(perms) == 0 {
 		panic(fmt.Sprintf("wavefunc: NewSymmetricSpinRBM(features=%d, %d permutations): need at least one of each", features, len(perms)))
