@@ -80,6 +80,7 @@ type WavefunctionConfig struct {
 	Network     string  `toml:"network"`
 	Features    int     `toml:"features"`
 	Backflow    string  `toml:"backflow"`
+	Symmetry    string  `toml:"symmetry"`
 }
 
 // SamplerConfig is the [sampler] table.
@@ -168,6 +169,7 @@ func Defaults() Config {
 			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 0, InitScale: 0.01,
 			Layers: []int{8}, Activation: "tanh", Envelope: FollowTrap,
 			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4, Backflow: "none",
+			Symmetry: "translations",
 		},
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{

@@ -87,7 +87,7 @@ func TestConfigErrors(t *testing.T) {
 		{"[sampler]\nthin = 0\n", []string{"sampler.thin"}},
 		{"[optimizer]\nkind = \"bfgs\"\n", []string{"optimizer.kind"}},
 		{"[optimizer]\niterations = -1\n", []string{"optimizer.iterations"}},
-		{"[optimizer]\nsr_solver = \"lu\"\n", []string{"optimizer.sr_solver", `"auto", "dense" or "cg"`}},
+		{"[optimizer]\nsr_solver = \"lu\"\n", []string{"optimizer.sr_solver", `"auto", "dense", "cg" or "minsr"`}},
 		{"[optimizer]\ncg_tol = 0\n", []string{"optimizer.cg_tol", "(0, 1)"}},
 		{"[wavefunction]\nkind = \"tensor-network\"\n", []string{"wavefunction.kind"}},
 		{"seed = -1\n", []string{"seed"}},

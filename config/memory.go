@@ -87,7 +87,13 @@ func (c *Config) MemoryEstimate() (bytes float64, dominant string) {
 	floats := np*8 + 3*np*W + walker*W + extra
 	if c.Optimizer.Kind == "sr" {
 		cg := c.Optimizer.SRSolver == "cg" || (c.Optimizer.SRSolver == "auto" && np > 1000)
-		if cg {
+		if c.Optimizer.SRSolver == "minsr" {
+			// Kept O vectors, all ranks' rows and the M×M Gram matrix on
+			// every rank; M counted for one rank (a lower bound).
+			m := W * float64(c.Sampler.Samples)
+			floats += 2*m*np + m*m
+			what += fmt.Sprintf(", whose minSR Gram matrix has %.3g entries per rank", m*m)
+		} else if cg {
 			floats += W * float64(c.Sampler.Samples) * np // kept O vectors
 			if c.Sampler.Samples*c.Sampler.Walkers > 0 && np > 0 {
 				what += fmt.Sprintf(", whose matrix-free SR keeps %g O vectors", W*float64(c.Sampler.Samples))

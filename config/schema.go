@@ -81,6 +81,7 @@ func schema() []keyDoc {
 
 		k("wavefunction.kind", "", cont+" (particles); "+spin+" (lattices)", "the trial wave function", nil),
 		k("wavefunction.alpha", "", "> 0", "gaussian: α of exp(−α Σ r²) (1/bohr²); slater: orbital scale (ω without interaction); rbm-spin: hidden units per site; rbm-spin-sym, rbm-spin-complex: features", wfIs("gaussian", "slater", "rbm-spin", "rbm-spin-sym", "rbm-spin-complex")),
+		k("wavefunction.symmetry", "", `"translations" or "space-group"`, "rbm-spin-sym: the group whose elements share the weights: the lattice translations, or the translations times the point group (C4v on the square lattice, the reflection on the chain); periodic lattices only (rbm-spin-complex always uses the space group)", wfIs("rbm-spin-sym")),
 		k("wavefunction.beta", "", "> 0", "gaussian: weight β of z² in d = 3 (fixed)", wfIs("gaussian")),
 		k("wavefunction.hidden", "", "≥ 1 for rbm, ≥ 0 for the read-out", "hidden units of the RBM, or of the deep-set read-out", either(wfIs("rbm"), deepSet)),
 		k("wavefunction.sigma2", "bohr²", "> 0, or 0: follow the trap", "σ², the RBM's fixed visible variance (0: 1/ω, the free ground state at a = W = 0; 1/(2ω) with Gibbs sampling)", wfIs("rbm")),
@@ -111,9 +112,9 @@ func schema() []keyDoc {
 		k("optimizer.momentum", "", "[0, 1)", "the momentum rule's decay of the previous step", optIs("momentum")),
 		k("optimizer.shift", "", "≥ 0", "sr: diagonal shift ε added to S; linear: the starting diagonal shift of H", either(optIs("sr"), optIs("linear"))),
 		k("optimizer.rule", "", `"gd" or "adam"`, "sr: the rule applied to the SR direction δ", optIs("sr")),
-		k("optimizer.sr_solver", "", `"auto", "dense" or "cg"`, "sr: dense S, or matrix-free conjugate gradient (auto: by size)", optIs("sr")),
+		k("optimizer.sr_solver", "", `"auto", "dense", "cg" or "minsr"`, "sr: dense S, matrix-free conjugate gradient (auto: by size), or minSR, the M×M sample-space form for fewer samples M than parameters", optIs("sr")),
 		k("optimizer.cg_tol", "", "(0, 1)", "sr: relative residual at which conjugate gradient stops", func(c *Config) bool {
-			return c.Optimizer.Kind == "sr" && c.Optimizer.SRSolver != "dense"
+			return c.Optimizer.Kind == "sr" && !oneOf(c.Optimizer.SRSolver, "dense", "minsr")
 		}),
 		k("optimizer.relative_shift", "", "≥ 0", "sr: relative shift ε_r on top of the absolute one, S_kk(1 + ε_r) + ε (0: none)", optIs("sr")),
 		k("optimizer.learning_rate_decay", "", `"none", "exp" or "inverse"`, "schedule of η over the iterations t: η·e^{−rt} or η/(1 + rt)", nil),

@@ -5,10 +5,10 @@ package config
 // system.pbc, with J = system.coupling and h = system.field (TFIM);
 // system.j2 adds next-nearest Heisenberg bonds (the J1–J2 model).
 // The trial state is wavefunction.kind = "rbm-spin" (hidden density
-// α = wavefunction.alpha, H = α·N) or "rbm-spin-sym" (α translation-
-// symmetric features, periodic lattices only) or "rbm-spin-complex"
-// (complex, α features symmetric under the space group, for sign
-// structures); sampler.kind = "flip" or
+// α = wavefunction.alpha, H = α·N) or "rbm-spin-sym" (α features
+// shared over wavefunction.symmetry, periodic lattices only) or
+// "rbm-spin-complex" (complex, α features shared over the space group, for
+// sign structures); sampler.kind = "flip" or
 // "exchange".
 
 import (
@@ -123,16 +123,27 @@ func buildSpinRBM(c *Config, h *hamiltonian.Spin) (spinModel, error) {
 	return wavefunc.NewSpinRBM(h.N, int(math.Round(hidden))), nil
 }
 
-// buildSymmetricSpinRBM is the translation-symmetric spin RBM with α
-// features.
+// buildSymmetricSpinRBM is the symmetric spin RBM with α features over
+// the group wavefunction.symmetry names (hamiltonian.Lattice.SymmetryGroup).
 func buildSymmetricSpinRBM(c *Config, h *hamiltonian.Spin) (spinModel, error) {
 	alpha := c.Wavefunction.Alpha
 	if alpha != math.Trunc(alpha) {
 		return nil, c.KeyError("wavefunction.alpha", alpha, "the symmetric RBM needs a whole number of features α")
 	}
-	g, err := h.Lattice.Translations()
+	sym := c.Wavefunction.Symmetry
+	if !oneOf(sym, hamiltonian.Symmetries...) {
+		return nil, c.KeyError("wavefunction.symmetry", quote(sym), "want "+orList(hamiltonian.Symmetries))
+	}
+	if !h.Lattice.Periodic {
+		return nil, c.KeyError("wavefunction.symmetry", quote(sym), fmt.Sprintf("the symmetric RBM shares weights across lattice symmetries, which the %v lattice lacks (its open boundaries break them): set system.pbc = true or use wavefunction.kind = \"rbm-spin\"", h.Lattice))
+	}
+	g, err := h.Lattice.SymmetryGroup(sym)
 	if err != nil {
-		return nil, c.KeyError("wavefunction.kind", quote(c.Wavefunction.Kind), "the translation-symmetric RBM needs system.pbc = true")
+		return nil, c.KeyError("wavefunction.symmetry", quote(sym), err.Error())
+	}
+	if float64(h.N)*float64(h.N)*alpha*float64(len(g)) > maxWeights {
+		return nil, c.KeyError("wavefunction.alpha", alpha,
+			fmt.Sprintf("α·|G|·N² = %.3g expanded weights over the %d symmetries of %d sites, more than %g", float64(h.N)*float64(h.N)*alpha*float64(len(g)), len(g), h.N, float64(maxWeights)))
 	}
 	return wavefunc.NewSymmetricSpinRBM(h.N, int(alpha), g), nil
 }
@@ -145,7 +156,7 @@ func buildComplexSpinRBM(c *Config, h *hamiltonian.Spin) (spinModel, error) {
 	if alpha != math.Trunc(alpha) {
 		return nil, c.KeyError("wavefunction.alpha", alpha, "the complex RBM needs a whole number of features α")
 	}
-	g, err := h.Lattice.Symmetries()
+	g, err := h.Lattice.SpaceGroup()
 	if err != nil {
 		return nil, c.KeyError("wavefunction.kind", quote(c.Wavefunction.Kind), "the complex RBM is symmetric under the lattice's space group and needs system.pbc = true")
 	}

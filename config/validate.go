@@ -78,7 +78,8 @@ func (c *Config) Validate() error {
 		{o.Momentum < 0 || o.Momentum >= 1, "optimizer.momentum", o.Momentum, "must be in [0, 1)"},
 		{o.Shift < 0, "optimizer.shift", o.Shift, "must be ≥ 0"},
 		{!oneOf(o.Rule, "gd", "adam"), "optimizer.rule", quote(o.Rule), `want "gd" or "adam"`},
-		{srSolver(o.SRSolver) < 0, "optimizer.sr_solver", quote(o.SRSolver), `want "auto", "dense" or "cg"`},
+		{srSolver(o.SRSolver) < 0, "optimizer.sr_solver", quote(o.SRSolver), `want "auto", "dense", "cg" or "minsr"`},
+		{o.Kind == "sr" && o.SRSolver == "minsr" && !(o.Shift > 0), "optimizer.shift", o.Shift, `sr_solver = "minsr" needs a shift > 0 (the sample-space Gram matrix of centred samples is singular)`},
 		{!(o.CGTol > 0 && o.CGTol < 1), "optimizer.cg_tol", o.CGTol, "the relative residual of conjugate gradient must be in (0, 1)"},
 		{c.Production.Samples < 0, "production.samples", c.Production.Samples, "must be ≥ 0"},
 		{c.Production.Samples == 0 && o.Iterations == 0, "production.samples", 0, "with optimizer.iterations = 0 as well there is nothing to compute"},
@@ -124,7 +125,7 @@ func (c *Config) Validate() error {
 // srSolver maps optimizer.sr_solver to the driver's choice, −1 when the
 // name is unknown.
 func srSolver(name string) vmc.SRSolver {
-	for _, s := range []vmc.SRSolver{vmc.SRAuto, vmc.SRDense, vmc.SRCG} {
+	for _, s := range []vmc.SRSolver{vmc.SRAuto, vmc.SRDense, vmc.SRCG, vmc.SRMin} {
 		if s.String() == name {
 			return s
 		}

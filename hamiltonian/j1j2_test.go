@@ -73,7 +73,7 @@ func TestSymmetries(t *testing.T) {
 		want int
 	}{{Square, 4, 128}, {Square, 3, 72}, {Chain, 6, 12}} {
 		lat, _ := NewLattice(c.kind, c.l, true)
-		g, err := lat.Symmetries()
+		g, err := lat.SpaceGroup()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +105,7 @@ func TestSymmetries(t *testing.T) {
 		}
 	}
 	lat, _ := NewLattice(Square, 4, false)
-	if _, err := lat.Symmetries(); err == nil {
+	if _, err := lat.SpaceGroup(); err == nil {
 		t.Error("open lattice: no error")
 	}
 }

@@ -17,6 +17,7 @@ type accum struct {
 	// (centred after the all-reduce), the number of rows filled, and the
 	// scratch of S·v: t = Õ v and sv = Õᵀ t.
 	obs   []float64
+	e     []float64 // the rows' local energies (minSR)
 	rows  int
 	t, sv []float64
 
@@ -43,6 +44,7 @@ func newAccum(np int, sr bool) *accum {
 // SR) and sum only the squares O_k² into soo.
 func (a *accum) keepO(samples, np int) {
 	a.obs = a.ar.Make(samples * np)
+	a.e = a.ar.Make(samples)
 	a.soo = a.ar.Make(np)
 	a.t = a.ar.Make(samples)
 	a.sv = a.ar.Make(np)

@@ -41,7 +41,7 @@ func TestJ1J2SignStructure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := lat.Symmetries()
+	g, err := lat.SpaceGroup()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,12 @@ const (
 	// solves matrix-free with MatrixFree.SolveOp: each product S·v costs
 	// 2·P per sample and one all-reduce of P doubles.
 	SRCG
+	// SRMin keeps the O vectors and local energies like SRCG and solves
+	// in sample space (minSR): δ = Ōᵀ(ŌŌᵀ + shift)⁻¹ε̄ with the M×M Gram
+	// matrix of all M samples of all ranks; for M < P. It needs an SR
+	// that is a SampleSpace with an absolute shift > 0 (see minsr.go for
+	// the communication and cost).
+	SRMin
 )
 
 // String is the configuration name of the solver.
@@ -32,6 +38,8 @@ func (s SRSolver) String() string {
 		return "dense"
 	case SRCG:
 		return "cg"
+	case SRMin:
+		return "minsr"
 	}
 	return fmt.Sprintf("SRSolver(%d)", int(s))
 }

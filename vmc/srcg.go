@@ -41,11 +41,15 @@ type matrixFree struct {
 	buf        *reduce.Buffer
 	sv         reduce.Vector
 	err        error
+	min        *minSR // sample-space SR (SRMin) instead of CG, or nil
 }
 
 func (m *matrixFree) layout(np int) {
 	m.mean = make([]float64, np)
 	m.diag = make([]float64, np)
+	if m.min != nil {
+		return
+	}
 	m.buf = reduce.New()
 	m.sv = m.buf.Vector("s_times_v", np)
 }
@@ -68,6 +72,13 @@ func (d *Driver) chooseSR() error {
 		if !ok || d.np <= d.opt.SRCGAbove {
 			return nil
 		}
+	case SRMin:
+		ss, ok := d.opt.SR.(SampleSpace)
+		if !ok {
+			return fmt.Errorf("vmc: SR solver %q needs a preconditioner with SolveSamples, %T has none", SRMin, d.opt.SR)
+		}
+		d.mf = &matrixFree{min: &minSR{solver: ss}}
+		return nil
 	default:
 		return fmt.Errorf("vmc: unknown SR solver %v", d.opt.SRSolver)
 	}
@@ -105,6 +116,9 @@ func (d *Driver) solveMatrixFree(ctx context.Context, n float64) error {
 		return err
 	}
 	mf.n = n
+	if mf.min != nil {
+		return d.solveMinSR(ctx, d.it.energy.moments.Mean(), n)
+	}
 	mf.err = nil
 	err := mf.solver.SolveOp(d.step.delta, mf.diag, d.step.force, mf.apply)
 	if mf.err != nil {

@@ -106,6 +106,7 @@ func (d *Driver) sampleWalker(w int, K float64, done <-chan struct{}) {
 		}
 		switch {
 		case a.obs != nil:
+			a.e[a.rows] = e
 			a.rows++
 			for k, ok := range o {
 				a.soo[k] += ok * ok

@@ -98,6 +98,9 @@ func (d *Driver) layout() {
 		it.sumOO = b.Vector("sum_oo_diag", np)
 		d.step.delta = make([]float64, np)
 		d.mf.layout(np)
+		if d.mf.min != nil {
+			d.layoutMinSR()
+		}
 	case d.opt.SR != nil:
 		it.sumOO = b.Vector("sum_oo", np*np)
 		d.step.cov = make([]float64, np*np)
@@ -126,7 +129,10 @@ func (d *Driver) layout() {
 // buffers lists the buffers to verify.
 func (d *Driver) buffers() []*reduce.Buffer {
 	bs := []*reduce.Buffer{d.it.buf, d.ctl.buf, d.prod.buf}
-	if d.mf != nil {
+	switch {
+	case d.mf != nil && d.mf.min != nil:
+		bs = append(bs, d.mf.min.rows, d.mf.min.gram)
+	case d.mf != nil:
 		bs = append(bs, d.mf.buf)
 	}
 	return bs

@@ -105,8 +105,15 @@ func NewSpinRBM(n, hidden int) *SpinRBM {
 // W_{g(k),(f,g)} = w_f[k], and all a_i equal a. Ψ is then invariant under
 // the group (applying an element permutes the hidden units), and the
 // independent parameters are a, b_f and w_f: 1 + F + F·N of them instead of
-// N + H + N·H with H = F·|G|. Carleo and Troyer use this for lattices.
-// It panics if an element is not a permutation of n sites.
+// N + H + N·H with H = F·|G|. Carleo and Troyer use this for lattices;
+// hamiltonian.Lattice.SymmetryGroup gives the translations or the whole
+// space group (translations × C4v on the square lattice, 8N elements). Ψ
+// then lies in the group's trivial sector (zero momentum, A1), where the
+// Marshall-rotated Heisenberg ground state is (hamiltonian/symmetry.go).
+// A move costs O(F·|G|) like a plain RBM of F·|G| hidden units (cached θ,
+// no allocation); the gradient O(F·|G|·N) per sample. It panics if an
+// element is not a permutation of n sites; that the elements form a group
+// is the caller's promise.
 func NewSymmetricSpinRBM(n, features int, perms [][]int) *SpinRBM {
 	if features <= 0 || len(perms) == 0 {
 		panic(fmt.Sprintf("wavefunc: NewSymmetricSpinRBM(features=%d, %d permutations): need at least one of each", features, len(perms)))
@@ -247,6 +254,8 @@ type spinRBMState struct {
 	theta []float64
 	pp    []float64 // P_j = 1/(1+e^{−2θ_j})
 	pm    []float64 // M_j = 1/(1+e^{2θ_j}); tanh θ_j = P_j − M_j
+	// x is a symmetric RBM's scratch row s∘g for the gradient.
+	x []float64
 }
 
 // NewState returns a state at configuration s (N values ±1, copied).
@@ -258,6 +267,9 @@ func (m *SpinRBM) NewState(s []int8) SpinState {
 	st := cacheline.New[spinRBMState]()
 	*st = spinRBMState{m: m, s: cacheline.Make[int8](len(s)),
 		theta: ar.Make(m.h), pp: ar.Make(m.h), pm: ar.Make(m.h)}
+	if m.perm != nil {
+		st.x = ar.Make(m.n)
+	}
 	copy(st.s, s)
 	st.Refresh()
 	return st
@@ -466,6 +478,10 @@ func (st *spinRBMState) ParamGrad(dst []float64) {
 	}
 }
 
+// symParamGrad sums the hidden units' O over each shared parameter:
+// O_{w_f[k]} = Σ_g s_{g(k)} tanh θ_{f,g}. The group element is the outer
+// loop, so the row s∘g is gathered once for all features and the inner
+// loop is a contiguous multiply-add (the sum over g keeps its order).
 func (st *spinRBMState) symParamGrad(dst []float64) {
 	m := st.m
 	ng, nf := len(m.perm), m.features
@@ -473,15 +489,20 @@ func (st *spinRBMState) symParamGrad(dst []float64) {
 	for _, si := range st.s {
 		dst[0] += float64(si)
 	}
-	for f := range nf {
-		wf := dst[1+nf+f*m.n : 1+nf+(f+1)*m.n]
-		for g, perm := range m.perm {
+	x := st.x
+	for g, perm := range m.perm {
+		perm = perm[:len(x)]
+		for k, site := range perm {
+			x[k] = float64(st.s[site])
+		}
+		for f := range nf {
 			j := f*ng + g
 			t := st.pp[j] - st.pm[j]
 			dst[1+f] += t
-			perm = perm[:len(wf)]
-			for k, site := range perm {
-				wf[k] += float64(st.s[site]) * t
+			wf := dst[1+nf+f*m.n : 1+nf+(f+1)*m.n]
+			wf = wf[:len(x)]
+			for k, xk := range x {
+				wf[k] += xk * t
 			}
 		}
 	}
