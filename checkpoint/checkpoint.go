@@ -198,6 +198,14 @@ func WriteAtomic(path string, data []byte) (err error) {
 // (nil: none) may differ, e.g. output settings that do not change the
 // numbers. The error names every key that differs, with both values.
 func (s *State) Compatible(config map[string]string, ranks int, ignore func(key string) bool) error {
+	return s.CompatibleWith(config, ranks, ignore, nil)
+}
+
+// CompatibleWith is Compatible where a key the checkpoint lacks (one added
+// to the program after the checkpoint was written) is accepted when
+// added(key, value) says that value reproduces what the older program did
+// (nil: never).
+func (s *State) CompatibleWith(config map[string]string, ranks int, ignore func(key string) bool, added func(key, value string) bool) error {
 	var diffs []string
 	keys := map[string]bool{}
 	for k := range s.Config {
@@ -218,6 +226,7 @@ func (s *State) Compatible(config map[string]string, ranks int, ignore func(key 
 		old, inOld := s.Config[k]
 		cur, inCur := config[k]
 		switch {
+		case !inOld && added != nil && added(k, cur):
 		case !inOld:
 			diffs = append(diffs, fmt.Sprintf("%s = %s (not in the checkpoint)", k, cur))
 		case !inCur:

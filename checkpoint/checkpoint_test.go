@@ -223,6 +223,26 @@ func TestCompatible(t *testing.T) {
 	}
 }
 
+// A key added to the program after the checkpoint was written resumes only
+// at the value that reproduces the older program.
+func TestCompatibleAddedKey(t *testing.T) {
+	s := sample()
+	atDefault := func(k, v string) bool { return k == "optimizer.max_step_norm" && v == "0" }
+	cfg := map[string]string{"seed": "1", "system.omega": "1", "optimizer.max_step_norm": "0"}
+	ignoreOutput := func(k string) bool { return strings.HasPrefix(k, "output.") }
+	if err := s.CompatibleWith(cfg, 2, ignoreOutput, atDefault); err != nil {
+		t.Fatalf("added key at its default: %v", err)
+	}
+	if err := s.Compatible(cfg, 2, ignoreOutput); err == nil {
+		t.Fatal("Compatible accepted a key the checkpoint lacks")
+	}
+	cfg["optimizer.max_step_norm"] = "1"
+	err := s.CompatibleWith(cfg, 2, ignoreOutput, atDefault)
+	if err == nil || !strings.Contains(err.Error(), "optimizer.max_step_norm = 1 (not in the checkpoint)") {
+		t.Fatalf("added key off its default: err = %v", err)
+	}
+}
+
 func TestPackBytes(t *testing.T) {
 	for n := 0; n <= 17; n++ {
 		b := make([]byte, n)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/BurntSushi/toml"
@@ -472,4 +473,34 @@ func (c *Config) Flatten() (map[string]string, error) {
 // already done; see Job.Resume).
 func ResumeMayDiffer(key string) bool {
 	return strings.HasPrefix(key, "output.") || key == "optimizer.iterations" || key == "production.samples"
+}
+
+// defaultFlat is Defaults() flattened, for AtDefault.
+var defaultFlat = sync.OnceValue(func() map[string]string {
+	d := Defaults()
+	flat, err := d.Flatten()
+	if err != nil {
+		return nil
+	}
+	return flat
+})
+
+// addedKeys are the keys added to the schema after checkpoints were first
+// written, each defaulting to what the program did before it existed. A
+// key added to the schema is added here too (TestAddedKeysInSchema checks
+// the names).
+var addedKeys = map[string]bool{
+	"optimizer.relative_shift": true, "optimizer.max_step_norm": true,
+	"optimizer.learning_rate_decay": true, "optimizer.learning_rate_decay_rate": true, "optimizer.learning_rate_min_factor": true,
+	"optimizer.shift_decay": true, "optimizer.shift_decay_rate": true, "optimizer.shift_min_factor": true,
+	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
+	"system.j2": true, "wavefunction.symmetry": true,
+}
+
+// AtDefault reports whether key was added to the schema after checkpoints
+// were first written and value is its default: a checkpoint from before
+// then lacks the key and still resumes when the run leaves it there.
+func AtDefault(key, value string) bool {
+	v, ok := defaultFlat()[key]
+	return ok && addedKeys[key] && v == value
 }

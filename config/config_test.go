@@ -289,3 +289,33 @@ func TestKindsTable(t *testing.T) {
 	}
 	wantError(t, "gibbs on a lattice", err, "sampler.kind", `spin lattices use "flip" or "exchange"`)
 }
+
+// A stored listing from before a key existed resumes with that key at its
+// default, and only then.
+func TestFromFlatAddedKeyAtDefault(t *testing.T) {
+	d := Defaults()
+	flat, err := d.Flatten()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !AtDefault("optimizer.max_step_norm", flat["optimizer.max_step_norm"]) || AtDefault("optimizer.max_step_norm", "2") {
+		t.Fatal("AtDefault does not tell the default from another value")
+	}
+	delete(flat, "optimizer.max_step_norm")
+	delete(flat, "wavefunction.symmetry")
+	if _, err := FromFlat(flat, "old.bin"); err != nil {
+		t.Fatalf("listing without keys added since: %v", err)
+	}
+}
+
+func TestAddedKeysInSchema(t *testing.T) {
+	known := map[string]bool{}
+	for _, k := range schema() {
+		known[k.Key] = true
+	}
+	for k := range addedKeys {
+		if !known[k] {
+			t.Errorf("addedKeys lists %s, which the schema lacks", k)
+		}
+	}
+}

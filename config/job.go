@@ -73,7 +73,7 @@ func NewJob(c comm.Comm, cfg *Config, sys vmc.System) (*Job, error) {
 		return nil, err
 	}
 	j := &Job{Config: cfg, Comm: c, Options: cfg.DriverOptions(sys.NumParams()),
-		cp: &vmc.Checkpointer{Comm: c, Dir: cfg.Output.Dir, Config: flat, Ignore: ResumeMayDiffer}}
+		cp: &vmc.Checkpointer{Comm: c, Dir: cfg.Output.Dir, Config: flat, Ignore: ResumeMayDiffer, Added: AtDefault}}
 	// Particles in a trap get the radial density out to 5/√ω, where a
 	// Gaussian ground-state density has fallen below e^{-25} of its
 	// centre value; lattices get none.
@@ -344,9 +344,10 @@ func FromFlat(flat map[string]string, name string) (*Config, error) {
 		}
 	}
 	// A key this version reads that the stored listing lacks takes its
-	// default when a resume may change it (an [output] key added since).
+	// default when a resume may change it (an [output] key added since)
+	// or when that default is what the older program did.
 	for k := range again {
-		if _, ok := flat[k]; !ok && !ResumeMayDiffer(k) {
+		if _, ok := flat[k]; !ok && !ResumeMayDiffer(k) && !AtDefault(k, again[k]) {
 			return nil, fmt.Errorf("%s: the stored configuration lists %d keys and lacks %s, which this version reads", name, len(flat), k)
 		}
 	}

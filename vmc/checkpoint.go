@@ -23,6 +23,10 @@ type Checkpointer struct {
 	// Ignore names configuration keys that may change between the run and
 	// its resume (output settings); nil: none.
 	Ignore func(key string) bool
+	// Added reports whether a key an older checkpoint lacks may take
+	// value on resume: the value that reproduces the program that wrote
+	// it (a feature added since and left off); nil: no such key.
+	Added func(key, value string) bool
 }
 
 // Path is the checkpoint file.
@@ -94,7 +98,7 @@ func (cp *Checkpointer) Load(d *Driver) error {
 	if err != nil {
 		return err
 	}
-	if err := st.Compatible(cp.Config, cp.Comm.Size(), cp.Ignore); err != nil {
+	if err := st.CompatibleWith(cp.Config, cp.Comm.Size(), cp.Ignore, cp.Added); err != nil {
 		return fmt.Errorf("cannot resume from %s: %w", cp.Path(), err)
 	}
 	if len(st.HistoryColumns) != len(HistoryColumns) && len(st.HistoryColumns) != legacyColumns {
