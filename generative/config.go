@@ -57,9 +57,17 @@ type RBMConfig struct {
 	Epochs       int     `toml:"epochs"`
 	Optimizer    string  `toml:"optimizer"`
 	LearningRate float64 `toml:"learning_rate"`
-	WeightDecay  float64 `toml:"weight_decay"`
-	InitScale    float64 `toml:"init_scale"`
-	Seed         uint64  `toml:"seed"`
+	// LearningRateEnd > 0 anneals the rate geometrically to this value over
+	// the epochs; AverageFrom > 0 evaluates the mean parameters from that
+	// epoch on; ChainsFromData starts the PCD chains at data rows; WarmStart
+	// starts each temperature from the machine of the one before.
+	LearningRateEnd float64 `toml:"learning_rate_end"`
+	AverageFrom     int     `toml:"average_from"`
+	ChainsFromData  bool    `toml:"chains_from_data"`
+	WarmStart       bool    `toml:"warm_start"`
+	WeightDecay     float64 `toml:"weight_decay"`
+	InitScale       float64 `toml:"init_scale"`
+	Seed            uint64  `toml:"seed"`
 }
 
 // EvalConfig configures the evaluation of each trained RBM.
@@ -207,7 +215,7 @@ func (c *Config) Validate() error {
 	}{
 		{"mc.thermalize", c.MC.Thermalize, 0}, {"mc.samples", c.MC.Samples, 2}, {"mc.every", c.MC.Every, 1},
 		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.chains", c.RBM.Chains, 1},
-		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0},
+		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0}, {"rbm.average_from", c.RBM.AverageFrom, 0},
 		{"eval.chains", c.Eval.Chains, 1}, {"eval.burn_in", c.Eval.BurnIn, 0}, {"eval.samples", c.Eval.Samples, 2},
 		{"eval.every", c.Eval.Every, 1}, {"eval.exact_max_units", c.Eval.ExactMaxUnits, 0},
 		{"eval.ais_steps", c.Eval.AISSteps, 1}, {"eval.ais_runs", c.Eval.AISRuns, 0},
@@ -232,13 +240,16 @@ func (c *Config) Validate() error {
 	for _, kv := range []struct {
 		key string
 		v   float64
-	}{{"rbm.learning_rate", c.RBM.LearningRate}, {"rbm.weight_decay", c.RBM.WeightDecay}, {"rbm.init_scale", c.RBM.InitScale}} {
+	}{{"rbm.learning_rate", c.RBM.LearningRate}, {"rbm.learning_rate_end", c.RBM.LearningRateEnd}, {"rbm.weight_decay", c.RBM.WeightDecay}, {"rbm.init_scale", c.RBM.InitScale}} {
 		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
 			return c.keyError(kv.key, "%v: want a finite value ≥ 0", kv.v)
 		}
 	}
 	if !(c.RBM.LearningRate > 0) {
 		return c.keyError("rbm.learning_rate", "%v: want > 0", c.RBM.LearningRate)
+	}
+	if c.RBM.AverageFrom > 0 && c.RBM.AverageFrom >= c.RBM.Epochs {
+		return c.keyError("rbm.average_from", "%d: want below rbm.epochs = %d (or 0: no averaging)", c.RBM.AverageFrom, c.RBM.Epochs)
 	}
 	if c.Output.Dir == "" {
 		return c.keyError("output.dir", "empty: want a directory")
