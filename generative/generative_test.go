@@ -1,6 +1,7 @@
 package generative
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -128,8 +129,13 @@ func TestAISMatchesExact(t *testing.T) {
 // the exact ln Z within 3σ at the end.
 func TestTrainLikelihood(t *testing.T) {
 	data := isingData(t, 4, 2.5, 2000, 11)
-	for _, pers := range []bool{false, true} {
-		tr, err := NewTrainer(comm.NewSerial(), data, 16, TrainOptions{Hidden: 4, K: 5, Persistent: pers, BatchSize: 50, LearningRate: 0.005, Seed: 1})
+	for _, o := range []TrainOptions{
+		{Hidden: 4, K: 5, BatchSize: 50, LearningRate: 0.005, Seed: 1},
+		{Hidden: 4, K: 5, Persistent: true, BatchSize: 50, LearningRate: 0.005, Seed: 1},
+		{Hidden: 4, K: 1, Persistent: true, BatchSize: 50, Optimizer: "sgd", LearningRate: 0.05, Centered: true, ChainsFromData: true, Seed: 1},
+	} {
+		pers := fmt.Sprintf("%v/centered=%v", o.Persistent, o.Centered)
+		tr, err := NewTrainer(comm.NewSerial(), data, 16, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -223,7 +229,7 @@ func TestResume(t *testing.T) {
 	for _, opt := range []TrainOptions{
 		{Hidden: 5, K: 2, Persistent: true, Chains: 7, BatchSize: 30, Seed: 8},
 		{Hidden: 5, K: 1, Persistent: true, Chains: 7, BatchSize: 30, Seed: 8, Optimizer: "sgd", LearningRate: 0.05,
-			LearningRateEnd: 0.005, DecayEpochs: 3, AverageFrom: 1, ChainsFromData: true},
+			LearningRateEnd: 0.005, DecayEpochs: 3, AverageFrom: 1, ChainsFromData: true, Centered: true},
 	} {
 		resume(t, data, opt)
 	}
