@@ -62,11 +62,13 @@ type RBMConfig struct {
 	// LearningRateEnd > 0 anneals the rate geometrically to this value over
 	// the epochs; AverageFrom > 0 evaluates the mean parameters from that
 	// epoch on; ChainsFromData starts the PCD chains at data rows; WarmStart
-	// starts each temperature from the machine of the one before.
+	// starts each temperature from the machine of the one before; Centered
+	// follows the centred gradient (TrainOptions.Centered).
 	LearningRateEnd float64 `toml:"learning_rate_end"`
 	AverageFrom     int     `toml:"average_from"`
 	ChainsFromData  bool    `toml:"chains_from_data"`
 	WarmStart       bool    `toml:"warm_start"`
+	Centered        bool    `toml:"centered"`
 	WeightDecay     float64 `toml:"weight_decay"`
 	InitScale       float64 `toml:"init_scale"`
 	Seed            uint64  `toml:"seed"`

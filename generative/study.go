@@ -226,7 +226,7 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, d
 	tr, err := NewTrainer(c, data, n, TrainOptions{
 		Hidden: rc.Hidden, K: rc.K, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
 		Optimizer: rc.Optimizer, LearningRate: rc.LearningRate, WeightDecay: rc.WeightDecay, InitScale: rc.InitScale,
-		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: rc.Epochs, AverageFrom: rc.AverageFrom, ChainsFromData: rc.ChainsFromData,
+		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: rc.Epochs, AverageFrom: rc.AverageFrom, ChainsFromData: rc.ChainsFromData, Centered: rc.Centered,
 		Init: init, Seed: rc.Seed ^ uint64(math.Float64bits(p.T)),
 	})
 	if err != nil {
