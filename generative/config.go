@@ -61,7 +61,8 @@ type RBMConfig struct {
 	LearningRate float64 `toml:"learning_rate"`
 	// LearningRateEnd > 0 anneals the rate geometrically to this value over
 	// the epochs; AverageFrom > 0 evaluates the mean parameters from that
-	// epoch on; ChainsFromData starts the PCD chains at data rows; WarmStart
+	// epoch on (the last iterate when it is not below Epochs, as in a shortened
+	// run); ChainsFromData starts the PCD chains at data rows; WarmStart
 	// starts each temperature from the machine of the one before; Centered
 	// follows the centred gradient (TrainOptions.Centered).
 	LearningRateEnd float64 `toml:"learning_rate_end"`
@@ -69,6 +70,7 @@ type RBMConfig struct {
 	ChainsFromData  bool    `toml:"chains_from_data"`
 	WarmStart       bool    `toml:"warm_start"`
 	Centered        bool    `toml:"centered"`
+	Flip            bool    `toml:"flip"` // global spin flips in the PCD chains (TrainOptions.Flip)
 	WeightDecay     float64 `toml:"weight_decay"`
 	InitScale       float64 `toml:"init_scale"`
 	Seed            uint64  `toml:"seed"`
@@ -81,6 +83,7 @@ type EvalConfig struct {
 	Samples int    `toml:"samples"`
 	Every   int    `toml:"every"`
 	Seed    uint64 `toml:"seed"`
+	Flip    bool   `toml:"flip"` // global spin-flip moves (SampleOptions.Flip)
 	// ExactMaxUnits: the exact log-likelihood is computed when the smaller
 	// layer has at most this many units (0: never).
 	ExactMaxUnits int `toml:"exact_max_units"`
@@ -308,9 +311,6 @@ func (c *Config) Validate() error {
 	}
 	if !(c.RBM.LearningRate > 0) {
 		return c.keyError("rbm.learning_rate", "%v: want > 0", c.RBM.LearningRate)
-	}
-	if c.RBM.AverageFrom > 0 && c.RBM.AverageFrom >= c.RBM.Epochs {
-		return c.keyError("rbm.average_from", "%d: want below rbm.epochs = %d (or 0: no averaging)", c.RBM.AverageFrom, c.RBM.Epochs)
 	}
 	if c.Output.Dir == "" {
 		return c.keyError("output.dir", "empty: want a directory")

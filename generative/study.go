@@ -226,7 +226,7 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, d
 	tr, err := NewTrainer(c, data, n, TrainOptions{
 		Hidden: rc.Hidden, K: rc.K, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
 		Optimizer: rc.Optimizer, LearningRate: rc.LearningRate, WeightDecay: rc.WeightDecay, InitScale: rc.InitScale,
-		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: rc.Epochs, AverageFrom: rc.AverageFrom, ChainsFromData: rc.ChainsFromData, Centered: rc.Centered,
+		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: rc.Epochs, AverageFrom: rc.AverageFrom, ChainsFromData: rc.ChainsFromData, Centered: rc.Centered, Flip: rc.Flip,
 		Init: init, Seed: rc.Seed ^ uint64(math.Float64bits(p.T)),
 	})
 	if err != nil {
@@ -263,7 +263,7 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, d
 	}
 	ec := cfg.Eval
 	rbm := tr.Averaged()
-	obs, err := Evaluate(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed},
+	obs, err := Evaluate(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip},
 		p.T, n, IsingObserver(cfg.Model.Length))
 	if err != nil {
 		return nil, err

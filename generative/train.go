@@ -43,6 +43,10 @@ type TrainOptions struct {
 	// better conditioned, because the weights' gradient no longer carries
 	// the biases' along, and training needs far fewer updates.
 	Centered bool
+	// Flip adds the global spin-flip move of SampleOptions.Flip to every
+	// PCD chain after its Gibbs steps, so that the negative phase weighs the
+	// two magnetisation sectors as the machine does.
+	Flip bool
 	// ChainsFromData starts PCD chain g at data row g mod rows instead of a
 	// random configuration, so that the chains begin near the data.
 	ChainsFromData bool
@@ -70,9 +74,10 @@ type Trainer struct {
 	epoch int
 	step  int // minibatches done
 
-	mu, lambda []float64 // centring offsets of the visible and hidden units
-	avg        *RBM      // mean parameters since AverageFrom (nil without averaging)
-	averaged   int       // minibatches in avg
+	mu, lambda   []float64 // centring offsets of the visible and hidden units
+	flipV, flipH []float64 // scratch of the spin-flip move
+	avg          *RBM      // mean parameters since AverageFrom (nil without averaging)
+	averaged     int       // minibatches in avg
 
 	buf        *reduce.Buffer
 	posW, negW reduce.Matrix
@@ -181,6 +186,7 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 		}
 	}
 	t.perm = make([]int, t.rows)
+	t.flipV, t.flipH = make([]float64, nv), make([]float64, o.Hidden)
 	t.grad = make([]float64, len(r.Params))
 	b := reduce.New()
 	t.posW, t.posA, t.posB, t.posN = b.Matrix("positive v·p(h|v)", nv, o.Hidden), b.Vector("positive v", nv), b.Vector("positive p(h|v)", o.Hidden), b.Scalar("positive samples")
@@ -288,6 +294,9 @@ func (t *Trainer) minibatch(batch []int) error {
 	}
 	for k, g := range t.chains {
 		g.Step(r, t.Opt.K, 1, t.chainRng[k])
+		if t.Opt.Flip {
+			flip(r, g, t.flipV, t.flipH, t.chainRng[k])
+		}
 		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
 	}
 	if err := t.buf.AllReduce(t.c); err != nil {
