@@ -134,6 +134,9 @@ func TestTrainLikelihood(t *testing.T) {
 		{Hidden: 4, K: 5, Persistent: true, BatchSize: 50, LearningRate: 0.005, Seed: 1},
 		{Hidden: 4, K: 1, Persistent: true, BatchSize: 50, Optimizer: "sgd", LearningRate: 0.05, Centered: true, ChainsFromData: true, Seed: 1},
 	} {
+		if o.Centered && testing.Short() {
+			continue // the recipe itself; TestRecipe covers it in full runs
+		}
 		pers := fmt.Sprintf("%v/centered=%v", o.Persistent, o.Centered)
 		tr, err := NewTrainer(comm.NewSerial(), data, 16, o)
 		if err != nil {
