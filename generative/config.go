@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -57,9 +59,21 @@ type RBMConfig struct {
 	Epochs       int     `toml:"epochs"`
 	Optimizer    string  `toml:"optimizer"`
 	LearningRate float64 `toml:"learning_rate"`
-	WeightDecay  float64 `toml:"weight_decay"`
-	InitScale    float64 `toml:"init_scale"`
-	Seed         uint64  `toml:"seed"`
+	// LearningRateEnd > 0 anneals the rate geometrically to this value over
+	// the epochs; AverageFrom > 0 evaluates the mean parameters from that
+	// epoch on (the last iterate when it is not below Epochs, as in a shortened
+	// run); ChainsFromData starts the PCD chains at data rows; WarmStart
+	// starts each temperature from the machine of the one before; Centered
+	// follows the centred gradient (TrainOptions.Centered).
+	LearningRateEnd float64 `toml:"learning_rate_end"`
+	AverageFrom     int     `toml:"average_from"`
+	ChainsFromData  bool    `toml:"chains_from_data"`
+	WarmStart       bool    `toml:"warm_start"`
+	Centered        bool    `toml:"centered"`
+	Flip            bool    `toml:"flip"` // global spin flips in the PCD chains (TrainOptions.Flip)
+	WeightDecay     float64 `toml:"weight_decay"`
+	InitScale       float64 `toml:"init_scale"`
+	Seed            uint64  `toml:"seed"`
 }
 
 // EvalConfig configures the evaluation of each trained RBM.
@@ -69,6 +83,7 @@ type EvalConfig struct {
 	Samples int    `toml:"samples"`
 	Every   int    `toml:"every"`
 	Seed    uint64 `toml:"seed"`
+	Flip    bool   `toml:"flip"` // global spin-flip moves (SampleOptions.Flip)
 	// ExactMaxUnits: the exact log-likelihood is computed when the smaller
 	// layer has at most this many units (0: never).
 	ExactMaxUnits int `toml:"exact_max_units"`
@@ -96,34 +111,91 @@ func DefaultConfig() Config {
 }
 
 // LoadConfig decodes the TOML file at path strictly (an unknown key is an
-// error naming it) over the defaults and validates the result.
-func LoadConfig(path string) (*Config, error) {
+// error naming it) over the defaults, applies the overrides sets
+// ("section.key=value", as `vmcmpi ising -set`) in order and validates the
+// result.
+func LoadConfig(path string, sets ...string) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseConfig(path, string(b))
+	return ParseConfig(path, string(b), sets...)
 }
 
 // ParseConfig is LoadConfig on text already read; name labels errors.
-func ParseConfig(name, text string) (*Config, error) {
+func ParseConfig(name, text string, sets ...string) (*Config, error) {
 	cfg := DefaultConfig()
-	md, err := toml.Decode(text, &cfg)
+	if err := decodeStrict(name, text, &cfg); err != nil {
+		return nil, err
+	}
+	for _, kv := range sets {
+		if err := cfg.Set(kv); err != nil {
+			return nil, err
+		}
+	}
+	cfg.Source = name
+	if len(sets) > 0 {
+		cfg.Source += " with -set " + strings.Join(sets, " -set ")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// decodeStrict decodes text over cfg; a key cfg lacks is an error.
+func decodeStrict(name, text string, cfg *Config) error {
+	md, err := toml.Decode(text, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if un := md.Undecoded(); len(un) > 0 {
 		keys := make([]string, len(un))
 		for i, k := range un {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s", name, strings.Join(keys, ", "))
+		return fmt.Errorf("%s: unknown key %s", name, strings.Join(keys, ", "))
 	}
-	cfg.Source = name
-	if err := cfg.Validate(); err != nil {
-		return nil, err
+	return nil
+}
+
+// Set applies one override "section.key=value", the value in TOML (a bare
+// word is taken as a string). Setting model.temperatures clears the
+// t_min/t_max/n_t range and setting one of those clears the list, so that
+// either form of the file can be switched to the other.
+func (c *Config) Set(kv string) error {
+	key, val, ok := strings.Cut(kv, "=")
+	key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+	table, leaf, dotted := strings.Cut(key, ".")
+	if !ok || !dotted || table == "" || leaf == "" {
+		return fmt.Errorf("-set %q: want section.key=value, for example rbm.epochs=50", kv)
 	}
-	return &cfg, nil
+	if strings.ContainsAny(kv, "\n\r") {
+		return fmt.Errorf("-set %q: a value is one line of TOML", kv)
+	}
+	doc := func(v string) string { return "[" + table + "]\n" + leaf + " = " + v + "\n" }
+	probe := *c
+	probe.Model.Temperatures = slices.Clone(c.Model.Temperatures)
+	switch key {
+	case "model.temperatures":
+		probe.Model.Temperatures, probe.Model.TMin, probe.Model.TMax, probe.Model.NT = nil, 0, 0, 0
+	case "model.t_min", "model.t_max", "model.n_t":
+		probe.Model.Temperatures = nil
+	}
+	name := "-set " + key
+	err := decodeStrict(name, doc(val), &probe)
+	if err != nil && val != "" && !strings.ContainsAny(val, "\"'[]{}=") {
+		// A bare word: try it as a string.
+		probe2 := probe
+		if decodeStrict(name, doc(strconv.Quote(val)), &probe2) == nil {
+			probe, err = probe2, nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("-set %q: %w", kv, err)
+	}
+	*c = probe
+	return nil
 }
 
 // keyError names the file and the key of a bad value.
@@ -207,7 +279,7 @@ func (c *Config) Validate() error {
 	}{
 		{"mc.thermalize", c.MC.Thermalize, 0}, {"mc.samples", c.MC.Samples, 2}, {"mc.every", c.MC.Every, 1},
 		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.chains", c.RBM.Chains, 1},
-		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0},
+		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0}, {"rbm.average_from", c.RBM.AverageFrom, 0},
 		{"eval.chains", c.Eval.Chains, 1}, {"eval.burn_in", c.Eval.BurnIn, 0}, {"eval.samples", c.Eval.Samples, 2},
 		{"eval.every", c.Eval.Every, 1}, {"eval.exact_max_units", c.Eval.ExactMaxUnits, 0},
 		{"eval.ais_steps", c.Eval.AISSteps, 1}, {"eval.ais_runs", c.Eval.AISRuns, 0},
@@ -232,7 +304,7 @@ func (c *Config) Validate() error {
 	for _, kv := range []struct {
 		key string
 		v   float64
-	}{{"rbm.learning_rate", c.RBM.LearningRate}, {"rbm.weight_decay", c.RBM.WeightDecay}, {"rbm.init_scale", c.RBM.InitScale}} {
+	}{{"rbm.learning_rate", c.RBM.LearningRate}, {"rbm.learning_rate_end", c.RBM.LearningRateEnd}, {"rbm.weight_decay", c.RBM.WeightDecay}, {"rbm.init_scale", c.RBM.InitScale}} {
 		if !(kv.v >= 0) || math.IsInf(kv.v, 0) {
 			return c.keyError(kv.key, "%v: want a finite value ≥ 0", kv.v)
 		}

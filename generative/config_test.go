@@ -41,3 +41,34 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigSet: -set overrides replace values, switch between the two forms
+// of the temperatures, take bare words as strings and name bad keys.
+func TestConfigSet(t *testing.T) {
+	c, err := LoadConfig("../configs/ising/ising-8.toml", "rbm.epochs=7", "model.temperatures=[2.0, 2.5]", "rbm.optimizer=sgd", "rbm.warm_start=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RBM.Epochs != 7 || len(c.Temps()) != 2 || c.Temps()[1] != 2.5 || c.RBM.Optimizer != "sgd" || !c.RBM.WarmStart {
+		t.Errorf("overrides not applied: %+v %v", c.RBM, c.Temps())
+	}
+	if !strings.HasSuffix(c.Source, "with -set rbm.epochs=7 -set model.temperatures=[2.0, 2.5] -set rbm.optimizer=sgd -set rbm.warm_start=true") {
+		t.Errorf("source %q", c.Source)
+	}
+	c, err = ParseConfig("x.toml", "[model]\ntemperatures = [1.0]\n", "model.n_t=3", "model.t_min=1.0", "model.t_max=2.0")
+	if err != nil || len(c.Temps()) != 3 {
+		t.Errorf("range over a list: %v %v", err, c)
+	}
+	for _, c := range []struct{ set, want string }{
+		{"rbm.epoch=3", "unknown key rbm.epoch"},
+		{"epochs=3", "want section.key=value"},
+		{"rbm.epochs=many", "rbm.epochs"},
+		{"rbm.epochs=-1", "rbm.epochs: -1: want at least 0"},
+		{"model.t_min=0.0", "temperature 1 is 0"},
+	} {
+		_, err := LoadConfig("../configs/ising/ising-8.toml", c.set)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("-set %s: %v, want … %s", c.set, err, c.want)
+		}
+	}
+}

@@ -22,6 +22,15 @@
 // only changes the order of floating-point sums: a fixed rank count gives
 // bit-identical weights, different ones statistically equivalent results.
 //
+// For thermodynamics the training must be run to convergence: the centred
+// gradient (TrainOptions.Centered), a geometrically annealed SGD rate and
+// the mean of the parameters over the last epochs (AverageFrom) get there in
+// tens of thousands of updates; weight decay biases the couplings low.
+// Block Gibbs cannot carry a chain from one magnetisation sector of an
+// ordered machine to the other, so the PCD chains and the evaluation chains
+// add a global spin flip v → 1 − v accepted by its free-energy change
+// (Flip); without it the sectors keep the weights of the chains' starts.
+//
 // Evaluation: Evaluate samples the trained model by block Gibbs chains and
 // measures Ising observables with error bars (package classical); LogZ
 // computes the partition function exactly for small layers and AIS estimates

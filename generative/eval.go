@@ -16,7 +16,15 @@ type SampleOptions struct {
 	BurnIn  int // Gibbs steps discarded per chain (0 means 1000)
 	Samples int // measurements per chain (0 means 1000)
 	Every   int // Gibbs steps between measurements (0 means 1)
-	Seed    uint64
+	// Flip adds a global spin-flip move v → 1 − v, accepted with
+	// probability min(1, e^{F(v) − F(1−v)}), after every Gibbs step of the
+	// burn-in and before every measurement. Block Gibbs cannot cross
+	// between the two magnetisation sectors of an ordered Ising machine, so
+	// chains would keep the sector weights of their random starts rather
+	// than the machine's; the flip restores them (it is its own inverse, so
+	// detailed balance holds).
+	Flip bool
+	Seed uint64
 }
 
 // IsingObserver returns a function giving the energy per site and |m| of the
@@ -64,6 +72,7 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 	}
 	es, ms := make([][]float64, o.Chains), make([][]float64, o.Chains)
 	g := NewGibbs(r)
+	flipped, tmp := make([]float64, r.NV), make([]float64, r.NH)
 	src := rand.NewPCG(0, 0)
 	rng := rand.New(src)
 	for ch := c.Rank(); ch < o.Chains; ch += c.Size() {
@@ -71,10 +80,20 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 		for i := range g.V {
 			g.V[i] = float64(rng.IntN(2))
 		}
-		g.Step(r, o.BurnIn, 1, rng)
+		if o.Flip {
+			for range o.BurnIn {
+				g.Step(r, 1, 1, rng)
+				flip(r, g, flipped, tmp, rng)
+			}
+		} else {
+			g.Step(r, o.BurnIn, 1, rng)
+		}
 		e, m := make([]float64, o.Samples), make([]float64, o.Samples)
 		for s := range o.Samples {
 			g.Step(r, o.Every, 1, rng)
+			if o.Flip {
+				flip(r, g, flipped, tmp, rng)
+			}
 			e[s], m[s] = observe(g.V)
 		}
 		es[ch], ms[ch] = e, m
@@ -94,6 +113,19 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 		return nil
 	}
 	return classical.Measure(T, sites, es, ms, sum)
+}
+
+// flip proposes v → 1 − v for chain g (Metropolis on the free energy);
+// scratch and tmp have lengths NV and NH.
+func flip(r *RBM, g *Gibbs, scratch, tmp []float64, rng *rand.Rand) {
+	for i, x := range g.V {
+		scratch[i] = 1 - x
+	}
+	dF := r.FreeEnergy(scratch, tmp) - r.FreeEnergy(g.V, tmp)
+	if dF <= 0 || rng.Float64() < math.Exp(-dF) {
+		copy(g.V, scratch)
+		r.HiddenProb(g.PH, g.V)
+	}
 }
 
 // MaxExactUnits bounds the smaller layer LogZ enumerates (2^MaxExactUnits

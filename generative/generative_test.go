@@ -1,6 +1,7 @@
 package generative
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -128,8 +129,16 @@ func TestAISMatchesExact(t *testing.T) {
 // the exact ln Z within 3σ at the end.
 func TestTrainLikelihood(t *testing.T) {
 	data := isingData(t, 4, 2.5, 2000, 11)
-	for _, pers := range []bool{false, true} {
-		tr, err := NewTrainer(comm.NewSerial(), data, 16, TrainOptions{Hidden: 4, K: 5, Persistent: pers, BatchSize: 50, LearningRate: 0.005, Seed: 1})
+	for _, o := range []TrainOptions{
+		{Hidden: 4, K: 5, BatchSize: 50, LearningRate: 0.005, Seed: 1},
+		{Hidden: 4, K: 5, Persistent: true, BatchSize: 50, LearningRate: 0.005, Seed: 1},
+		{Hidden: 4, K: 1, Persistent: true, BatchSize: 50, Optimizer: "sgd", LearningRate: 0.05, Centered: true, ChainsFromData: true, Seed: 1},
+	} {
+		if o.Centered && testing.Short() {
+			continue // the recipe itself; TestRecipe covers it in full runs
+		}
+		pers := fmt.Sprintf("%v/centered=%v", o.Persistent, o.Centered)
+		tr, err := NewTrainer(comm.NewSerial(), data, 16, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,10 +225,20 @@ func TestRanks(t *testing.T) {
 }
 
 // TestResume: a trainer restored from a checkpoint taken after two epochs
-// ends bit-identically to one that ran on, at 2 ranks.
+// ends bit-identically to one that ran on, at 2 ranks, also with an
+// annealed learning rate and averaged parameters.
 func TestResume(t *testing.T) {
 	data := isingData(t, 4, 2.5, 300, 13)
-	opt := TrainOptions{Hidden: 5, K: 2, Persistent: true, Chains: 7, BatchSize: 30, Seed: 8}
+	for _, opt := range []TrainOptions{
+		{Hidden: 5, K: 2, Persistent: true, Chains: 7, BatchSize: 30, Seed: 8},
+		{Hidden: 5, K: 1, Persistent: true, Chains: 7, BatchSize: 30, Seed: 8, Optimizer: "sgd", LearningRate: 0.05,
+			LearningRateEnd: 0.005, DecayEpochs: 3, AverageFrom: 1, ChainsFromData: true, Centered: true},
+	} {
+		resume(t, data, opt)
+	}
+}
+
+func resume(t *testing.T, data []uint8, opt TrainOptions) {
 	err := comm.RunLocal(2, func(c comm.Comm) error {
 		a, err := NewTrainer(c, data, 16, opt)
 		if err != nil {
@@ -262,12 +281,51 @@ func TestResume(t *testing.T) {
 		}
 		a.Epoch()
 		b.Epoch()
-		if !slices.Equal(a.RBM.Params, b.RBM.Params) {
+		if !slices.Equal(a.RBM.Params, b.RBM.Params) || !slices.Equal(a.Averaged().Params, b.Averaged().Params) {
 			t.Errorf("rank %d: resumed parameters differ", c.Rank())
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSchedule: the annealed rate runs geometrically from the first to the
+// last value over DecayEpochs, and the averaged machine is the mean of the
+// iterates.
+func TestSchedule(t *testing.T) {
+	data := isingData(t, 4, 2.5, 100, 14)
+	tr, err := NewTrainer(comm.NewSerial(), data, 16, TrainOptions{Hidden: 3, Persistent: true, BatchSize: 25, Optimizer: "sgd",
+		LearningRate: 0.1, LearningRateEnd: 0.001, DecayEpochs: 2, AverageFrom: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step, want := range map[int]float64{0: 0.1, 4: 0.01, 8: 0.001, 20: 0.001} {
+		tr.step = step
+		if got := tr.learningRate(); math.Abs(got-want) > 1e-15 {
+			t.Errorf("step %d: rate %g, want %g", step, got, want)
+		}
+	}
+	tr.step = 0
+	if err := tr.Epoch(); err != nil {
+		t.Fatal(err)
+	}
+	if tr.Averaged() != tr.RBM {
+		t.Error("averaged machine before AverageFrom")
+	}
+	mean := make([]float64, len(tr.RBM.Params))
+	for range 4 {
+		if err := tr.minibatch([]int{0, 1, 2, 3, 4}); err != nil {
+			t.Fatal(err)
+		}
+		for i, x := range tr.RBM.Params {
+			mean[i] += x / 4
+		}
+	}
+	for i, x := range tr.Averaged().Params {
+		if math.Abs(x-mean[i]) > 1e-12 {
+			t.Fatalf("parameter %d: average %g, mean of iterates %g", i, x, mean[i])
+		}
 	}
 }

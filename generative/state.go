@@ -3,6 +3,7 @@ package generative
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/vmcmpi/vmcmpi/checkpoint"
 )
@@ -55,6 +56,20 @@ func (t *Trainer) Save(s *checkpoint.State, root int) error {
 		s.Extra = map[string][]byte{}
 	}
 	s.Extra["trainer.step"] = binary.LittleEndian.AppendUint64(nil, uint64(t.step))
+	if t.Opt.Centered {
+		var b []byte
+		for _, x := range t.lambda {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+		}
+		s.Extra["trainer.lambda"] = b
+	}
+	if t.avg != nil {
+		b := binary.LittleEndian.AppendUint64(nil, uint64(t.averaged))
+		for _, x := range t.avg.Params {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+		}
+		s.Extra["trainer.average"] = b
+	}
 	return nil
 }
 
@@ -77,6 +92,26 @@ func (t *Trainer) Restore(s *checkpoint.State) error {
 		return fmt.Errorf("generative: checkpoint without the trainer's step count")
 	}
 	t.step = int(binary.LittleEndian.Uint64(st))
+	if t.Opt.Centered {
+		b := s.Extra["trainer.lambda"]
+		if len(b) != 8*len(t.lambda) {
+			return fmt.Errorf("generative: checkpoint has %d bytes of hidden offsets, want %d", len(b), 8*len(t.lambda))
+		}
+		for j := range t.lambda {
+			t.lambda[j] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*j:]))
+		}
+	}
+	t.avg, t.averaged = nil, 0
+	if b, ok := s.Extra["trainer.average"]; ok {
+		if len(b) != 8*(1+len(t.RBM.Params)) {
+			return fmt.Errorf("generative: averaged parameters of %d bytes, want %d", len(b), 8*(1+len(t.RBM.Params)))
+		}
+		t.averaged = int(binary.LittleEndian.Uint64(b))
+		t.avg = NewRBM(t.RBM.NV, t.RBM.NH)
+		for i := range t.avg.Params {
+			t.avg.Params[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*(i+1):]))
+		}
+	}
 	if t.Opt.Persistent && len(s.Walkers) != t.Opt.Chains {
 		return fmt.Errorf("generative: checkpoint has %d chains, configured %d", len(s.Walkers), t.Opt.Chains)
 	}

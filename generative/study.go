@@ -2,6 +2,7 @@ package generative
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -94,6 +95,8 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 			return nil, fmt.Errorf("resume %s: %w", ckPath, err)
 		}
 	}
+	// prev is the machine of the temperature before, for warm starts.
+	var prev *RBM
 	save := func(tr *Trainer) error {
 		s := &checkpoint.State{Config: flat, Ranks: c.Size(), Extra: map[string][]byte{}}
 		if tr != nil {
@@ -104,6 +107,9 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 		if c.Rank() != 0 {
 			return nil
 		}
+		if prev != nil {
+			s.Extra["study.previous"] = encodeRBM(prev)
+		}
 		pts, err := json.Marshal(rep.Points)
 		if err != nil {
 			return err
@@ -113,6 +119,11 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 			delete(s.Extra, "trainer.step")
 		}
 		return checkpoint.WriteFile(ckPath, s)
+	}
+	if ck != nil && cfg.RBM.WarmStart && len(rep.Points) > 0 {
+		if prev, err = decodeRBM(ck.Extra["study.previous"], L*L, cfg.RBM.Hidden); err != nil {
+			return nil, fmt.Errorf("resume %s: %w", ckPath, err)
+		}
 	}
 	temps := cfg.Temps()
 	for ti := len(rep.Points); ti < len(temps); ti++ {
@@ -129,8 +140,16 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 				st = ck
 			}
 			ck = nil
-			if err := trainAndEvaluate(ctx, c, cfg, &p, data, st, save, say); err != nil {
+			init := prev
+			if !cfg.RBM.WarmStart {
+				init = nil
+			}
+			trained, err := trainAndEvaluate(ctx, c, cfg, &p, data, st, init, save, say)
+			if err != nil {
 				return nil, err
+			}
+			if cfg.RBM.WarmStart {
+				prev = trained
 			}
 		}
 		rep.Points = append(rep.Points, p)
@@ -200,28 +219,29 @@ func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, er
 
 // trainAndEvaluate trains the RBM of one temperature (from st when resuming),
 // checkpointing every output.checkpoint_every epochs, then evaluates it.
-func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, data []uint8, st *checkpoint.State,
-	save func(*Trainer) error, say func(string, ...any)) error {
+func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, data []uint8, st *checkpoint.State, init *RBM,
+	save func(*Trainer) error, say func(string, ...any)) (*RBM, error) {
 	n := cfg.Model.Length * cfg.Model.Length
 	rc := cfg.RBM
 	tr, err := NewTrainer(c, data, n, TrainOptions{
 		Hidden: rc.Hidden, K: rc.K, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
 		Optimizer: rc.Optimizer, LearningRate: rc.LearningRate, WeightDecay: rc.WeightDecay, InitScale: rc.InitScale,
-		Seed: rc.Seed ^ uint64(math.Float64bits(p.T)),
+		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: rc.Epochs, AverageFrom: rc.AverageFrom, ChainsFromData: rc.ChainsFromData, Centered: rc.Centered, Flip: rc.Flip,
+		Init: init, Seed: rc.Seed ^ uint64(math.Float64bits(p.T)),
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if st != nil {
 		if err := tr.Restore(st); err != nil {
-			return fmt.Errorf("resume: %w", err)
+			return nil, fmt.Errorf("resume: %w", err)
 		}
 		say("T = %.4g: resuming training at epoch %d", p.T, tr.Epochs())
 	}
 	stop := []float64{0}
 	for tr.Epochs() < rc.Epochs {
 		if err := tr.Epoch(); err != nil {
-			return err
+			return nil, err
 		}
 		// All ranks agree on stopping, so they stop after the same epoch.
 		stop[0] = 0
@@ -229,43 +249,65 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, d
 			stop[0] = 1
 		}
 		if err := c.AllReduce(stop, comm.Max); err != nil {
-			return err
+			return nil, err
 		}
 		last := tr.Epochs() == rc.Epochs
 		if stop[0] > 0 || (!last && cfg.Output.CheckpointEvery > 0 && tr.Epochs()%cfg.Output.CheckpointEvery == 0) {
 			if err := save(tr); err != nil {
-				return fmt.Errorf("checkpoint: %w", err)
+				return nil, fmt.Errorf("checkpoint: %w", err)
 			}
 		}
 		if stop[0] > 0 {
-			return fmt.Errorf("stopped after epoch %d of T = %v (checkpoint written): %w", tr.Epochs(), p.T, context.Cause(ctx))
+			return nil, fmt.Errorf("stopped after epoch %d of T = %v (checkpoint written): %w", tr.Epochs(), p.T, context.Cause(ctx))
 		}
 	}
 	ec := cfg.Eval
-	obs, err := Evaluate(c, tr.RBM, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed},
+	rbm := tr.Averaged()
+	obs, err := Evaluate(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip},
 		p.T, n, IsingObserver(cfg.Model.Length))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.RBM = &obs
 	if min(n, rc.Hidden) <= ec.ExactMaxUnits {
-		lz, err := LogZ(tr.RBM)
+		lz, err := LogZ(rbm)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		ll := LogLikelihood(tr.RBM, data, lz)
+		ll := LogLikelihood(rbm, data, lz)
 		p.LogZ, p.LogLikelihood = &lz, &ll
 	}
 	if ec.AISRuns > 0 {
-		lz, se, err := AIS(tr.RBM, AISOptions{Steps: ec.AISSteps, Runs: ec.AISRuns, Seed: ec.Seed})
+		lz, se, err := AIS(rbm, AISOptions{Steps: ec.AISSteps, Runs: ec.AISRuns, Seed: ec.Seed})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p.LogZAIS, p.LogZAISErr = &lz, &se
 	}
 	say("T = %.4g: RBM e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
 		p.T, obs.E, obs.EErr, obs.M, obs.MErr, obs.Cv, obs.CvErr, obs.Chi, obs.ChiErr)
-	return nil
+	return rbm, nil
+}
+
+// encodeRBM stores the parameters, little-endian float64s.
+func encodeRBM(r *RBM) []byte {
+	b := make([]byte, 0, 8*len(r.Params))
+	for _, x := range r.Params {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
+	}
+	return b
+}
+
+// decodeRBM is the inverse of encodeRBM for an nv×nh machine.
+func decodeRBM(b []byte, nv, nh int) (*RBM, error) {
+	r := NewRBM(nv, nh)
+	if len(b) != 8*len(r.Params) {
+		return nil, fmt.Errorf("previous temperature's RBM: %d bytes, want %d", len(b), 8*len(r.Params))
+	}
+	for i := range r.Params {
+		r.Params[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+	}
+	return r, nil
 }
 
 // CSVHeader names the columns of results.csv.

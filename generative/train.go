@@ -24,24 +24,60 @@ type TrainOptions struct {
 	// Optimizer is "adam" (default) or "sgd".
 	Optimizer    string
 	LearningRate float64 // 0 means 1e-3 for Adam, 1e-2 for SGD
-	WeightDecay  float64 // L2 penalty λ on W: the gradient gains λW
-	InitScale    float64 // standard deviation of the initial W (0 means 0.01)
-	Seed         uint64
+	// LearningRateEnd, when positive, anneals the learning rate
+	// geometrically from LearningRate to LearningRateEnd over DecayEpochs
+	// epochs (constant afterwards): a large rate finds the weights, a small
+	// one removes the noise that the stochastic negative phase leaves in them.
+	LearningRateEnd float64
+	DecayEpochs     int
+	// AverageFrom, when positive, keeps the mean of the parameters over
+	// every minibatch from epoch AverageFrom on (Polyak averaging); Averaged
+	// returns it. The stochastic gradient leaves the last iterate jittering
+	// around the optimum, and thermodynamic observables of an RBM are
+	// sensitive to that jitter; the mean is not.
+	AverageFrom int
+	// Centered follows the gradient of the centred machine (Montavon and
+	// Müller 2012; Melchior, Fischer and Wiskott 2016), whose energy couples
+	// v − μ and h − λ, μ the data's visible means and λ a running mean of
+	// p(h|v) over the data. The distributions are the same; the step is
+	// better conditioned, because the weights' gradient no longer carries
+	// the biases' along, and training needs far fewer updates.
+	Centered bool
+	// Flip adds the global spin-flip move of SampleOptions.Flip to every
+	// PCD chain after its Gibbs steps, so that the negative phase weighs the
+	// two magnetisation sectors as the machine does.
+	Flip bool
+	// ChainsFromData starts PCD chain g at data row g mod rows instead of a
+	// random configuration, so that the chains begin near the data.
+	ChainsFromData bool
+	WeightDecay    float64 // L2 penalty λ on W: the gradient gains λW
+	InitScale      float64 // standard deviation of the initial W (0 means 0.01)
+	// Init, when not nil, is the starting point instead of random weights
+	// and data log-odds biases: a warm start from the machine trained at a
+	// neighbouring temperature. It must have Hidden hidden units.
+	Init *RBM
+	Seed uint64
 }
 
 // Trainer trains an RBM on binary data spread over the ranks of a
 // communicator. All ranks must call its methods together.
 type Trainer struct {
-	Opt  TrainOptions
-	RBM  *RBM
-	c    comm.Comm
-	rule optim.Rule
+	Opt   TrainOptions
+	RBM   *RBM
+	c     comm.Comm
+	rule  optim.Rule
+	setLR func(float64) // sets the rule's learning rate
 
 	rows  int       // global number of data rows
 	shard []float64 // rows i with i % size == rank, as float64 0/1
 	perm  []int
 	epoch int
 	step  int // minibatches done
+
+	mu, lambda   []float64 // centring offsets of the visible and hidden units
+	flipV, flipH []float64 // scratch of the spin-flip move
+	avg          *RBM      // mean parameters since AverageFrom (nil without averaging)
+	averaged     int       // minibatches in avg
 
 	buf        *reduce.Buffer
 	posW, negW reduce.Matrix
@@ -88,6 +124,15 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 			o.LearningRate = 1e-2
 		}
 	}
+	if o.LearningRateEnd < 0 || o.DecayEpochs < 0 || (o.LearningRateEnd > 0 && o.DecayEpochs == 0) {
+		return nil, fmt.Errorf("generative: final learning rate %g over %d epochs: want both positive, or a zero rate", o.LearningRateEnd, o.DecayEpochs)
+	}
+	if o.Init != nil && (o.Init.NV != nv || o.Init.NH != o.Hidden) {
+		return nil, fmt.Errorf("generative: initial RBM has %d visible and %d hidden units, want %d and %d", o.Init.NV, o.Init.NH, nv, o.Hidden)
+	}
+	if o.AverageFrom < 0 {
+		return nil, fmt.Errorf("generative: averaging from epoch %d: want ≥ 0", o.AverageFrom)
+	}
 	if o.K < 1 || o.BatchSize < 1 || o.Chains < 1 || o.LearningRate < 0 || o.WeightDecay < 0 || o.InitScale < 0 {
 		return nil, fmt.Errorf("generative: k %d, batch %d, chains %d, learning rate %g, weight decay %g, init scale %g: want positive (decay ≥ 0)",
 			o.K, o.BatchSize, o.Chains, o.LearningRate, o.WeightDecay, o.InitScale)
@@ -101,9 +146,11 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 	r := t.RBM
 	switch o.Optimizer {
 	case "adam":
-		t.rule = optim.NewAdam(o.LearningRate, len(r.Params))
+		a := optim.NewAdam(o.LearningRate, len(r.Params))
+		t.rule, t.setLR = a, func(lr float64) { a.LR = lr }
 	case "sgd":
-		t.rule = optim.NewGD(o.LearningRate)
+		g := optim.NewGD(o.LearningRate)
+		t.rule, t.setLR = g, func(lr float64) { g.LR = lr }
 	default:
 		return nil, fmt.Errorf("generative: optimizer %q: want adam or sgd", o.Optimizer)
 	}
@@ -118,9 +165,19 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 	for i, x := range data {
 		ones[i%nv] += float64(x)
 	}
+	t.mu, t.lambda = make([]float64, nv), make([]float64, o.Hidden)
+	for i, n := range ones {
+		t.mu[i] = n / float64(t.rows)
+	}
+	for j := range t.lambda {
+		t.lambda[j] = 0.5
+	}
 	for i, n := range ones {
 		p := (n + 1) / float64(t.rows+2)
 		r.A[i] = math.Log(p / (1 - p))
+	}
+	if o.Init != nil {
+		copy(r.Params, o.Init.Params)
 	}
 	rank, size := c.Rank(), c.Size()
 	for i := rank; i < t.rows; i += size {
@@ -129,6 +186,7 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 		}
 	}
 	t.perm = make([]int, t.rows)
+	t.flipV, t.flipH = make([]float64, nv), make([]float64, o.Hidden)
 	t.grad = make([]float64, len(r.Params))
 	b := reduce.New()
 	t.posW, t.posA, t.posB, t.posN = b.Matrix("positive v·p(h|v)", nv, o.Hidden), b.Vector("positive v", nv), b.Vector("positive p(h|v)", o.Hidden), b.Scalar("positive samples")
@@ -145,6 +203,11 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 			for i := range ch.V {
 				ch.V[i] = float64(rng.IntN(2))
 			}
+			if o.ChainsFromData {
+				for i, x := range data[(g%t.rows)*nv : (g%t.rows+1)*nv] {
+					ch.V[i] = float64(x)
+				}
+			}
 			t.chains, t.chainSrc, t.chainRng = append(t.chains, ch), append(t.chainSrc, src), append(t.chainRng, rng)
 		}
 	}
@@ -153,6 +216,15 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 
 // Epochs is the number of completed epochs.
 func (t *Trainer) Epochs() int { return t.epoch }
+
+// Averaged is the RBM with the parameters averaged since epoch AverageFrom,
+// or the trained RBM itself before then or without averaging.
+func (t *Trainer) Averaged() *RBM {
+	if t.avg == nil {
+		return t.RBM
+	}
+	return t.avg
+}
 
 // Rows is the global number of data rows.
 func (t *Trainer) Rows() int { return t.rows }
@@ -222,6 +294,9 @@ func (t *Trainer) minibatch(batch []int) error {
 	}
 	for k, g := range t.chains {
 		g.Step(r, t.Opt.K, 1, t.chainRng[k])
+		if t.Opt.Flip {
+			flip(r, g, t.flipV, t.flipH, t.chainRng[k])
+		}
 		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
 	}
 	if err := t.buf.AllReduce(t.c); err != nil {
@@ -234,18 +309,85 @@ func (t *Trainer) minibatch(batch []int) error {
 	// Gradient of the loss −⟨ln p⟩ + (λ/2)‖W‖²: negative minus positive phase.
 	nw := len(r.W)
 	pw, mw := t.posW.Data(), t.negW.Data()
-	for i := range nw {
-		t.grad[i] = mw[i]/nn - pw[i]/np + t.Opt.WeightDecay*r.W[i]
-	}
 	pa, ma := t.posA.Data(), t.negA.Data()
+	pb, mb := t.posB.Data(), t.negB.Data()
+	for i := range nw {
+		t.grad[i] = mw[i]/nn - pw[i]/np
+	}
 	for i := range pa {
 		t.grad[nw+i] = ma[i]/nn - pa[i]/np
 	}
-	pb, mb := t.posB.Data(), t.negB.Data()
 	for j := range pb {
 		t.grad[nw+nv+j] = mb[j]/nn - pb[j]/np
 	}
+	if t.Opt.Centered {
+		t.center(pb, np)
+	}
+	for i := range nw {
+		t.grad[i] += t.Opt.WeightDecay * r.W[i]
+	}
+	if t.Opt.LearningRateEnd > 0 {
+		t.setLR(t.learningRate())
+	}
 	t.rule.Step(r.Params, t.grad)
 	t.step++
+	if t.Opt.AverageFrom > 0 && t.epoch >= t.Opt.AverageFrom {
+		if t.avg == nil {
+			t.avg = NewRBM(nv, r.NH)
+		}
+		// Running mean: avg += (θ − avg)/n.
+		t.averaged++
+		f := 1 / float64(t.averaged)
+		for i, x := range r.Params {
+			t.avg.Params[i] += f * (x - t.avg.Params[i])
+		}
+	}
 	return nil
+}
+
+// learningRate is the annealed rate of the current minibatch, a function of
+// the minibatch count alone (so a resumed run continues the schedule).
+func (t *Trainer) learningRate() float64 {
+	perEpoch := (t.rows + t.Opt.BatchSize - 1) / t.Opt.BatchSize
+	x := min(1, float64(t.step)/float64(perEpoch*t.Opt.DecayEpochs))
+	return t.Opt.LearningRate * math.Pow(t.Opt.LearningRateEnd/t.Opt.LearningRate, x)
+}
+
+// centerRate is the weight of each minibatch in the running hidden offset λ.
+const centerRate = 0.01
+
+// center turns the gradient in t.grad, plain in all three parts, into the
+// centred one expressed in the plain parameters: with ΔW the weights'
+// gradient about the offsets, ΔW = ΔW_plain − μΔb − Δa λᵀ, the updates of
+// a and b gain −ΔW λ and −ΔWᵀ μ (the centred biases' images). Then λ moves
+// towards this minibatch's mean of p(h|v), posB/np.
+func (t *Trainer) center(posB []float64, np float64) {
+	r := t.RBM
+	nv, nh, nw := r.NV, r.NH, len(r.W)
+	gw, ga, gb := t.grad[:nw], t.grad[nw:nw+nv], t.grad[nw+nv:]
+	for i := range nv {
+		row := gw[i*nh : (i+1)*nh : (i+1)*nh]
+		mi, ai := t.mu[i], ga[i]
+		for j := range row {
+			row[j] -= mi*gb[j] + ai*t.lambda[j]
+		}
+	}
+	for i := range nv {
+		row := gw[i*nh : (i+1)*nh : (i+1)*nh]
+		s := 0.0
+		for j, w := range row {
+			s += w * t.lambda[j]
+		}
+		ga[i] -= s
+	}
+	for i := range nv {
+		row := gw[i*nh : (i+1)*nh : (i+1)*nh]
+		mi := t.mu[i]
+		for j, w := range row {
+			gb[j] -= w * mi
+		}
+	}
+	for j, p := range posB {
+		t.lambda[j] += centerRate * (p/np - t.lambda[j])
+	}
 }

@@ -15,7 +15,7 @@ func init() {
 	register("ising", command{summary: "train RBMs on Ising/Potts Monte Carlo data and compare thermodynamics", run: runIsing})
 }
 
-const isingUsage = `usage: vmcmpi ising -config FILE [-out DIR] [-resume]
+const isingUsage = `usage: vmcmpi ising -config FILE [-set key=value ...] [-out DIR] [-resume]
 
 Generates Monte Carlo configurations of the 2D Ising (or q = 3 Potts) model
 at each temperature of the configuration, trains a restricted Boltzmann
@@ -41,11 +41,13 @@ flags:
 func runIsing(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("ising", isingUsage, stderr)
 	resume := fs.Bool("resume", false, "continue from DIR/checkpoint.bin")
+	var sets stringList
+	fs.Var(&sets, "set", "override one key, `key=value` (e.g. rbm.epochs=50); repeatable")
 	path, out, err := parseStudy(fs, args, "configs/ising/ising-8.toml")
 	if err != nil {
 		return err
 	}
-	cfg, err := generative.LoadConfig(path)
+	cfg, err := generative.LoadConfig(path, sets...)
 	if err != nil {
 		return err
 	}

@@ -69,10 +69,9 @@ func TestIsingCommand(t *testing.T) {
 		t.Errorf("stdout: %s", so.String())
 	}
 	// Reading the written data back instead of generating it gives the
-	// same Monte Carlo observables.
-	cfg2 := writeFile(t, dir, "f.toml", strings.Replace(isingSmall, "[mc]", "[mc]\ndata_dir = \""+filepath.Join(out, "data")+"\"", 1))
+	// same Monte Carlo observables (the directory given by -set).
 	out2 := filepath.Join(dir, "out2")
-	if code := dispatch([]string{"ising", "-config", cfg2, "-out", out2}, &so, &se); code != 0 {
+	if code := dispatch([]string{"ising", "-config", cfg, "-set", "mc.data_dir=" + filepath.Join(out, "data"), "-out", out2}, &so, &se); code != 0 {
 		t.Fatalf("exit %d: %s", code, se.String())
 	}
 	var rep2 generative.Report
@@ -113,6 +112,9 @@ func TestIsingBadInput(t *testing.T) {
 	var so, se bytes.Buffer
 	if code := dispatch([]string{"ising"}, &so, &se); code != 1 || !strings.Contains(se.String(), "-config") {
 		t.Errorf("no config: exit %d, %q", code, se.String())
+	}
+	if code := dispatch([]string{"ising", "-config", "../../configs/ising/ising-8.toml", "-set", "rbm.hiden=3"}, &so, &se); code != 1 || !strings.Contains(se.String(), "unknown key rbm.hiden") {
+		t.Errorf("bad -set: exit %d, %q", code, se.String())
 	}
 	if code := dispatch([]string{"ising", "-bogus"}, &so, &se); code != 1 {
 		t.Errorf("bad flag: exit %d", code)
