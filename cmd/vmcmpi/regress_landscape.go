@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/figures"
 	"github.com/vmcmpi/vmcmpi/study"
 )
 
@@ -15,7 +16,8 @@ import (
 // drip lines over the chart, scored on the nuclides of a later table. Rank 0
 // writes result.json (per-model fit and test rms before and after the GP,
 // kernels, weights, coverage, drip lines) and chart.csv (Z, N, B, S2n,
-// S2p, Sn, Sp with sds, p_ex).
+// S2p, Sn, Sp with sds, p_ex), and with output.plots the PNGs of
+// figures.Landscape.
 //
 //	$ vmcmpi landscape -config configs/regress/landscape.toml
 func init() {
@@ -47,6 +49,13 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 		files, err := res.WriteFiles(cfg.Output.Dir)
 		if err != nil {
 			return err
+		}
+		if cfg.Output.Plots == nil || *cfg.Output.Plots {
+			pngs, err := figures.Landscape(res, cfg.Output.Dir)
+			if err != nil {
+				return err
+			}
+			files = append(files, pngs...)
 		}
 		fmt.Fprintf(stdout, "%d training nuclides, %d test nuclides (%d with S2n); %s on %d rank(s)\n", res.NTrain, res.NTest, res.NTestS2n, time.Since(start).Round(time.Second), c.Size())
 		fmt.Fprintf(stdout, "%-9s %8s %8s %16s %16s %7s %7s %7s\n", "model", "fit rms", "CV+GP", "test B lin→GP", "test S2n lin→GP", "cov68", "cov95", "weight")
