@@ -5,8 +5,8 @@ import (
 	"image/color"
 	"maps"
 	"math"
-	"slices"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
