@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/dataset"
@@ -44,8 +45,12 @@ type LandscapeModel struct {
 	ELPD         float64            `json:"cv_log_predictive"`
 	Kernel       Kernel             `json:"kernel"`
 	Calib        Calibration        `json:"calibration"`
-	Before       Score              `json:"test_before_gp"`
-	After        Score              `json:"test_after_gp"`
+	// Seconds: the kernel fit (hyperparameters and conditioning) and the
+	// whole correction (with held-out folds, test and chart predictions).
+	KernelSeconds float64 `json:"-"`
+	GPSeconds     float64 `json:"-"`
+	Before        Score   `json:"test_before_gp"`
+	After         Score   `json:"test_after_gp"`
 }
 
 // DripLine is the two-neutron drip line of one element: the largest N
@@ -213,18 +218,22 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 }
 
 // header is the number of values before a model's predictions: the
-// kernel, its log marginal likelihood, a marker and the calibration.
-const header = 10
+// kernel, its log marginal likelihood, a marker, the calibration and two
+// timings (reported, never written to result.json).
+const header = 12
 
 // correctOne fits model l's residual GP and writes, into out: the kernel,
 // the calibration (header values), the held-out mean and variance of
 // each training B, the predictive mean and variance of each test B and
 // S2n, those of the edge fold and the chart.
 func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx, edge []int, pairs [][2]int, chart [][2]int, layout regress.Layout, cfg *LandscapeConfig, b regress.GPBounds) error {
+	start := time.Now()
 	cm, err := fitCorrection(l, train, cfg.GP.Subsample, cfg.GP.Cutoff, b)
 	if err != nil {
 		return err
 	}
+	out[10] = time.Since(start).Seconds()
+	defer func() { out[11] = time.Since(start).Seconds() }()
 	nt, ns, m := len(train), len(test), len(s2nIdx)
 	zb, zs, err := cm.edgePredictions(out[header+2*nt+2*ns+2*m:], train, edge, pairs)
 	if err != nil {

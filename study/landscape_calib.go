@@ -3,7 +3,6 @@ package study
 import (
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/vmcmpi/vmcmpi/solvers/regress"
 )
@@ -11,12 +10,12 @@ import (
 // Calibration turns predictive standard deviations into central intervals:
 // the 68 % (95 %) interval of a prediction is mean ± C68 (C95) sd. The
 // factors are split-conformal quantiles of |measured − predicted|/sd over
-// the edge fold: the two outermost measured nuclides at each end of every
-// isotopic chain of the training table, predicted from all the others.
-// New measurements lie beyond the known region, where a random fold (which
-// interpolates) would understate the errors; the edge fold extrapolates by
-// one or two nucleons as they do, and its quantiles absorb the heavy tails
-// a normal predictive misses. Nothing of the test table enters.
+// the boundary fold: every training nuclide lacking a measured neighbour
+// at N ± 1 or Z ± 1, all predicted together from the interior. New
+// measurements extend the known region by a nucleon or two, where a
+// random fold (which interpolates) would understate the errors; the
+// boundary fold extrapolates as they do, and its quantiles absorb the
+// heavy tails a normal predictive misses. Nothing of the test table enters.
 type Calibration struct {
 	C68B   float64 `json:"c68_b"`
 	C95B   float64 `json:"c95_b"`
@@ -26,24 +25,21 @@ type Calibration struct {
 	NS2n   int     `json:"n_edge_s2n"`
 }
 
-// edgeFold returns the indices (ascending) of the two outermost nuclides at
-// each end of every chain of at least six, and the S2n pairs (i, j) with i
-// in the fold and j its N−2 neighbour in the training table.
+// edgeFold returns the boundary fold (indices ascending) and its S2n pairs
+// (i, j): i in the fold, j its N−2 neighbour in the training table.
 func edgeFold(train []nucl) (idx []int, pairs [][2]int) {
-	chains := map[int][]int{}
 	at := map[[2]int]int{}
 	for i, t := range train {
-		chains[t.z] = append(chains[t.z], i)
 		at[[2]int{t.n, t.z}] = i
 	}
-	for _, c := range chains {
-		if len(c) < 6 {
-			continue
+	for i, t := range train {
+		for _, d := range [][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+			if _, ok := at[[2]int{t.n + d[0], t.z + d[1]}]; !ok {
+				idx = append(idx, i)
+				break
+			}
 		}
-		sort.Slice(c, func(a, b int) bool { return train[c[a]].n < train[c[b]].n })
-		idx = append(idx, c[0], c[1], c[len(c)-2], c[len(c)-1])
 	}
-	slices.Sort(idx)
 	for _, i := range idx {
 		if j, ok := at[[2]int{train[i].n - 2, train[i].z}]; ok {
 			pairs = append(pairs, [2]int{i, j})
@@ -72,8 +68,9 @@ func calibrate(zb, zs []float64) Calibration {
 
 // edgePredictions writes the held-out predictions of the edge fold into
 // o: mean and variance of each B (model plus GP), then of each S2n pair,
-// formed as the chart forms them (the difference of the two corrected
-// predictions, with their covariance). It returns the standardised errors.
+// formed as separation forms them (the difference of the two corrected
+// predictions, with the latent covariance). It returns the standardised
+// errors.
 func (c *corrected) edgePredictions(o []float64, train []nucl, idx []int, pairs [][2]int) (zb, zs []float64, err error) {
 	blk, err := c.gp.HeldOutCov(idx)
 	if err != nil {
@@ -98,11 +95,12 @@ func (c *corrected) edgePredictions(o []float64, train []nucl, idx []int, pairs 
 			o[2*ne+np+k] = sig.At(a, a) + sig.At(b, b) - 2*sig.At(a, b)
 		} else {
 			// The neighbour is a retained point: its latent value given
-			// the rest, plus the noise of a new observation.
+			// the rest (the noise is added here and taken off below).
 			m, v, cv := blk.Latent(p[1])
 			mj += m
 			o[2*ne+np+k] = sig.At(a, a) + v + s2 - 2*cv[a]
 		}
+		o[2*ne+np+k] -= 2 * s2 // latent covariance only, as separation
 		o[2*ne+k] = o[a] - mj
 		zs = append(zs, (train[p[0]].b-train[p[1]].b-o[2*ne+k])/math.Sqrt(o[2*ne+np+k]))
 	}

@@ -58,6 +58,7 @@ func (r *LandscapeResult) assemble(lins []*linearModel, secs []reduce.Vector, tr
 		o = o[2*ne:]
 		pairMu[k], pairV[k] = o[:np], o[np:2*np]
 		chartV[k] = o[2*np:]
+		lm.KernelSeconds, lm.GPSeconds = v[10], v[11]
 		lm.Calib = Calibration{C68B: v[6], C95B: v[7], C68S2n: v[8], C95S2n: v[9], NB: ne, NS2n: np}
 		// Before the GP: the linear model alone.
 		sc := make([]float64, len(l.m.Terms))
