@@ -49,8 +49,12 @@ func edgeFold(train []nucl) (idx []int, pairs [][2]int) {
 }
 
 // conformal returns the ⌈(n+1)p⌉-th smallest of |z| (the largest when that
-// exceeds n): the split-conformal factor of level p.
+// exceeds n): the split-conformal factor of level p; with no scores, the
+// normal one.
 func conformal(z []float64, p float64) float64 {
+	if len(z) == 0 {
+		return math.Sqrt2 * math.Erfinv(p)
+	}
 	a := make([]float64, len(z))
 	for i, v := range z {
 		a[i] = math.Abs(v)
@@ -100,7 +104,8 @@ func (c *corrected) edgePredictions(o []float64, train []nucl, idx []int, pairs 
 			mj += m
 			o[2*ne+np+k] = sig.At(a, a) + v + s2 - 2*cv[a]
 		}
-		o[2*ne+np+k] -= 2 * s2 // latent covariance only, as separation
+		// Latent covariance only, as separation (never below rounding).
+		o[2*ne+np+k] = math.Max(o[2*ne+np+k]-2*s2, 1e-12)
 		o[2*ne+k] = o[a] - mj
 		zs = append(zs, (train[p[0]].b-train[p[1]].b-o[2*ne+k])/math.Sqrt(o[2*ne+np+k]))
 	}

@@ -2,6 +2,7 @@ package study
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -178,6 +179,9 @@ func TestConformalAndBoundary(t *testing.T) {
 	}
 	if c := conformal([]float64{-3, 1, 2, 0.5}, 0.95); c != 3 {
 		t.Errorf("conformal 0.95: %g, want the largest, 3", c)
+	}
+	if c := conformal(nil, 0.95); math.Abs(c-1.959964) > 1e-6 {
+		t.Errorf("conformal 0.95 without scores: %g, want the normal 1.96", c)
 	}
 	var train []nucl
 	for z := 10; z < 13; z++ {
