@@ -225,7 +225,7 @@ func S2nPlot(res *study.LandscapeResult, z int) (*plot.Plot, error) {
 		label string
 		c     color.Color
 		shape draw.GlyphDrawer
-	}{{old, "measured (training table)", color.Black, draw.CircleGlyph{}}, {fresh, "new in the test table", color.RGBA{R: 220, A: 255}, draw.TriangleGlyph{}}} {
+	}{{old, "measured (test-table values)", color.Black, draw.CircleGlyph{}}, {fresh, "new in the test table", color.RGBA{R: 220, A: 255}, draw.TriangleGlyph{}}} {
 		if len(s.xy) == 0 {
 			continue
 		}
