@@ -13,6 +13,9 @@ import (
 // A small chart (Z ≤ 20, two models) end to end: result.json, chart.csv
 // and every PNG are written and reported.
 func TestLandscapeCommandPlots(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a chart with Gaussian processes (figures tests the plots under -short)")
+	}
 	root := repotest.Root(t)
 	if _, err := os.Stat(filepath.Join(root, "..", "shared", "data", "ame", "mass_1.mas20.txt")); err != nil {
 		t.Skip("AME data absent: ../shared/data/ame/ not found next to the repository")
