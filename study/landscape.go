@@ -3,6 +3,7 @@ package study
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/dataset"
@@ -43,8 +44,13 @@ type LandscapeModel struct {
 	CVRMS        float64            `json:"cv_rms_gp"` // held-out folds, GP-corrected
 	ELPD         float64            `json:"cv_log_predictive"`
 	Kernel       Kernel             `json:"kernel"`
-	Before       Score              `json:"test_before_gp"`
-	After        Score              `json:"test_after_gp"`
+	Calib        Calibration        `json:"calibration"`
+	// Seconds: the kernel fit (hyperparameters and conditioning) and the
+	// whole correction (with held-out folds, test and chart predictions).
+	KernelSeconds float64 `json:"-"`
+	GPSeconds     float64 `json:"-"`
+	Before        Score   `json:"test_before_gp"`
+	After         Score   `json:"test_after_gp"`
 }
 
 // DripLine is the two-neutron drip line of one element: the largest N
@@ -55,6 +61,12 @@ type DripLine struct {
 	NLow   int  `json:"n_p84"`
 	NHigh  int  `json:"n_p16"`
 	Capped bool `json:"at_chart_edge,omitempty"`
+}
+
+// Measured is a nuclide of the test table: N, Z and B (MeV).
+type Measured struct {
+	Z, N int
+	B    float64
 }
 
 // ChartRow is one nuclide of the chart: the averaged predictions.
@@ -71,23 +83,24 @@ type ChartRow struct {
 // LandscapeResult is everything a landscape study produces, the same on
 // every rank; its JSON encoding is result.json.
 type LandscapeResult struct {
-	Config     string             `json:"config"`
-	Train      string             `json:"train"`
-	Test       string             `json:"test"`
-	NTrain     int                `json:"n_train"`
-	NTest      int                `json:"n_test"`
-	NTestS2n   int                `json:"n_test_s2n"`
-	Folds      int                `json:"folds"`
-	Models     []LandscapeModel   `json:"models"`
-	WeightKind string             `json:"weights_from"`
-	Weights    map[string]float64 `json:"weights"`
-	Stacking   map[string]float64 `json:"stacking_weights"`
-	PseudoBMA  map[string]float64 `json:"pseudo_bma_weights"`
-	Evidence   map[string]float64 `json:"evidence_weights"`
-	Average    Score              `json:"test_average"`
-	ChartSize  int                `json:"chart_size"`
-	Bound      int                `json:"n_pex_above_half"`
-	Drip       []DripLine         `json:"drip_lines"`
+	Config       string             `json:"config"`
+	Train        string             `json:"train"`
+	Test         string             `json:"test"`
+	NTrain       int                `json:"n_train"`
+	NTest        int                `json:"n_test"`
+	NTestS2n     int                `json:"n_test_s2n"`
+	Folds        int                `json:"folds"`
+	Models       []LandscapeModel   `json:"models"`
+	WeightKind   string             `json:"weights_from"`
+	Weights      map[string]float64 `json:"weights"`
+	Stacking     map[string]float64 `json:"stacking_weights"`
+	PseudoBMA    map[string]float64 `json:"pseudo_bma_weights"`
+	Evidence     map[string]float64 `json:"evidence_weights"`
+	Average      Score              `json:"test_average"`
+	AverageCalib Calibration        `json:"average_calibration"`
+	ChartSize    int                `json:"chart_size"`
+	Bound        int                `json:"n_pex_above_half"`
+	Drip         []DripLine         `json:"drip_lines"`
 
 	Chart []ChartRow `json:"-"`
 	// Per-model test predictions (after the GP), for plots: TestB[k][i].
@@ -95,6 +108,14 @@ type LandscapeResult struct {
 	TestObs      []float64   `json:"-"`
 	TestB        [][]float64 `json:"-"`
 	TestLin      [][]float64 `json:"-"`
+	// Training residuals for plots: the linear model's (TrainLin) and the
+	// held-out GP-corrected predictions (TrainCV), TrainLin[k][i]; and the
+	// measured nuclides of the test table (AME2020 points).
+	TrainNuclides [][2]int    `json:"-"`
+	TrainObs      []float64   `json:"-"`
+	TrainLin      [][]float64 `json:"-"`
+	TrainCV       [][]float64 `json:"-"`
+	Measured      []Measured  `json:"-"`
 }
 
 // chartBounds is the N range of element z: from the proton-rich side to
@@ -156,8 +177,9 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 			chart = append(chart, [2]int{n, z})
 		}
 	}
+	edge, pairs := edgeFold(train)
 	nt, ns := len(train), len(test)
-	size := 6 + 2*nt + 2*ns + 2*len(s2nIdx) + chartValues*len(chart)
+	size := header + 2*nt + 2*ns + 2*len(s2nIdx) + 2*len(edge) + 2*len(pairs) + chartValues*len(chart)
 	buf := reduce.New()
 	secs := make([]reduce.Vector, len(models))
 	for k := range models {
@@ -170,7 +192,7 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 		if k%c.Size() != c.Rank() {
 			continue
 		}
-		if err := correctOne(secs[k].Data(), l, train, test, s2nIdx, chart, layout, cfg, bounds); err != nil {
+		if err := correctOne(secs[k].Data(), l, train, test, s2nIdx, edge, pairs, chart, layout, cfg, bounds); err != nil {
 			// Mark the failure for every rank (NaN survives the sum).
 			secs[k].Data()[0] = math.NaN()
 			ownErr = fmt.Errorf("model %s: %w", l.m.Name, err)
@@ -188,25 +210,43 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 			return nil, fmt.Errorf("model %s: the Gaussian-process correction failed on rank %d", models[k].Name, k%c.Size())
 		}
 	}
-	res.assemble(lins, secs, train, test, s2nIdx, s2nObs, chart, cfg)
+	for _, t := range all2 {
+		res.Measured = append(res.Measured, Measured{Z: t.z, N: t.n, B: t.b})
+	}
+	res.assemble(lins, secs, train, test, s2nIdx, s2nObs, edge, pairs, chart, cfg)
 	if bad := nonFinite(res); len(bad) > 0 {
 		return nil, finiteError(cfg.Source, bad)
 	}
 	return res, nil
 }
 
-// correctOne fits model l's residual GP and writes, into out: the kernel
-// (6 values), the held-out mean and variance of each training B, the
-// predictive mean and variance of each test B and S2n, and the chart.
-func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx []int, chart [][2]int, layout regress.Layout, cfg *LandscapeConfig, b regress.GPBounds) error {
+// header is the number of values before a model's predictions: the
+// kernel, its log marginal likelihood, a marker, the calibration and two
+// timings (reported, never written to result.json).
+const header = 12
+
+// correctOne fits model l's residual GP and writes, into out: the kernel,
+// the calibration (header values), the held-out mean and variance of
+// each training B, the predictive mean and variance of each test B and
+// S2n, those of the edge fold and the chart.
+func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx, edge []int, pairs [][2]int, chart [][2]int, layout regress.Layout, cfg *LandscapeConfig, b regress.GPBounds) error {
+	start := time.Now()
 	cm, err := fitCorrection(l, train, cfg.GP.Subsample, cfg.GP.Cutoff, b)
 	if err != nil {
 		return err
 	}
+	out[10] = time.Since(start).Seconds()
+	defer func() { out[11] = time.Since(start).Seconds() }()
+	nt, ns, m := len(train), len(test), len(s2nIdx)
+	zb, zs, err := cm.edgePredictions(out[header+2*nt+2*ns+2*m:], train, edge, pairs)
+	if err != nil {
+		return err
+	}
+	cal := calibrate(zb, zs)
+	cm.scaleB, cm.scaleS = cal.C68B, cal.C68S2n
 	k := cm.gp.Kernel
-	copy(out, []float64{k.Amp, k.Len[0], k.Len[1], k.Noise, cm.logML, 1})
-	o := out[6:]
-	nt := len(train)
+	copy(out, []float64{k.Amp, k.Len[0], k.Len[1], k.Noise, cm.logML, 1, cal.C68B, cal.C95B, cal.C68S2n, cal.C95S2n})
+	o := out[header:]
 	folds := make([][]int, layout.Folds)
 	for i := range train {
 		f := layout.Fold(i)
@@ -236,19 +276,15 @@ func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx []int,
 		need = append(need, q, [2]int{n - 1, z}, [2]int{n - 2, z}, [2]int{n, z - 1}, [2]int{n, z - 2})
 	}
 	cm.prepare(need)
-	ns := len(test)
 	for i, t := range test {
 		p := cm.at(t.n, t.z)
 		o[i], o[ns+i] = p.mean, cm.cov(p, p)
 	}
 	o = o[2*ns:]
-	m := len(s2nIdx)
 	for j, i := range s2nIdx {
-		p0, p2 := cm.at(test[i].n, test[i].z), cm.at(test[i].n-2, test[i].z)
-		o[j] = p0.mean - p2.mean
-		o[m+j] = cm.cov(p0, p0) + cm.cov(p2, p2) - 2*cm.cov(p0, p2)
+		o[j], o[m+j] = cm.separation(test[i].n, test[i].z, test[i].n-2, test[i].z)
 	}
-	o = o[2*m:]
+	o = o[2*m+2*len(edge)+2*len(pairs):]
 	parallel(len(chart), func(j int) {
 		cm.predictChart(o[j*chartValues:(j+1)*chartValues], chart[j][0], chart[j][1])
 	})

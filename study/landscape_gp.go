@@ -19,6 +19,9 @@ type corrected struct {
 	logML  float64
 	cache  map[[2]int]*point
 	lenMax float64
+	// scaleB and scaleS multiply the chart's standard deviations of B and
+	// of two-nucleon separation energies (the 68 % calibration factors).
+	scaleB, scaleS float64
 }
 
 // point caches what predictions at one nuclide need.
@@ -65,7 +68,7 @@ func fitCorrection(l *linearModel, train []nucl, sub int, cutoff float64, b regr
 	if _, err := g.Inverse(); err != nil {
 		return nil, err
 	}
-	return &corrected{lin: l, gp: g, logML: g.LogMarginal(), cache: map[[2]int]*point{}}, nil
+	return &corrected{lin: l, gp: g, logML: g.LogMarginal(), cache: map[[2]int]*point{}, scaleB: 1, scaleS: 1}, nil
 }
 
 // at returns the cached point (n, z), computing it when absent (not safe
@@ -177,20 +180,45 @@ const (
 	chartValues
 )
 
-// predictChart writes the chartValues of nuclide (n, z) into dst.
-func (c *corrected) predictChart(dst []float64, n, z int) {
-	p0, pn1, pn2, pp1, pp2 := c.at(n, z), c.at(n-1, z), c.at(n-2, z), c.at(n, z-1), c.at(n, z-2)
-	v0 := c.cov(p0, p0)
-	sep := func(q *point) (mean, sd float64) {
-		return p0.mean - q.mean, math.Sqrt(math.Max(v0+c.cov(q, q)-2*c.cov(p0, q), 0))
+// separation is the mean and variance of B(n, z) − B(n2, z2). For
+// two-nucleon separations the variance is that of the latent function
+// alone: the white noise stands for each observation's unresolved scatter
+// of the mass model, which for same-parity neighbours largely cancels (the
+// boundary fold confirms it: with the noise counted twice its S2n
+// intervals come out about twice too wide). One-nucleon separations keep
+// the noise of both nuclides (odd–even effects do not cancel).
+func (c *corrected) separation(n, z, n2, z2 int) (mean, variance float64) {
+	p0, q := c.at(n, z), c.at(n2, z2)
+	v := c.cov(p0, p0) + c.cov(q, q) - 2*c.cov(p0, q)
+	if n-n2+z-z2 == 2 {
+		v -= 2 * c.gp.Kernel.Noise * c.gp.Kernel.Noise
 	}
+	return p0.mean - q.mean, math.Max(v, 0)
+}
+
+// predictChart writes the chartValues of nuclide (n, z) into dst; the
+// standard deviations are scaled by the calibration factors.
+func (c *corrected) predictChart(dst []float64, n, z int) {
+	sep := func(n2, z2 int) (mean, sd float64) {
+		m, v := c.separation(n, z, n2, z2)
+		return m, math.Sqrt(v)
+	}
+	p0 := c.at(n, z)
+	v0 := c.cov(p0, p0)
 	dst[cvB], dst[cvSDB] = p0.mean, math.Sqrt(v0)
-	dst[cvS2n], dst[cvSDS2n] = sep(pn2)
-	dst[cvS2p], dst[cvSDS2p] = sep(pp2)
-	dst[cvSn], dst[cvSDSn] = sep(pn1)
-	dst[cvSp], dst[cvSDSp] = sep(pp1)
-	cs := v0 - c.cov(p0, pp2) - c.cov(p0, pn2) + c.cov(pn2, pp2)
-	dst[cvRho] = cs / math.Max(dst[cvSDS2n]*dst[cvSDS2p], 1e-300)
+	dst[cvS2n], dst[cvSDS2n] = sep(n-2, z)
+	dst[cvS2p], dst[cvSDS2p] = sep(n, z-2)
+	dst[cvSn], dst[cvSDSn] = sep(n-1, z)
+	dst[cvSp], dst[cvSDSp] = sep(n, z-1)
+	// Cov(S2n, S2p) from the latent covariance, as their variances: the
+	// noise of the shared nuclide drops out with the rest.
+	pn2, pp2 := c.at(n-2, z), c.at(n, z-2)
+	s2 := c.gp.Kernel.Noise * c.gp.Kernel.Noise
+	cs := v0 - s2 - c.cov(p0, pp2) - c.cov(p0, pn2) + c.cov(pn2, pp2)
+	dst[cvRho] = math.Max(-1, math.Min(1, cs/math.Max(dst[cvSDS2n]*dst[cvSDS2p], 1e-300)))
+	dst[cvSDB] *= c.scaleB
+	dst[cvSDS2n] *= c.scaleS
+	dst[cvSDS2p] *= c.scaleS
 }
 
 // pExist is P(S2n > 0 and S2p > 0) under the joint normal prediction.

@@ -7,12 +7,6 @@ import (
 	"github.com/vmcmpi/vmcmpi/solvers/regress"
 )
 
-// Half-widths of the central 68.27 % and 95 % normal intervals, in sd.
-const (
-	z68 = 1.0
-	z95 = 1.959963984540054
-)
-
 func logNormal(y, mu, v float64) float64 {
 	d := y - mu
 	return -0.5*d*d/v - 0.5*math.Log(2*math.Pi*v)
@@ -20,8 +14,11 @@ func logNormal(y, mu, v float64) float64 {
 
 // assemble reads the reduced buffer: per-model summaries, the weights,
 // the averaged test scores, the chart with p_ex and the drip lines.
-func (r *LandscapeResult) assemble(lins []*linearModel, secs []reduce.Vector, train, test []nucl, s2nIdx []int, s2nObs []float64, chart [][2]int, cfg *LandscapeConfig) {
+func (r *LandscapeResult) assemble(lins []*linearModel, secs []reduce.Vector, train, test []nucl, s2nIdx []int, s2nObs []float64, edge []int, pairs [][2]int, chart [][2]int, cfg *LandscapeConfig) {
 	nt, ns, m := len(train), len(test), len(s2nIdx)
+	ne, np := len(edge), len(pairs)
+	edgeMu, edgeV := make([][]float64, len(lins)), make([][]float64, len(lins))
+	pairMu, pairV := make([][]float64, len(lins)), make([][]float64, len(lins))
 	K := len(lins)
 	logDens := make([][]float64, K)
 	elpd, evid := make([]float64, K), make([]float64, K)
@@ -29,13 +26,17 @@ func (r *LandscapeResult) assemble(lins []*linearModel, secs []reduce.Vector, tr
 	s2Mu, s2V := make([][]float64, K), make([][]float64, K)
 	chartV := make([][]float64, K)
 	r.TestObs = make([]float64, ns)
+	for _, t := range train {
+		r.TrainNuclides = append(r.TrainNuclides, [2]int{t.n, t.z})
+		r.TrainObs = append(r.TrainObs, t.b)
+	}
 	for i, t := range test {
 		r.TestNuclides = append(r.TestNuclides, [2]int{t.n, t.z})
 		r.TestObs[i] = t.b
 	}
 	for k, l := range lins {
 		v := secs[k].Data()
-		o := v[6:]
+		o := v[header:]
 		lm := LandscapeModel{Name: l.m.Name, Reference: l.m.Reference, RefRMS: l.m.RefRMS, RefRange: l.m.RefRange,
 			Coefficients: finite(l.m.Terms, l.fit.Coef), StdErr: finite(l.m.Terms, l.fit.StdErr), Iterations: l.iters,
 			FitRMS: l.fit.RMS(), Kernel: Kernel{Amp: v[0], LenZ: v[1], LenN: v[2], Noise: v[3], LogMarginal: v[4]}}
@@ -52,7 +53,13 @@ func (r *LandscapeResult) assemble(lins []*linearModel, secs []reduce.Vector, tr
 		testMu[k], testV[k] = o[:ns], o[ns:2*ns]
 		o = o[2*ns:]
 		s2Mu[k], s2V[k] = o[:m], o[m:2*m]
-		chartV[k] = o[2*m:]
+		o = o[2*m:]
+		edgeMu[k], edgeV[k] = o[:ne], o[ne:2*ne]
+		o = o[2*ne:]
+		pairMu[k], pairV[k] = o[:np], o[np:2*np]
+		chartV[k] = o[2*np:]
+		lm.KernelSeconds, lm.GPSeconds = v[10], v[11]
+		lm.Calib = Calibration{C68B: v[6], C95B: v[7], C68S2n: v[8], C95S2n: v[9], NB: ne, NS2n: np}
 		// Before the GP: the linear model alone.
 		sc := make([]float64, len(l.m.Terms))
 		lin := make([]float64, ns)
@@ -64,9 +71,15 @@ func (r *LandscapeResult) assemble(lins []*linearModel, secs []reduce.Vector, tr
 			lin2[j] = lin[i] - l.predict(sc, test[i].n-2, test[i].z)
 		}
 		lm.Before = Score{RMSB: rmsDiff(lin, r.TestObs), RMSS2n: rmsDiff(lin2, s2nObs)}
-		lm.After = score(r.TestObs, testMu[k], testV[k], s2nObs, s2Mu[k], s2V[k])
+		lm.After = score(r.TestObs, testMu[k], testV[k], s2nObs, s2Mu[k], s2V[k], lm.Calib)
 		r.TestB = append(r.TestB, testMu[k])
 		r.TestLin = append(r.TestLin, lin)
+		tl := make([]float64, nt)
+		for i, t := range train {
+			tl[i] = l.predict(sc, t.n, t.z)
+		}
+		r.TrainLin = append(r.TrainLin, tl)
+		r.TrainCV = append(r.TrainCV, v[header:header+nt])
 		r.Models = append(r.Models, lm)
 	}
 	names := make([]string, K)
@@ -79,57 +92,59 @@ func (r *LandscapeResult) assemble(lins []*linearModel, secs []reduce.Vector, tr
 	r.Stacking, r.PseudoBMA, r.Evidence = finite(names, stack), finite(names, pseudo), finite(names, ev)
 	w := map[string][]float64{"stacking": stack, "pseudo": pseudo, "evidence": ev}[cfg.BMA.Weights]
 	r.WeightKind, r.Weights = cfg.BMA.Weights, finite(names, w)
-	r.Average = mixtureScore(w, r.TestObs, testMu, testV, s2nObs, s2Mu, s2V)
+	yb, ys := make([]float64, ne), make([]float64, np)
+	for a, i := range edge {
+		yb[a] = train[i].b
+	}
+	for k, p := range pairs {
+		ys[k] = train[p[0]].b - train[p[1]].b
+	}
+	r.AverageCalib = mixtureCalibration(w, yb, edgeMu, edgeV, ys, pairMu, pairV)
+	r.Average = mixtureScore(w, r.TestObs, testMu, testV, s2nObs, s2Mu, s2V, r.AverageCalib)
 	r.chart(w, chartV, chart, train, test)
 }
 
-func score(y, mu, v, y2, mu2, v2 []float64) Score {
+func score(y, mu, v, y2, mu2, v2 []float64, c Calibration) Score {
 	s := Score{RMSB: rmsDiff(mu, y), RMSS2n: rmsDiff(mu2, y2)}
-	s.Cover68B, s.Cover95B = coverage(y, mu, v)
-	s.Cover68S2n, s.Cover95S2n = coverage(y2, mu2, v2)
+	s.Cover68B, s.Cover95B = coverage(y, mu, v, c.C68B, c.C95B)
+	s.Cover68S2n, s.Cover95S2n = coverage(y2, mu2, v2, c.C68S2n, c.C95S2n)
 	return s
 }
 
-func coverage(y, mu, v []float64) (c68, c95 float64) {
+// coverage is the fraction of y within mean ± c68 sd and ± c95 sd.
+func coverage(y, mu, v []float64, c68, c95 float64) (f68, f95 float64) {
 	for i := range y {
 		d := math.Abs(y[i]-mu[i]) / math.Sqrt(v[i])
-		if d <= z68 {
-			c68++
+		if d <= c68 {
+			f68++
 		}
-		if d <= z95 {
-			c95++
+		if d <= c95 {
+			f95++
 		}
 	}
 	n := float64(len(y))
-	return c68 / n, c95 / n
+	return f68 / n, f95 / n
 }
 
-// mixtureScore scores the model average: the mixture mean, and the
-// mixture's own central intervals.
-func mixtureScore(w, y []float64, mu, v [][]float64, y2 []float64, mu2, v2 [][]float64) Score {
-	one := func(y []float64, mu, v [][]float64) (rms, c68, c95 float64) {
+// mixtureScore scores the model average: the mixture mean, and intervals
+// of the mixture sd times the average's calibration factors.
+func mixtureScore(w, y []float64, mu, v [][]float64, y2 []float64, mu2, v2 [][]float64, c Calibration) Score {
+	one := func(y []float64, mu, v [][]float64, c68, c95 float64) (rms, f68, f95 float64) {
 		K := len(w)
 		cm, cv := make([]float64, K), make([]float64, K)
-		var ss float64
+		mean, va := make([]float64, len(y)), make([]float64, len(y))
 		for i := range y {
 			for k := range K {
 				cm[k], cv[k] = mu[k][i], v[k][i]
 			}
-			mean, _ := regress.Mixture(w, cm, cv)
-			ss += (mean - y[i]) * (mean - y[i])
-			if lo, hi := regress.MixtureInterval(0.6827, w, cm, cv); y[i] >= lo && y[i] <= hi {
-				c68++
-			}
-			if lo, hi := regress.MixtureInterval(0.95, w, cm, cv); y[i] >= lo && y[i] <= hi {
-				c95++
-			}
+			mean[i], va[i] = regress.Mixture(w, cm, cv)
 		}
-		n := float64(len(y))
-		return math.Sqrt(ss / n), c68 / n, c95 / n
+		f68, f95 = coverage(y, mean, va, c68, c95)
+		return rmsDiff(mean, y), f68, f95
 	}
 	var s Score
-	s.RMSB, s.Cover68B, s.Cover95B = one(y, mu, v)
-	s.RMSS2n, s.Cover68S2n, s.Cover95S2n = one(y2, mu2, v2)
+	s.RMSB, s.Cover68B, s.Cover95B = one(y, mu, v, c.C68B, c.C95B)
+	s.RMSS2n, s.Cover68S2n, s.Cover95S2n = one(y2, mu2, v2, c.C68S2n, c.C95S2n)
 	return s
 }
 

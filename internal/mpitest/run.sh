@@ -308,4 +308,50 @@ else
 	cat "$tmp/long-ref.log"
 	fail=1
 fi
+
+# ---------------------------------------------------------------------------
+# vmcmpi landscape under mpirun -np 1, 2, 3: a small chart (Z ≤ 20, two
+# mass models) whose result.json and chart.csv must be byte-identical on
+# every rank count (models, folds and the chart are spread over ranks and
+# summed through the reduce layer).
+landscape_mpi() {
+	if [ ! -f ../shared/data/ame/mass16.txt ] || [ ! -f ../shared/data/ame/mass_1.mas20.txt ]; then
+		echo "== vmcmpi landscape under mpirun SKIPPED: AME tables not found in ../shared/data/ame/"
+		return 0
+	fi
+	local cfg=$tmp/landscape-small.toml np
+	cat >"$cfg" <<'TOML'
+models = ["ld", "dz10"]
+[data]
+train = "../shared/data/ame/mass16.txt"
+test = "../shared/data/ame/mass_1.mas20.txt"
+max_z = 20
+[gp]
+subsample = 60
+cutoff = 1e-3
+[chart]
+z_max = 20
+[output]
+plots = false
+TOML
+	echo "== vmcmpi landscape (Z ≤ 20) under $MPIRUN -np 1, 2, 3: byte-identical outputs"
+	for np in 1 2 3; do
+		if ! timeout 120 "$MPIRUN" -np "$np" "$tmp/vmcmpi-mpi" landscape -config "$cfg" -out "$tmp/land$np" >"$tmp/land$np.log" 2>&1; then
+			echo "FAIL: vmcmpi landscape on $np rank(s):"
+			cat "$tmp/land$np.log"
+			return 1
+		fi
+	done
+	for np in 2 3; do
+		for f in result.json chart.csv; do
+			if ! cmp -s "$tmp/land1/$f" "$tmp/land$np/$f"; then
+				echo "FAIL: landscape $f on $np ranks differs from 1 rank"
+				diff "$tmp/land1/$f" "$tmp/land$np/$f" | head -20 || true
+				return 1
+			fi
+		done
+	done
+	echo "== landscape result.json and chart.csv identical on 1, 2, 3 ranks: ok"
+}
+landscape_mpi || fail=1
 exit $fail

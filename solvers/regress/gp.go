@@ -186,9 +186,60 @@ func (g *GP) Predict(x []float64) (mean, variance float64, err error) {
 // Williams eq. 5.12). The variances include the noise: they are for the
 // observations.
 func (g *GP) HeldOut(idx []int) (mean, variance []float64, err error) {
-	inv, err := g.Inverse()
+	b, err := g.HeldOutCov(idx)
 	if err != nil {
 		return nil, nil, err
+	}
+	variance = make([]float64, len(idx))
+	for a := range idx {
+		variance[a] = b.Cov.At(a, a)
+	}
+	return b.Mean, variance, nil
+}
+
+// Block is the prediction of a block I of training targets from all the
+// others (HeldOutCov).
+type Block struct {
+	Mean []float64     // predictive means of the block's observations
+	Cov  *mat.SymDense // their covariance Σ = (P_II)⁻¹, noise included
+	idx  []int
+	g    *GP
+}
+
+// Latent is the posterior of the latent value at training point j (not
+// in the block) given all targets but the block: its mean and variance,
+// and its covariance with each held-out observation. With D the retained
+// points and P = K⁻¹, K_D⁻¹ = P_DD − P_DI Σ P_ID, so α_D = K_D⁻¹y_D =
+// α − P_DI Σ α_I; the mean is y_j − σ²α_j, the variance
+// σ² − σ⁴(K_D⁻¹)_jj, and the covariance with y_I is −σ²(P_jI Σ).
+func (b *Block) Latent(j int) (mean, variance float64, cov []float64) {
+	g, n, m := b.g, len(b.g.Y), len(b.idx)
+	s2 := g.Kernel.Noise * g.Kernel.Noise
+	row := g.full[j*n : (j+1)*n]
+	cov = make([]float64, m)
+	var corrA, corrP float64
+	for a := range m {
+		var s float64
+		for c, i := range b.idx {
+			s += row[i] * b.Cov.At(c, a)
+		}
+		cov[a] = -s2 * s // (P_jI Σ)_a times −σ²
+		corrA += s * g.alpha[b.idx[a]]
+		corrP += s * row[b.idx[a]]
+	}
+	alpha := g.alpha[j] - corrA
+	mean = g.Y[j] - s2*alpha
+	variance = s2 - s2*s2*(row[j]-corrP)
+	return mean, variance, cov
+}
+
+// HeldOutCov is HeldOut with the whole predictive covariance Σ of the
+// block's observations, for differences of held-out targets, and the
+// latent values at the retained points (Block.Latent).
+func (g *GP) HeldOutCov(idx []int) (*Block, error) {
+	inv, err := g.Inverse()
+	if err != nil {
+		return nil, err
 	}
 	m := len(idx)
 	pii := mat.NewSymDense(m, nil)
@@ -199,20 +250,19 @@ func (g *GP) HeldOut(idx []int) (mean, variance []float64, err error) {
 	}
 	var c mat.Cholesky
 	if !c.Factorize(pii) {
-		return nil, nil, errors.New("GP: held-out block is singular")
+		return nil, errors.New("GP: held-out block is singular")
 	}
 	var sigma mat.SymDense
 	if err := c.InverseTo(&sigma); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	mean, variance = make([]float64, m), make([]float64, m)
+	mean := make([]float64, m)
 	for a, i := range idx {
 		var s float64
 		for b, j := range idx {
 			s += sigma.At(a, b) * g.alpha[j]
 		}
 		mean[a] = g.Y[i] - s
-		variance[a] = sigma.At(a, a)
 	}
-	return mean, variance, nil
+	return &Block{Mean: mean, Cov: &sigma, idx: idx, g: g}, nil
 }

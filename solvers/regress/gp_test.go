@@ -122,6 +122,41 @@ func TestGPHeldOutAndCutoff(t *testing.T) {
 			t.Errorf("held out %d: (%g, %g), refit (%g, %g)", i, mu[a], va[a], m, v)
 		}
 	}
+	// The whole block covariance and the latent values at retained points
+	// equal those of the refitted GP.
+	blk, err := g.HeldOutCov(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vec := func(i int) *Sparse {
+		var s Sparse
+		gr.KernelVector(&s, x[2*i:2*i+2])
+		return &s
+	}
+	for a, i := range block {
+		for b, j := range block {
+			c, _ := gr.CovOf(k.Signal(x[2*i:2*i+2], x[2*j:2*j+2]), vec(i), vec(j))
+			if a == b {
+				c += k.Noise * k.Noise
+			}
+			if math.Abs(c-blk.Cov.At(a, b)) > 1e-9 {
+				t.Errorf("held-out cov (%d, %d): %g, refit %g", i, j, blk.Cov.At(a, b), c)
+			}
+		}
+	}
+	for _, j := range []int{0, 4, 21, 39} {
+		m, v, cv := blk.Latent(j)
+		mr, vr, _ := gr.Predict(x[2*j : 2*j+2])
+		if math.Abs(m-mr) > 1e-9 || math.Abs(v-vr) > 1e-9 {
+			t.Errorf("latent at %d: (%g, %g), refit (%g, %g)", j, m, v, mr, vr)
+		}
+		for a, i := range block {
+			c, _ := gr.CovOf(k.Signal(x[2*i:2*i+2], x[2*j:2*j+2]), vec(i), vec(j))
+			if math.Abs(c-cv[a]) > 1e-9 {
+				t.Errorf("cov(y_%d, f_%d): %g, refit %g", i, j, cv[a], c)
+			}
+		}
+	}
 	gc := *g
 	gc.Cutoff = 1e-8
 	for _, q := range [][]float64{{5, 5}, {1, 9}, {30, 30}} {
