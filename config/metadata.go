@@ -151,6 +151,18 @@ func modelShapes(m any) ([]string, []output.ParamShape) {
 			return []string{"rbm-spin-sym"}, block("rbm", "a", []int{1}, "b", []int{f}, "w", []int{f, n})
 		}
 		return []string{"rbm-spin"}, block("rbm", "a", []int{n}, "b", []int{w.Hidden()}, "W", []int{n, w.Hidden()})
+	case *wavefunc.ComplexSpinRBM:
+		// Real parts of the complex a, b, W (or a, b_f, w_f), then their
+		// imaginary parts.
+		n := w.Sites()
+		if w.Symmetric() {
+			f := (w.NumParams()/2 - 1) / (n + 1)
+			return []string{"rbm-spin-complex"}, block("rbm", "re_a", []int{1}, "re_b", []int{f}, "re_w", []int{f, n},
+				"im_a", []int{1}, "im_b", []int{f}, "im_w", []int{f, n})
+		}
+		h := w.Hidden()
+		return []string{"rbm-spin-complex"}, block("rbm", "re_a", []int{n}, "re_b", []int{h}, "re_W", []int{n, h},
+			"im_a", []int{n}, "im_b", []int{h}, "im_W", []int{n, h})
 	case *wavefunc.FFNN:
 		var kv []any
 		ls := w.Layers()

@@ -30,10 +30,25 @@ type blockLevel struct {
 	pending float64 // first value of an incomplete pair; valid when n is odd
 }
 
+// padLevels levels (3 × 56 B) on each side of a Blocker's levels keep them
+// off the cache lines of whatever the allocator puts next to them.
+const padLevels = 3
+
+// newLevels returns n levels with room for all maxLevels, in memory of
+// their own: Add then never reallocates, so blockers that walkers on
+// different threads grow never end up side by side in one cache line.
+func newLevels(n int) []blockLevel {
+	full := make([]blockLevel, maxLevels+2*padLevels)
+	return full[padLevels : padLevels+n : padLevels+maxLevels]
+}
+
 // Add appends one sample.
 func (b *Blocker) Add(x float64) {
 	for k := 0; ; k++ {
 		if k == len(b.levels) {
+			if b.levels == nil {
+				b.levels = newLevels(0)
+			}
 			b.levels = append(b.levels, blockLevel{shift: x})
 		}
 		l := &b.levels[k]
@@ -151,7 +166,7 @@ func (b *Blocker) UnmarshalBinary(data []byte) error {
 	if want := blockerHeader + blockerLevel*int(nl); len(data) != want {
 		return fmt.Errorf("stats: blocker state: %d bytes for %d levels, expected %d", len(data), nl, want)
 	}
-	levels := make([]blockLevel, nl)
+	levels := newLevels(int(nl))
 	p := data[blockerHeader:]
 	for k := range levels {
 		f := func(i int) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(p[8+8*i:])) }
