@@ -38,6 +38,28 @@ func TestDriftLimitKey(t *testing.T) {
 			t.Errorf("%s %v: drift limit %g, want %g", c.path, c.sets, got, c.want)
 		}
 	}
+	// A checkpoint's flat form keeps a set limit and, unset, stays free of
+	// the key, so checkpoints written before the key existed still resume.
+	for _, sets := range [][]string{nil, {"sampler.drift_limit=0.5"}} {
+		cfg, err := Load(dot6Config, sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat, err := cfg.Flatten()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := flat["sampler.drift_limit"]; ok != (sets != nil) || (ok && v != "0.5") {
+			t.Errorf("%v: flat sampler.drift_limit = %q (present %v)", sets, v, ok)
+		}
+		back, err := FromFlat(flat, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := back.SamplerDriftLimit(), cfg.SamplerDriftLimit(); got != want {
+			t.Errorf("%v: drift limit %g after FromFlat, want %g", sets, got, want)
+		}
+	}
 	for _, bad := range []string{"-1", "nan", "inf"} {
 		_, err := Load(dot6Config, []string{"sampler.drift_limit=" + bad})
 		if err == nil || !strings.Contains(err.Error(), "sampler.drift_limit") {
