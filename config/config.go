@@ -92,6 +92,9 @@ type SamplerConfig struct {
 	BurnIn  int     `toml:"burnin"`
 	Samples int     `toml:"samples"`
 	Thin    int     `toml:"thin"`
+	// DriftLimit is the constant a of importance sampling's drift limit;
+	// unset means SamplerDriftLimit's choice by wave function.
+	DriftLimit *float64 `toml:"drift_limit"`
 }
 
 // OptimizerConfig is the [optimizer] table.
@@ -227,6 +230,21 @@ func (c *Config) SamplerStep() float64 {
 		return 1 / math.Sqrt(c.System.Omega)
 	}
 	return 0.2 / c.System.Omega
+}
+
+// SamplerDriftLimit is sampler.drift_limit, or when it is unset 1 for
+// Slater determinants and 0 (no limit) for the other wave functions. A
+// determinant has nodes, where the unlimited Langevin drift diverges and a
+// walker that starts near one stays there (sampler.Settings.DriftLimit);
+// the nodeless wave functions keep the unlimited drift and their numbers.
+func (c *Config) SamplerDriftLimit() float64 {
+	if v := c.Sampler.DriftLimit; v != nil {
+		return *v
+	}
+	if c.Wavefunction.Kind == "slater" {
+		return 1
+	}
+	return 0
 }
 
 // LearningRate is optimizer.learning_rate, or when it is 0 (the default)

@@ -201,6 +201,9 @@ func buildMetropolis(c *Config, h hamiltonian.Continuous, m wavefunc.Model) (vmc
 		return nil, err
 	}
 	set := sampler.Settings{Kind: kind, Step: c.SamplerStep(), Thin: c.Sampler.Thin}
+	if kind == sampler.Importance {
+		set.DriftLimit = c.SamplerDriftLimit()
+	}
 	return vmc.NewContinuous(h, m, set)
 }
 

@@ -102,6 +102,9 @@ func schema() []keyDoc {
 		k("sampler.step", "bohr (metropolis), a.u. time Δt (importance)", "> 0, or 0: follow the trap", "the move's step length, or the Langevin time step (0: 0.2/ω for importance sampling, a box of 1/√ω for Metropolis)", func(c *Config) bool {
 			return continuous(c) && oneOf(c.Sampler.Kind, "metropolis", "importance")
 		}),
+		k("sampler.drift_limit", "", "≥ 0, or unset: 1 for slater, 0 otherwise", "importance sampling: Umrigar–Nightingale–Runge limit a of the Langevin drift near nodes of Ψ (0: unlimited)", func(c *Config) bool {
+			return continuous(c) && c.Sampler.Kind == "importance"
+		}),
 		k("sampler.burnin", "sweeps", "≥ 0", "sweeps discarded per walker before sampling", nil),
 		k("sampler.samples", "", "≥ 1", "samples per walker and optimisation iteration", nil),
 		k("sampler.thin", "sweeps", "≥ 1", "sweeps between two samples (Gibbs: sweeps per sample)", nil),

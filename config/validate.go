@@ -55,6 +55,9 @@ func (c *Config) Validate() error {
 			return c.KeyError(f.key, f.v, "must be a finite number")
 		}
 	}
+	if v := c.Sampler.DriftLimit; v != nil && (!(*v >= 0) || math.IsInf(*v, 0)) {
+		return c.KeyError("sampler.drift_limit", *v, "must be a finite number ≥ 0 (0: no limit; unset: 1 for slater)")
+	}
 	type check struct {
 		bad  bool
 		key  string

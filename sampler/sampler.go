@@ -49,6 +49,18 @@ type Settings struct {
 	Step float64
 	// Thin is the number of sweeps between two samples; 0 means 1.
 	Thin int
+	// DriftLimit is the constant a of the drift-velocity limit of Umrigar,
+	// Nightingale and Runge (J. Chem. Phys. 99, 2865 (1993)) for importance
+	// sampling; 0 leaves the drift unlimited. Near a node of Ψ the drift
+	// ∇ln|Ψ| grows like 1/distance, so an unlimited Δt·∇ln|Ψ| throws the
+	// particle far into the tails, every such move is rejected and a walker
+	// that starts (or lands) there stays, its diverging local energy
+	// dominating the averages. The limited drift
+	// v̄ = v·(−1 + √(1 + 2a|v|²Δt))/(a|v|²Δt) is v where a|v|²Δt ≪ 1 and at
+	// most √(2/(aΔt)) in length; the forward and reverse Green's functions
+	// both use it, so detailed balance stays exact. a = 1 suits wave
+	// functions with nodes (Slater determinants); nodeless ones need none.
+	DriftLimit float64
 }
 
 // Validate reports a setting that cannot work.
@@ -61,6 +73,9 @@ func (s Settings) Validate() error {
 	}
 	if s.Thin < 0 {
 		return fmt.Errorf("sampler: thin %d must not be negative", s.Thin)
+	}
+	if !(s.DriftLimit >= 0) || math.IsInf(s.DriftLimit, 1) {
+		return fmt.Errorf("sampler: drift limit %g must be finite and ≥ 0 (0: no limit)", s.DriftLimit)
 	}
 	return nil
 }
@@ -141,6 +156,7 @@ func (w *Walker) Move(i int) bool {
 		dt := w.set.Step
 		sq := math.Sqrt(dt)
 		w.state.GradI(i, w.fOld)
+		w.limitDrift(w.fOld)
 		for k := range d {
 			pos[k] = x[k] + dt*w.fOld[k] + sq*w.rng.NormFloat64()
 		}
@@ -150,6 +166,7 @@ func (w *Walker) Move(i int) bool {
 			break
 		}
 		w.state.ProposedGradI(w.fNew)
+		w.limitDrift(w.fNew)
 		// ln G(y→x) − ln G(x→y) with G(x→y) = exp(−|y−x−DΔtF(x)|²/(4DΔt)).
 		var fwd, bwd float64
 		for k := range d {
@@ -169,6 +186,26 @@ func (w *Walker) Move(i int) bool {
 	}
 	w.state.Reject()
 	return false
+}
+
+// limitDrift scales the drift velocity v (one particle's ∇ln|Ψ|, d
+// values) in place to Umrigar, Nightingale and Runge's limited v̄ when
+// Settings.DriftLimit is set. The factor (−1 + √(1+2x))/x with
+// x = a|v|²Δt is written as 2/(1 + √(1+2x)), which has no cancellation for
+// small x and is exactly 1 at v = 0.
+func (w *Walker) limitDrift(v []float64) {
+	a := w.set.DriftLimit
+	if a == 0 {
+		return
+	}
+	v2 := 0.0
+	for _, c := range v {
+		v2 += c * c
+	}
+	f := 2 / (1 + math.Sqrt(1+2*a*v2*w.set.Step))
+	for k := range v {
+		v[k] *= f
+	}
 }
 
 // Sweep proposes one move per particle, in particle order, and returns the

@@ -51,6 +51,8 @@ func TestStationaryDistribution(t *testing.T) {
 		{"metropolis", sampler.Settings{Kind: sampler.Metropolis, Step: 1.5}},
 		{"importance", sampler.Settings{Kind: sampler.Importance, Step: 0.3}},
 		{"importance-large-dt", sampler.Settings{Kind: sampler.Importance, Step: 1.2, Thin: 2}},
+		// a|v|²Δt ≈ 1 at ⟨x²⟩: the limit changes the drift substantially.
+		{"importance-drift-limit", sampler.Settings{Kind: sampler.Importance, Step: 1.2, DriftLimit: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := &gauss{n: 2, d: 2, alpha: 0.7}
@@ -176,6 +178,9 @@ func TestSettingsValidate(t *testing.T) {
 		{Kind: sampler.Importance, Step: math.NaN()},
 		{Kind: sampler.Importance, Step: 1, Thin: -2},
 		{Kind: 7, Step: 1},
+		{Kind: sampler.Importance, Step: 1, DriftLimit: -1},
+		{Kind: sampler.Importance, Step: 1, DriftLimit: math.NaN()},
+		{Kind: sampler.Importance, Step: 1, DriftLimit: math.Inf(1)},
 	}
 	for _, s := range bad {
 		if err := s.Validate(); err == nil {
@@ -193,10 +198,13 @@ func TestSettingsValidate(t *testing.T) {
 }
 
 func TestMoveAllocatesNothing(t *testing.T) {
-	for _, k := range []sampler.Kind{sampler.Metropolis, sampler.Importance} {
-		w := newWalker(t, &gauss{n: 5, d: 3, alpha: 0.5}, sampler.Settings{Kind: k, Step: 0.5}, 1)
+	for _, set := range []sampler.Settings{
+		{Kind: sampler.Metropolis, Step: 0.5}, {Kind: sampler.Importance, Step: 0.5},
+		{Kind: sampler.Importance, Step: 0.5, DriftLimit: 1},
+	} {
+		w := newWalker(t, &gauss{n: 5, d: 3, alpha: 0.5}, set, 1)
 		if a := testing.AllocsPerRun(1000, func() { w.Sweep() }); a != 0 {
-			t.Errorf("%v: %g allocations per sweep", k, a)
+			t.Errorf("%+v: %g allocations per sweep", set, a)
 		}
 	}
 }
