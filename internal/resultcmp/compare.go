@@ -10,7 +10,8 @@ import (
 // compare walks two decoded JSON values and returns how many numbers it
 // compared, or the first difference. Numbers agree to tol relative; keys
 // "config" and "data" (paths) are compared as well: the runs are meant to
-// use the same files.
+// use the same files. The top-level "run" object (version, timestamps,
+// wall time) differs between any two runs and is skipped.
 func compare(path string, x, y any, tol float64) (int, error) {
 	switch xv := x.(type) {
 	case float64:
@@ -29,13 +30,15 @@ func compare(path string, x, y any, tol float64) (int, error) {
 			return 0, fmt.Errorf("%s: object vs %T", path, y)
 		}
 		for k := range ym {
-			if _, ok := xv[k]; !ok {
+			if _, ok := xv[k]; !ok && !volatile(path, k) {
 				return 0, fmt.Errorf("%s.%s: only in the second file", path, k)
 			}
 		}
 		keys := make([]string, 0, len(xv))
 		for k := range xv {
-			keys = append(keys, k)
+			if !volatile(path, k) {
+				keys = append(keys, k)
+			}
 		}
 		sort.Strings(keys)
 		total := 0
@@ -71,3 +74,7 @@ func compare(path string, x, y any, tol float64) (int, error) {
 	}
 	return 0, nil
 }
+
+// volatile reports whether key k under path is the run's metadata that no
+// two runs share (output.RunInfo: version, start and end, wall time).
+func volatile(path, k string) bool { return path == "" && k == "run" }

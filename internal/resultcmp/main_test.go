@@ -105,3 +105,17 @@ func TestRun(t *testing.T) {
 		}
 	}
 }
+
+// The run's metadata (timestamps, wall time) never makes two runs differ;
+// a number beside it still does.
+func TestCompareSkipsRunInfo(t *testing.T) {
+	a := decode(t, `{"energy": 1.5, "run": {"started": "2026-01-01T00:00:00Z", "wall_seconds": 3}}`)
+	b := decode(t, `{"energy": 1.5, "run": {"started": "2026-01-01T00:00:09Z", "wall_seconds": 4}}`)
+	if n, err := compare("", a, b, 0); err != nil || n != 1 {
+		t.Fatalf("run metadata compared: %d numbers, %v", n, err)
+	}
+	c := decode(t, `{"energy": 1.6, "run": {"started": "2026-01-01T00:00:00Z", "wall_seconds": 3}}`)
+	if _, err := compare("", a, c, 0); err == nil {
+		t.Fatal("a differing energy beside run metadata passed")
+	}
+}

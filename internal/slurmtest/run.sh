@@ -150,8 +150,12 @@ submit() { # sbatch flags...: prints the job id
 # nowall FILE: history.csv without its wall-clock column.
 nowall() { cut -d, -f1-7 "$1"; }
 
+# numbers FILE: result.json without its "run" object (version, timestamps,
+# wall time), which no two runs share.
+numbers() { sed '/^  "run": {/,/^  }/d' "$1"; }
+
 same_run() { # dir refdir what
-	cmp -s "$1/result.json" "$2/result.json" || {
+	cmp -s <(numbers "$1/result.json") <(numbers "$2/result.json") || {
 		diff "$1/result.json" "$2/result.json" >&2
 		die "$3: result.json differs from the uninterrupted run"
 	}
