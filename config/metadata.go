@@ -52,19 +52,18 @@ func (j *Job) Threads() int {
 }
 
 // withMetadata adds to r what describes the run besides its numbers:
-// the model's parameter blocks, the units, hosts and threads, and the
-// volatile part (version, times).
+// the model's parameter blocks, the units, and the volatile part (version,
+// times, hosts and threads).
 func (j *Job) withMetadata(r output.Result) output.Result {
 	r.Model, r.Shapes = ParamShapes(j.System)
 	r.Units = j.Config.Units()
-	r.Hosts = j.launch.hosts
-	r.Threads = j.Threads()
 	end := time.Now()
 	start := j.launch.started
 	if start.IsZero() {
 		start = end
 	}
 	r.Run = output.NewRunInfo(start, end, end.Sub(start).Seconds())
+	r.Run.Hosts, r.Run.Threads = j.launch.hosts, j.Threads()
 	return r
 }
 

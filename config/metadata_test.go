@@ -61,8 +61,11 @@ func TestResultMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Units == nil || !strings.HasPrefix(r.Units.Energy, "J") || r.Hosts != 1 || r.Threads < 1 || r.Threads > 2 || r.Ranks != 1 || r.Walkers != 2 {
-		t.Errorf("units %+v, hosts %d, threads %d, ranks %d, walkers %d", r.Units, r.Hosts, r.Threads, r.Ranks, r.Walkers)
+	if r.Run == nil {
+		t.Fatal("result.json has no run object")
+	}
+	if r.Units == nil || !strings.HasPrefix(r.Units.Energy, "J") || r.Run.Hosts != 1 || r.Run.Threads < 1 || r.Run.Threads > 2 || r.Ranks != 1 || r.Walkers != 2 {
+		t.Errorf("units %+v, hosts %d, threads %d, ranks %d, walkers %d", r.Units, r.Run.Hosts, r.Run.Threads, r.Ranks, r.Walkers)
 	}
 	if r.Model != "rbm-spin" && r.Model != "rbm-spin-sym" {
 		t.Errorf("model %q", r.Model)

@@ -66,6 +66,11 @@ type RunInfo struct {
 	Started     string  `json:"started"`
 	Finished    string  `json:"finished"`
 	WallSeconds float64 `json:"wall_seconds"`
+	// Hosts is the number of nodes the ranks ran on, Threads the walker
+	// goroutines a rank ran at once: where the run ran, not what it
+	// computed (results are the same for any thread count).
+	Hosts   int `json:"hosts,omitempty"`
+	Threads int `json:"threads,omitempty"`
 }
 
 // NewRunInfo describes this program (from its build information) and a

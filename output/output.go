@@ -74,15 +74,12 @@ type Result struct {
 
 	// Run metadata. Model names the wave function's factors ("rbm×pade"),
 	// Shapes the blocks of Parameters in order; Units the units of the
-	// energies and lengths; Hosts the nodes the ranks ran on and Threads
-	// the walker goroutines a rank runs at once. Run is the part that
-	// differs between two runs computing the same numbers.
-	Model   string       `json:"model,omitempty"`
-	Shapes  []ParamShape `json:"parameter_shapes,omitempty"`
-	Units   *Units       `json:"units,omitempty"`
-	Hosts   int          `json:"hosts,omitempty"`
-	Threads int          `json:"threads,omitempty"`
-	Run     *RunInfo     `json:"run,omitempty"`
+	// energies and lengths. Run is the part that differs between two runs
+	// computing the same numbers (where and when they ran).
+	Model  string       `json:"model,omitempty"`
+	Shapes []ParamShape `json:"parameter_shapes,omitempty"`
+	Units  *Units       `json:"units,omitempty"`
+	Run    *RunInfo     `json:"run,omitempty"`
 }
 
 // NewResult is the result.json of a run's result; seed and config (the
