@@ -216,7 +216,9 @@ id=$(VMCMPI=$T/vmcmpi-serial OUT=$T/runs/serial submit --ntasks=2 --cpus-per-tas
 if wait_job "$id" 60 2>/dev/null; then die "a serial binary on 2 SLURM tasks was not refused"; fi
 grep -q "SLURM_NTASKS=2" "$T"/logs/serial-*.out || die "refusal does not name SLURM_NTASKS"
 [ ! -f "$T/runs/serial/result.json" ] || die "the refused run wrote a result"
-echo "== 1-rank binary on 2 SLURM tasks refused: $(grep -o 'MPI reports [^:]*' "$T"/logs/serial-*.out | head -n 1) ($((SECONDS - t)) s)"
+# A deterministic failure (exit 1, not 75) must not be requeued.
+[ "$(field "$id" Restarts)" -eq 0 ] || die "job $id failed with a deterministic error and was requeued"
+echo "== 1-rank binary on 2 SLURM tasks refused, not requeued: $(grep -o 'MPI reports [^:]*' "$T"/logs/serial-*.out | head -n 1) ($((SECONDS - t)) s)"
 
 status=0
 echo "== SLURM test passed in $((SECONDS - start_s)) s"
