@@ -6,7 +6,6 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/figures"
-	"github.com/vmcmpi/vmcmpi/output"
 	"github.com/vmcmpi/vmcmpi/study"
 )
 
@@ -71,28 +70,10 @@ func regressCommand(name string, args []string, stdout, stderr io.Writer) error 
 		cfg.Output.Dir = out
 	}
 	return onWorld(name, stderr, func(c comm.Comm) error {
-		unlock, err := output.LockOn(c, cfg.Output.Dir)
-		if err != nil {
+		res, files, err := runStudy(c, cfg.Output.Dir, cfg.Output.Plots,
+			func(c comm.Comm) (*study.Result, error) { return study.Run(c, cfg) }, figures.Regress)
+		if err != nil || c.Rank() != 0 {
 			return err
-		}
-		defer unlock()
-		res, err := study.Run(c, cfg)
-		if err != nil {
-			return err
-		}
-		if c.Rank() != 0 {
-			return nil
-		}
-		files, err := res.WriteFiles(cfg.Output.Dir)
-		if err != nil {
-			return err
-		}
-		if cfg.Output.Plots == nil || *cfg.Output.Plots {
-			plots, err := figures.Regress(res, cfg.Output.Dir)
-			files = append(files, plots...)
-			if err != nil {
-				return err
-			}
 		}
 		regressSummary(stdout, res)
 		for _, f := range files {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/figures"
-	"github.com/vmcmpi/vmcmpi/output"
 	"github.com/vmcmpi/vmcmpi/study"
 )
 
@@ -39,29 +38,11 @@ func runLandscape(args []string, stdout, stderr io.Writer) error {
 		cfg.Output.Dir = out
 	}
 	return onWorld("landscape", stderr, func(c comm.Comm) error {
-		unlock, err := output.LockOn(c, cfg.Output.Dir)
-		if err != nil {
-			return err
-		}
-		defer unlock()
 		start := time.Now()
-		res, err := study.RunLandscape(c, cfg)
-		if err != nil {
+		res, files, err := runStudy(c, cfg.Output.Dir, cfg.Output.Plots,
+			func(c comm.Comm) (*study.LandscapeResult, error) { return study.RunLandscape(c, cfg) }, figures.Landscape)
+		if err != nil || c.Rank() != 0 {
 			return err
-		}
-		if c.Rank() != 0 {
-			return nil
-		}
-		files, err := res.WriteFiles(cfg.Output.Dir)
-		if err != nil {
-			return err
-		}
-		if cfg.Output.Plots == nil || *cfg.Output.Plots {
-			pngs, err := figures.Landscape(res, cfg.Output.Dir)
-			if err != nil {
-				return err
-			}
-			files = append(files, pngs...)
 		}
 		fmt.Fprintf(stdout, "%d training nuclides, %d test nuclides (%d with S2n); %s on %d rank(s)\n", res.NTrain, res.NTest, res.NTestS2n, time.Since(start).Round(time.Second), c.Size())
 		fmt.Fprintf(stdout, "%-9s %8s %8s %16s %16s %11s %11s %7s %11s\n", "model", "fit rms", "CV+GP", "test B lin→GP", "test S2n lin→GP", "cov B", "cov S2n", "weight", "kernel/GP s")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/output"
 	"github.com/vmcmpi/vmcmpi/study"
 )
 
@@ -61,4 +63,36 @@ func regressSummary(w io.Writer, res *study.Result) {
 		fmt.Fprintf(w, "predicted %d rows of %s: rms %.4g, %.0f%% interval coverage %.4f (%d/%d), mean predictive sd %.4g\n",
 			p.N, p.Data, p.RMS, 100*p.Level, p.Coverage, p.Inside, p.N, p.MeanSD)
 	}
+}
+
+// runStudy runs a study on every rank while holding the output
+// directory's lock; rank 0 then writes its files and, unless plots is
+// false, its figures. It returns the result (rank 0's is the one to
+// print) and the files written.
+func runStudy[R interface {
+	WriteFiles(string) ([]string, error)
+}](c comm.Comm, dir string, plots *bool,
+	run func(comm.Comm) (R, error), draw func(R, string) ([]string, error)) (R, []string, error) {
+	var zero R
+	unlock, err := output.LockOn(c, dir)
+	if err != nil {
+		return zero, nil, err
+	}
+	defer unlock()
+	res, err := run(c)
+	if err != nil || c.Rank() != 0 {
+		return res, nil, err
+	}
+	files, err := res.WriteFiles(dir)
+	if err != nil {
+		return res, nil, err
+	}
+	if plots == nil || *plots {
+		figs, err := draw(res, dir)
+		if err != nil {
+			return res, nil, err
+		}
+		files = append(files, figs...)
+	}
+	return res, files, nil
 }
