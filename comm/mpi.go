@@ -4,6 +4,7 @@ package comm
 
 /*
 #include <stddef.h>
+#include <signal.h>
 #include <mpi.h>
 
 // MPI handles are opaque: addresses of link-time globals behind macros in
@@ -22,12 +23,63 @@ static MPI_Op vmc_op(int op) {
 	return MPI_SUM;
 }
 
+// Signals. The Go runtime installed its handlers before main; MPI_Init may
+// replace some. MPICH installs a SIGUSR1 handler without SA_ONSTACK that
+// calls the previous (Go's) handler as a one-argument function: a SIGUSR1
+// (SLURM's warning, our stop signal) landing on a thread that runs Go code
+// then kills the process ("non-Go code set up signal handler without
+// SA_ONSTACK flag"), and Go would read garbage siginfo even on the right
+// stack. Open MPI replaces SIGSEGV, turning a Go nil-pointer panic into a
+// C backtrace. So after MPI_Init the stop signals and the fault signals go
+// back to Go (our stop signals are ours by contract; faults in Go code are
+// the runtime's to report); any other foreign handler gets the SA_ONSTACK
+// flag that Go requires of non-Go handlers.
+static struct sigaction vmc_go_action[NSIG];
+static int vmc_go_owns(int s) {
+	switch (s) {
+	case SIGINT: case SIGTERM: case SIGUSR1: case SIGUSR2: case SIGHUP:
+	case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL:
+		return 1;
+	}
+	return 0;
+}
+static void vmc_save_signals(void) {
+	for (int s = 1; s < NSIG; s++) {
+		if (sigaction(s, NULL, &vmc_go_action[s]) != 0) vmc_go_action[s].sa_handler = SIG_ERR;
+	}
+}
+static void vmc_restore_signals(void) {
+	for (int s = 1; s < NSIG; s++) {
+		struct sigaction now;
+		if (vmc_go_action[s].sa_handler == SIG_ERR || sigaction(s, NULL, &now) != 0) continue;
+		if (now.sa_handler == vmc_go_action[s].sa_handler) continue;
+		if (vmc_go_owns(s)) {
+			sigaction(s, &vmc_go_action[s], NULL);
+		} else if (now.sa_handler != SIG_DFL && now.sa_handler != SIG_IGN && !(now.sa_flags & SA_ONSTACK)) {
+			now.sa_flags |= SA_ONSTACK;
+			sigaction(s, &now, NULL);
+		}
+	}
+}
+// vmc_signal_state reports, for the tests, whether signal s has the handler
+// Go installed and whether its handler (if any) runs on the signal stack.
+static int vmc_signal_state(int s, int *go_handler, int *onstack) {
+	struct sigaction now;
+	if (s <= 0 || s >= NSIG || sigaction(s, NULL, &now) != 0) return -1;
+	*go_handler = vmc_go_action[s].sa_handler != SIG_ERR && now.sa_handler == vmc_go_action[s].sa_handler;
+	*onstack = now.sa_handler == SIG_DFL || now.sa_handler == SIG_IGN || (now.sa_flags & SA_ONSTACK) != 0;
+	return 0;
+}
+
 static int vmc_init(int *provided) {
 	int done = 0;
 	int rc = MPI_Initialized(&done);
 	if (rc != MPI_SUCCESS) return rc;
 	if (done) return MPI_Query_thread(provided);
-	return MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, provided);
+	vmc_save_signals();
+	rc = MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, provided);
+	vmc_restore_signals();
+	return rc;
 }
 static int vmc_thread_serialized(void) { return MPI_THREAD_SERIALIZED; }
 static int vmc_errors_return(void) {
@@ -194,6 +246,17 @@ func (c *mpiComm) err(call, fn string, rc C.int) error {
 		msg = C.GoStringN(&buf[0], n)
 	}
 	return &Error{Rank: c.rank, Call: call, Err: fmt.Errorf("%s: %s (MPI error %d)", fn, msg, int(rc))}
+}
+
+// signalState reports whether signal sig has the handler the Go runtime
+// installed and whether its handler, if any, runs on the signal stack (see
+// vmc_restore_signals).
+func signalState(sig int) (goHandler, onStack bool, err error) {
+	var g, o C.int
+	if C.vmc_signal_state(C.int(sig), &g, &o) != 0 {
+		return false, false, fmt.Errorf("sigaction(%d) failed", sig)
+	}
+	return g != 0, o != 0, nil
 }
 
 func (c *mpiComm) Rank() int { return c.rank }

@@ -27,3 +27,7 @@ func MPICalls(c Comm) int {
 	defer m.mu.Unlock()
 	return m.calls
 }
+
+// SignalState reports whether signal sig has the Go runtime's handler and
+// whether its handler, if any, runs on the signal stack.
+var SignalState = signalState

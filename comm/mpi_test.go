@@ -4,8 +4,13 @@ package comm_test
 
 import (
 	"os"
+	"os/signal"
 	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/internal/mpitest"
@@ -186,5 +191,77 @@ func TestMPIErrorString(t *testing.T) {
 	wantRankError(t, w, err, "Bcast", "MPI_Bcast", "MPI error")
 	if err != nil && w.Rank() == 0 {
 		t.Logf("MPI said: %v", err)
+	}
+}
+
+// TestMPISignalsStayGo: after MPI_Init the stop and fault signals still
+// have the Go runtime's handlers and no handler runs off the signal stack.
+// MPICH installs a SIGUSR1 handler that, left alone, crashes a Go process
+// receiving SLURM's warning while a goroutine runs.
+func TestMPISignalsStayGo(t *testing.T) {
+	mpitest.World()
+	for sig := 1; sig < 65; sig++ {
+		if sig == int(syscall.SIGKILL) || sig == int(syscall.SIGSTOP) {
+			continue
+		}
+		goH, onStack, err := comm.SignalState(sig)
+		if err != nil {
+			continue // not a signal on this system
+		}
+		if !onStack {
+			t.Errorf("signal %d (%v): handler without SA_ONSTACK after MPI_Init", sig, syscall.Signal(sig))
+		}
+		switch syscall.Signal(sig) {
+		case syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGHUP,
+			syscall.SIGSEGV, syscall.SIGBUS, syscall.SIGFPE, syscall.SIGILL:
+			if !goH {
+				t.Errorf("signal %d (%v): MPI_Init replaced the Go runtime's handler", sig, syscall.Signal(sig))
+			}
+		}
+	}
+}
+
+// TestMPISignalWhileBusy sends SIGUSR1 to this process many times while
+// goroutines compute, the situation of a SLURM warning mid-run: every
+// signal must arrive through os/signal and none may kill the process.
+func TestMPISignalWhileBusy(t *testing.T) {
+	mpitest.World()
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGUSR1)
+	defer signal.Stop(ch)
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	sink := make([]float64, 2)
+	for g := range sink {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x := 1.0
+			for !stop.Load() {
+				for i := 0; i < 1000; i++ {
+					x = x*1.0000001 + 1e-9
+				}
+			}
+			sink[g] = x
+		}()
+	}
+	const n = 100
+	got := 0
+	for i := 0; i < n; i++ {
+		if err := syscall.Kill(os.Getpid(), syscall.SIGUSR1); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ch:
+			got++
+		case <-time.After(10 * time.Second):
+			t.Errorf("signal %d of %d not delivered within 10 s", i+1, n)
+			i = n
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	if got != n {
+		t.Errorf("%d of %d SIGUSR1 delivered", got, n)
 	}
 }
