@@ -113,10 +113,19 @@ func TestStopMidSamplingResumesBitIdentical(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			// A walker that passes the stop's sweep waits until cancel
+			// has returned: otherwise a descheduled cancelling goroutine
+			// lets the others sweep on (hundreds of sweeps were seen under
+			// -race), which would test the scheduler, not the polling.
 			var sweeps atomic.Int64
+			cancelled := make(chan struct{})
 			at := func() {
-				if sweeps.Add(1) == tc.sweep {
+				switch n := sweeps.Add(1); {
+				case n == tc.sweep:
 					cancel()
+					close(cancelled)
+				case n > tc.sweep:
+					<-cancelled
 				}
 			}
 			got := make([]*vmc.Result, 2)
