@@ -276,3 +276,16 @@ func (l *Linear) SetState(s []float64) error {
 	l.shift, l.lastE, l.started = s[0], s[1], s[2] != 0
 	return nil
 }
+
+// SolveAt writes the step at diagonal shift a > 0 (grown tenfold while the
+// step is longer than MaxNorm, as in Solve) and returns the shift used. It
+// leaves the adaptive state (CurrentShift, the previous energy) as it was:
+// a caller that tries several shifts and picks one (the vmc driver's
+// correlated selection) keeps its own.
+func (l *Linear) SolveAt(dst, H, S []float64, a float64) (float64, error) {
+	saved := *l
+	defer func() { *l = saved }()
+	l.Shift, l.started = a, false
+	err := l.Solve(dst, H, S, 0, 0)
+	return l.shift, err
+}
