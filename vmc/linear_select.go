@@ -231,7 +231,7 @@ func (c corrSums) diffError(s []float64, a, b int) float64 {
 // factor of the per-sample variances.
 func (c *CorrelatedShift) choose(shifts []float64, mid int, sums []float64, ref, tau float64) (int, error) {
 	_, _, minESS := c.defaults()
-	cs := corrSums{m: len(shifts) + 1, tau: math.Max(tau, 1)}
+	cs := corrSums{m: maxCandidates + 1, tau: math.Max(tau, 1)}
 	n := sums[0]
 	s := Selection{Shifts: append(c.last.Shifts[:0], shifts...), Energies: c.last.Energies[:0], ESS: c.last.ESS[:0],
 		Errors: c.last.Errors[:0], Current: ref + cs.energy(sums, 0), Samples: n, Chosen: -1, Middle: mid}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/internal/cacheline"
+	"github.com/vmcmpi/vmcmpi/reduce"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
@@ -20,7 +20,8 @@ type selectState struct {
 	shifts  []float64
 	steps   [maxCandidates][]float64 // Δ per candidate
 	trial   []float64                // θ + ηΔ
-	sums    []float64                // reduced (corrSums)
+	buf     *reduce.Buffer           // the sums (corrSums), one collective
+	sums    reduce.Vector
 	walkers []*selectWalker
 }
 
@@ -51,8 +52,12 @@ func (d *Driver) setupSelect() error {
 		return fmt.Errorf("vmc: correlated shift selection needs particles in continuous space (a *vmc.Continuous system), not %T", d.sys)
 	}
 	cols := corrSums{m: maxCandidates + 1}
+	// A buffer of its own, of fixed layout (absent candidates sum to
+	// zero): its first all-reduce checks the layout, later ones are one
+	// collective each.
+	b := reduce.New()
 	s := &selectState{cs: cs, model: sys.Model, shifts: make([]float64, 0, maxCandidates), trial: make([]float64, d.np),
-		sums: make([]float64, cols.len())}
+		buf: b, sums: b.Vector("lin_select", cols.len())}
 	for k := range s.steps {
 		s.steps[k] = make([]float64, d.np)
 	}
@@ -129,16 +134,16 @@ func (sw *selectWalker) evaluate(m wavefunc.Model, k int) {
 }
 
 // accumulate adds the walker's samples into its sums, energies relative to
-// ref (failed candidates, NaN shifts, weigh nothing).
+// ref (failed or absent candidates weigh nothing).
 func (sw *selectWalker) accumulate(shifts []float64, ref float64) {
-	cols := corrSums{m: len(shifts) + 1}
+	cols := corrSums{m: maxCandidates + 1}
 	clear(sw.sums)
 	var w, e [maxCandidates + 1]float64
 	for j := range sw.n {
 		w[0], e[0] = 1, sw.e[j]-ref
-		for k, a := range shifts {
+		for k := range maxCandidates {
 			w[k+1], e[k+1] = 0, 0
-			if !math.IsNaN(a) {
+			if k < len(shifts) && !math.IsNaN(shifts[k]) {
 				w[k+1], e[k+1] = math.Exp(sw.logW[k][j]), sw.eC[k][j]-ref
 			}
 		}
@@ -170,6 +175,16 @@ func (d *Driver) selectStep() ([]float64, error) {
 		if math.IsNaN(a) {
 			continue
 		}
+		if k > 0 && a == s.shifts[k-1] {
+			// The solver grew the smaller shift to this one: same step.
+			_ = d.forEach(ctx, func(w int) error {
+				sw := s.walkers[w]
+				copy(sw.logW[k][:sw.n], sw.logW[k-1][:sw.n])
+				copy(sw.eC[k][:sw.n], sw.eC[k-1][:sw.n])
+				return nil
+			})
+			continue
+		}
 		for i, p := range d.params {
 			s.trial[i] = p + eta*s.steps[k][i]
 		}
@@ -185,15 +200,15 @@ func (d *Driver) selectStep() ([]float64, error) {
 		s.walkers[w].accumulate(s.shifts, ref)
 		return nil
 	})
-	sums := s.sums[:corrSums{m: len(s.shifts) + 1}.len()]
-	clear(sums)
+	s.buf.Reset()
+	sums := s.sums.Data()
 	for _, sw := range s.walkers { // in walker order: independent of scheduling
 		for i := range sums {
 			sums[i] += sw.sums[i]
 		}
 	}
 	// Equal sums on every rank: every rank makes the same choice.
-	if err := d.c.AllReduce(sums, comm.Sum); err != nil {
+	if err := s.buf.AllReduce(d.c); err != nil {
 		return nil, fmt.Errorf("vmc: iteration %d: correlated shift selection: %w", d.iter, err)
 	}
 	k, err := s.cs.choose(s.shifts, mid, sums, ref, d.it.energy.combined().Tau)
