@@ -159,3 +159,14 @@ func TestCandidateShifts(t *testing.T) {
 		t.Errorf("at the floor: %v, middle %d", got, mid)
 	}
 }
+
+// TestCorrelatedEvaluateAllocs: visiting the stored samples allocates
+// nothing once the probe exists.
+func TestCorrelatedEvaluateAllocs(t *testing.T) {
+	d, _ := selectDriver(t)
+	s := d.lin.sel
+	sw := s.walkers[0]
+	if n := testing.AllocsPerRun(3, func() { sw.evaluate(s.model, 0) }); n != 0 {
+		t.Errorf("%v allocations per evaluation of %d samples", n, sw.n)
+	}
+}
