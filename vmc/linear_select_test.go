@@ -29,6 +29,14 @@ func gaussianSystem(t testing.TB, alpha float64) *vmc.Continuous {
 	return s
 }
 
+// seeds is the number of seeds a comparison runs: 1 under -short.
+func seeds() uint64 {
+	if testing.Short() {
+		return 1
+	}
+	return 3
+}
+
 // runLinear runs iters linear-method iterations with the adaptive rule
 // or correlated selection and returns the history.
 func runLinear(t *testing.T, sys vmc.System, seed uint64, iters int, correlated bool) []vmc.Record {
@@ -72,7 +80,7 @@ func TestCorrelatedShiftReachesMinimum(t *testing.T) {
 		{"gaussian", func() vmc.System { return gaussianSystem(t, 0.2) }},
 		{"rbm", func() vmc.System { return rbmSystem(t, 2) }},
 	} {
-		for seed := uint64(1); seed <= 3; seed++ {
+		for seed := uint64(1); seed <= seeds(); seed++ {
 			adaptive := runLinear(t, tc.sys(), seed, iters, false)
 			corr := runLinear(t, tc.sys(), seed, iters, true)
 			ia, ic := reached(adaptive), reached(corr)
@@ -96,7 +104,7 @@ func TestCorrelatedShiftReachesMinimum(t *testing.T) {
 // selection rejects such steps (their reweighting collapses or their
 // energy is higher) and reaches E ≈ 3, σ² < 5e-3 within 5 iterations.
 func TestCorrelatedShiftPoorStart(t *testing.T) {
-	for seed := uint64(1); seed <= 3; seed++ {
+	for seed := uint64(1); seed <= seeds(); seed++ {
 		h := runLinear(t, gaussPadeSystem(t, 0.25, 2), seed, 5, true)
 		last := h[len(h)-1]
 		if !(last.Variance < 5e-3 && math.Abs(last.Energy-3) < 0.01) {
