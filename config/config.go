@@ -514,8 +514,7 @@ var addedKeys = map[string]bool{
 	"optimizer.learning_rate_decay": true, "optimizer.learning_rate_decay_rate": true, "optimizer.learning_rate_min_factor": true,
 	"optimizer.shift_decay": true, "optimizer.shift_decay_rate": true, "optimizer.shift_min_factor": true,
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
-	"optimizer.linear_shift_select": true,
-	"system.j2": true, "wavefunction.symmetry": true,
+	"optimizer.linear_shift_select": true, "system.j2": true, "wavefunction.symmetry": true,
 }
 
 // AtDefault reports whether key was added to the schema after checkpoints
