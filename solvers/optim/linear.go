@@ -27,9 +27,10 @@ import (
 // repeated, while the step's norm |Δ|_S = √(ΔᵀSΔ) exceeds MaxNorm (the
 // first-order change of Ψ, a trust region), it grows tenfold after an
 // iteration whose energy rose by more than three error bars above the
-// previous one, and otherwise it halves down to MinShift. (Trial steps by
-// correlated sampling would need a second reduction per iteration; the
-// driver keeps one.) The step is normalised with ξ (Toulouse and Umrigar's
+// previous one, and otherwise it halves down to MinShift. (The vmc
+// driver's CorrelatedShift instead tries several shifts with SolveAt and
+// picks one by correlated sampling, at a second reduction per iteration.)
+// The step is normalised with ξ (Toulouse and Umrigar's
 // eq. 26: Δ = δ/(1 − N·δ)), which matters for non-linear parameters.
 //
 // S is singular in directions the samples cannot resolve: Solve works in
