@@ -119,6 +119,7 @@ type OptimizerConfig struct {
 	VarianceIterations    int     `toml:"variance_iterations"`
 	StopWhenConverged     bool    `toml:"stop_when_converged"`
 	ConvergenceWindow     int     `toml:"convergence_window"`
+	LinearShiftSelect     string  `toml:"linear_shift_select"`
 }
 
 // ProductionConfig is the [production] table.
@@ -179,6 +180,7 @@ func Defaults() Config {
 		Optimizer: OptimizerConfig{
 			Kind: "adam", LearningRate: 0, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
 			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20,
+			LinearShiftSelect: "adaptive",
 		},
 		Production:  ProductionConfig{Samples: 50000},
 		Observables: ObservablesConfig{Bins: 60, MapBins: 40, Errors: true},
@@ -512,7 +514,7 @@ var addedKeys = map[string]bool{
 	"optimizer.learning_rate_decay": true, "optimizer.learning_rate_decay_rate": true, "optimizer.learning_rate_min_factor": true,
 	"optimizer.shift_decay": true, "optimizer.shift_decay_rate": true, "optimizer.shift_min_factor": true,
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
-	"system.j2": true, "wavefunction.symmetry": true,
+	"optimizer.linear_shift_select": true, "system.j2": true, "wavefunction.symmetry": true,
 }
 
 // AtDefault reports whether key was added to the schema after checkpoints

@@ -127,12 +127,18 @@ func (c *Config) DriverOptions(np int) vmc.Options {
 
 // buildLinear is the linear method's solver for optimizer.kind = "linear"
 // (optimizer.shift its initial diagonal shift; the rule, gradient descent
-// with optimizer.learning_rate, default 1, applies its step), or nil.
+// with optimizer.learning_rate, default 1, applies its step; with
+// optimizer.linear_shift_select = "correlated" the shift is chosen by
+// correlated sampling), or nil.
 func (c *Config) buildLinear() vmc.LinearSolver {
 	if c.Optimizer.Kind != "linear" {
 		return nil
 	}
-	return &optim.Linear{Shift: c.Optimizer.Shift}
+	l := &optim.Linear{Shift: c.Optimizer.Shift}
+	if c.Optimizer.LinearShiftSelect == "correlated" {
+		return &vmc.CorrelatedShift{Solver: l}
+	}
+	return l
 }
 
 // BuildOptimizer returns the update rule of a system of np parameters

@@ -84,6 +84,7 @@ func (c *Config) validateOptimizerStages() error {
 			`the variance stage runs with "sr" or a gradient rule, not the linear method`},
 		{o.VarianceIterations > 0 && c.System.Model != "continuous", "optimizer.variance_iterations", o.VarianceIterations,
 			"the variance stage needs the local energy's parameter derivatives: particles in a trap only"},
+		{!oneOf(o.LinearShiftSelect, "adaptive", "correlated"), "optimizer.linear_shift_select", quote(o.LinearShiftSelect), `want "adaptive" or "correlated"`},
 		{o.ConvergenceWindow < 2, "optimizer.convergence_window", o.ConvergenceWindow, "must be ≥ 2 iterations"},
 	} {
 		if ch.bad {

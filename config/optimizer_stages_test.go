@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/solvers/optim"
+	"github.com/vmcmpi/vmcmpi/vmc"
 )
 
 // TestOptimizerStagesKeys: the refinements decode into the driver's
@@ -56,10 +57,41 @@ convergence_window = 15
 		{"[optimizer]\nmax_step_norm = -1.0\n", "optimizer.max_step_norm"},
 		{"[optimizer]\nkind = \"linear\"\nvariance_iterations = 5\n", "optimizer.variance_iterations"},
 		{"[optimizer]\nstop_when_converged = true\nconvergence_window = 1\n", "optimizer.convergence_window"},
+		{"[optimizer]\nkind = \"linear\"\nlinear_shift_select = \"best\"\n", "optimizer.linear_shift_select"},
 	} {
 		_, err := Decode([]byte(bad.src), "bad.toml", base)
 		if err == nil || !strings.Contains(err.Error(), bad.key) {
 			t.Errorf("%q: error %v, want one naming %s", bad.src, err, bad.key)
+		}
+	}
+}
+
+// TestLinearShiftSelectKey: the linear method adapts its shift by rules
+// unless correlated selection is asked for.
+func TestLinearShiftSelectKey(t *testing.T) {
+	for _, tc := range []struct {
+		src        string
+		correlated bool
+	}{
+		{"[optimizer]\nkind = \"linear\"\nshift = 0.1\n", false},
+		{"[optimizer]\nkind = \"linear\"\nshift = 0.1\nlinear_shift_select = \"adaptive\"\n", false},
+		{"[optimizer]\nkind = \"linear\"\nshift = 0.1\nlinear_shift_select = \"correlated\"\n", true},
+	} {
+		c, err := Decode([]byte(tc.src), "linear.toml", Defaults())
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch l := c.DriverOptions(3).Linear.(type) {
+		case *optim.Linear:
+			if tc.correlated || l.Shift != 0.1 {
+				t.Errorf("%q built %+v", tc.src, l)
+			}
+		case *vmc.CorrelatedShift:
+			if !tc.correlated || l.Solver.(*optim.Linear).Shift != 0.1 {
+				t.Errorf("%q built %+v", tc.src, l)
+			}
+		default:
+			t.Errorf("%q built %T", tc.src, l)
 		}
 	}
 }

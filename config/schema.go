@@ -114,6 +114,7 @@ func schema() []keyDoc {
 		k("optimizer.iterations", "", "≥ 0", "optimisation iterations (0: evaluate the energy only)", nil),
 		k("optimizer.momentum", "", "[0, 1)", "the momentum rule's decay of the previous step", optIs("momentum")),
 		k("optimizer.shift", "", "≥ 0", "sr: diagonal shift ε added to S; linear: the starting diagonal shift of H", either(optIs("sr"), optIs("linear"))),
+		k("optimizer.linear_shift_select", "", `"adaptive" or "correlated"`, "linear: adapt the diagonal shift by rules (×10 on a long step or an energy rise, else halve), or choose each step among the shifts a/10, a, 10a by its energy from correlated sampling of the iteration's samples (one more all-reduce and 3 local energies per sample)", optIs("linear")),
 		k("optimizer.rule", "", `"gd" or "adam"`, "sr: the rule applied to the SR direction δ", optIs("sr")),
 		k("optimizer.sr_solver", "", `"auto", "dense", "cg" or "minsr"`, "sr: dense S, matrix-free conjugate gradient (auto: by size), or minSR, the M×M sample-space form for fewer samples M than parameters", optIs("sr")),
 		k("optimizer.cg_tol", "", "(0, 1)", "sr: relative residual at which conjugate gradient stops", func(c *Config) bool {

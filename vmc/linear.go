@@ -53,6 +53,7 @@ type linear struct {
 	walkers                   []*linearAccum
 	h, s, delta, negDelta     []float64
 	gn                        varianceSolve
+	sel                       *selectState // correlated shift selection, or nil
 }
 
 type linearAccum struct {
@@ -107,7 +108,7 @@ func (d *Driver) checkLinear() error {
 			return fmt.Errorf("vmc: %s needs a wave function whose states give the parameter derivatives of ∇ln Ψ and ∇²ln Ψ (wavefunc.KineticParamDeriver); %T does not", what, cw.W.State())
 		}
 	}
-	return nil
+	return d.setupSelect()
 }
 
 // derivsNeeded reports whether this iteration measures ∂E_L/∂θ: always for
@@ -127,6 +128,9 @@ func (d *Driver) measure(w int, wk Walker, o []float64, K float64) float64 {
 	e := wk.(LinearWalker).MeasureLinear(o, a.dk)
 	if !finite(e) {
 		return e
+	}
+	if d.lin.sel != nil {
+		d.lin.sel.store(w, e)
 	}
 	de, np := e-K, d.np
 	if d.lin.full {
@@ -166,6 +170,9 @@ func (d *Driver) resetLinear(w int) {
 	clear(a.de)
 	clear(a.ede)
 	clear(a.dd)
+	if d.lin.sel != nil {
+		d.lin.sel.walkers[w].n = 0
+	}
 }
 
 // mergeLinear adds the walkers' sums, in walker order, into the buffer.
@@ -224,6 +231,9 @@ func (d *Driver) linearDirection(n, K float64) ([]float64, error) {
 			l.s[(k+1)*w+m+1] = oo[k*np+m]/n - ok*om
 			l.h[(k+1)*w+m+1] = oeo[k*np+m]/n - ok*eom - om*eok + ok*om*mE + ode[k*np+m]/n - ok*de[m]/n
 		}
+	}
+	if l.sel != nil {
+		return d.selectStep()
 	}
 	if err := l.solver.Solve(l.delta, l.h, l.s, E, errE); err != nil {
 		return nil, fmt.Errorf("vmc: iteration %d: %w", d.iter, err)

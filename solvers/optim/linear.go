@@ -27,9 +27,10 @@ import (
 // repeated, while the step's norm |Δ|_S = √(ΔᵀSΔ) exceeds MaxNorm (the
 // first-order change of Ψ, a trust region), it grows tenfold after an
 // iteration whose energy rose by more than three error bars above the
-// previous one, and otherwise it halves down to MinShift. (Trial steps by
-// correlated sampling would need a second reduction per iteration; the
-// driver keeps one.) The step is normalised with ξ (Toulouse and Umrigar's
+// previous one, and otherwise it halves down to MinShift. (The vmc
+// driver's CorrelatedShift instead tries several shifts with SolveAt and
+// picks one by correlated sampling, at a second reduction per iteration.)
+// The step is normalised with ξ (Toulouse and Umrigar's
 // eq. 26: Δ = δ/(1 − N·δ)), which matters for non-linear parameters.
 //
 // S is singular in directions the samples cannot resolve: Solve works in
@@ -275,4 +276,17 @@ func (l *Linear) SetState(s []float64) error {
 	}
 	l.shift, l.lastE, l.started = s[0], s[1], s[2] != 0
 	return nil
+}
+
+// SolveAt writes the step at diagonal shift a > 0 (grown tenfold while the
+// step is longer than MaxNorm, as in Solve) and returns the shift used. It
+// leaves the adaptive state (CurrentShift, the previous energy) as it was:
+// a caller that tries several shifts and picks one (the vmc driver's
+// correlated selection) keeps its own.
+func (l *Linear) SolveAt(dst, H, S []float64, a float64) (float64, error) {
+	saved := *l
+	defer func() { *l = saved }()
+	l.Shift, l.started = a, false
+	err := l.Solve(dst, H, S, 0, 0)
+	return l.shift, err
 }
