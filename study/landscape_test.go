@@ -3,11 +3,13 @@ package study
 import (
 	"bytes"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/solvers/regress"
 )
 
 const ame16, ame20 = "../../shared/data/ame/mass16.txt", "../../shared/data/ame/mass_1.mas20.txt"
@@ -189,12 +191,53 @@ func TestConformalAndBoundary(t *testing.T) {
 			train = append(train, nucl{n: n, z: z})
 		}
 	}
-	idx, pairs := edgeFold(train)
+	idx, pairs := calibFold("boundary", train, regress.Layout{})
 	if len(idx) != 8 || slices.Contains(idx, 4) {
 		t.Errorf("boundary fold %v, want all but the centre (index 4)", idx)
 	}
 	want := [][2]int{{2, 0}, {5, 3}, {8, 6}} // N = 12 (all on the boundary) with N = 10
 	if !slices.Equal(pairs, want) {
 		t.Errorf("S2n pairs %v, want %v", pairs, want)
+	}
+}
+
+// The calibration is chosen on a validation split of the training table
+// alone (the test table is never read): every variant is scored, the
+// rule's choice is the smallest χ², and on the whole table it is the
+// configured default.
+func TestLandscapeCalibrationChoice(t *testing.T) {
+	cfg := smallLandscape(t)
+	whole := os.Getenv("VMCMPI_LANDSCAPE_VALIDATE") != ""
+	if whole {
+		cfg.Data.MaxZ, cfg.GP.Subsample = 0, 600
+	}
+	cfg.Data.Test = "no-such-table"
+	v, err := ValidateCalibration(comm.NewSerial(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Variants) != len(calibFolds)*len(s2nVariances) || v.NVal == 0 || v.NValS2n == 0 {
+		t.Fatalf("%d variants, %d validation B, %d S2n", len(v.Variants), v.NVal, v.NValS2n)
+	}
+	best := v.Variants[0]
+	for _, x := range v.Variants {
+		t.Logf("%-10s %-8s χ² %7.2f  %v", x.Fold, x.S2nVariance, x.Chi2, x.Coverage)
+		for name, c := range x.Coverage {
+			for _, f := range c {
+				if !(f >= 0 && f <= 1) {
+					t.Errorf("%s %s/%s: coverage %v", name, x.Fold, x.S2nVariance, c)
+				}
+			}
+		}
+		if x.Chi2 < best.Chi2 {
+			best = x
+		}
+	}
+	if v.Fold != best.Fold || v.S2nVariance != best.S2nVariance {
+		t.Errorf("chose %s/%s, smallest χ² is %s/%s", v.Fold, v.S2nVariance, best.Fold, best.S2nVariance)
+	}
+	t.Logf("validation: %d B, %d S2n; chosen %s/%s", v.NVal, v.NValS2n, v.Fold, v.S2nVariance)
+	if def := LandscapeDefaults().Calib; whole && (def.Fold != v.Fold || def.S2nVariance != v.S2nVariance) {
+		t.Errorf("the default calibration %s/%s is not the validated choice", def.Fold, def.S2nVariance)
 	}
 }
