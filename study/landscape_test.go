@@ -199,6 +199,25 @@ func TestConformalAndBoundary(t *testing.T) {
 	if !slices.Equal(pairs, want) {
 		t.Errorf("S2n pairs %v, want %v", pairs, want)
 	}
+	// Chain ends: the two outermost of a chain of seven (N = 20..26, in
+	// shuffled order), nothing of a chain of five.
+	var ch []nucl
+	for _, n := range []int{23, 20, 26, 21, 24, 25, 22} {
+		ch = append(ch, nucl{n: n, z: 9})
+	}
+	for n := 20; n < 25; n++ {
+		ch = append(ch, nucl{n: n, z: 10})
+	}
+	idx, pairs = calibFold("chain-ends", ch, regress.Layout{})
+	if want := []int{1, 2, 3, 5}; !slices.Equal(idx, want) { // N = 20, 26, 21, 25
+		t.Errorf("chain ends %v, want %v", idx, want)
+	}
+	if want := [][2]int{{2, 4}, {5, 0}}; !slices.Equal(pairs, want) { // N = 26, 25 with 24, 23
+		t.Errorf("chain-end S2n pairs %v, want %v", pairs, want)
+	}
+	if v := validationSplit(ch); !slices.Equal(v, []int(nil)) {
+		t.Errorf("validation split of chains of 7 and 5: %v, want none (chains of ≥ 8)", v)
+	}
 }
 
 // The calibration is chosen on a validation split of the training table
