@@ -108,6 +108,8 @@ func TestLandscapeBadInput(t *testing.T) {
 		{"[gp]\nlength = [0.0, 3.0]", "gp.length"},
 		{"[gp]\nnoise = [-1.0, 3.0]", "gp.noise"},
 		{"[cv]\nfolds = 1", "cv.folds"},
+		{"[calibration]\nfold = \"outer\"", "calibration.fold"},
+		{"[calibration]\ns2n_variance = \"both\"", "calibration.s2n_variance"},
 	} {
 		text := c.set + "\n[data]\ntrain = \"a\"\ntest = \"b\"\n"
 		if strings.HasPrefix(c.set, "[") {
