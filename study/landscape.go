@@ -177,7 +177,15 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 			chart = append(chart, [2]int{n, z})
 		}
 	}
-	edge, pairs := edgeFold(train)
+	layout := foldLayout(cfg)
+	edge, pairs := calibFold(cfg.Calib.Fold, train, layout)
+	// Every held-out prediction (the folds and the calibration fold) comes
+	// from the linear models refitted without the nuclides held out.
+	folds := foldsOf(len(train), layout)
+	refit, err := fitWithout(c, models, train, append(folds, edge), cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
 	nt, ns := len(train), len(test)
 	size := header + 2*nt + 2*ns + 2*len(s2nIdx) + 2*len(edge) + 2*len(pairs) + chartValues*len(chart)
 	buf := reduce.New()
@@ -186,13 +194,16 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 		secs[k] = buf.Vector("landscape/"+models[k].Name, size)
 	}
 	bounds, _ := cfg.bounds()
-	layout := regress.Layout{Folds: cfg.CV.Folds, Seed: cfg.Seed}
 	var ownErr error
 	for k, l := range lins {
 		if k%c.Size() != c.Rank() {
 			continue
 		}
-		if err := correctOne(secs[k].Data(), l, train, test, s2nIdx, edge, pairs, chart, layout, cfg, bounds); err != nil {
+		without := make([]*linearModel, len(refit))
+		for f := range refit {
+			without[f] = refit[f][k]
+		}
+		if err := correctOne(secs[k].Data(), l, without, train, test, s2nIdx, folds, edge, pairs, chart, cfg, bounds); err != nil {
 			// Mark the failure for every rank (NaN survives the sum).
 			secs[k].Data()[0] = math.NaN()
 			ownErr = fmt.Errorf("model %s: %w", l.m.Name, err)
@@ -220,6 +231,11 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 	return res, nil
 }
 
+// foldLayout assigns the training nuclides to the cross-validation folds.
+func foldLayout(cfg *LandscapeConfig) regress.Layout {
+	return regress.Layout{Folds: cfg.CV.Folds, Seed: cfg.Seed}
+}
+
 // header is the number of values before a model's predictions: the
 // kernel, its log marginal likelihood, a marker, the calibration and two
 // timings (reported, never written to result.json).
@@ -228,17 +244,19 @@ const header = 12
 // correctOne fits model l's residual GP and writes, into out: the kernel,
 // the calibration (header values), the held-out mean and variance of
 // each training B, the predictive mean and variance of each test B and
-// S2n, those of the edge fold and the chart.
-func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx, edge []int, pairs [][2]int, chart [][2]int, layout regress.Layout, cfg *LandscapeConfig, b regress.GPBounds) error {
+// S2n, those of the calibration fold and the chart. without[f] is the
+// linear model fitted without folds[f] (the last: without edge).
+func correctOne(out []float64, l *linearModel, without []*linearModel, train, test []nucl, s2nIdx []int, folds [][]int, edge []int, pairs [][2]int, chart [][2]int, cfg *LandscapeConfig, b regress.GPBounds) error {
 	start := time.Now()
 	cm, err := fitCorrection(l, train, cfg.GP.Subsample, cfg.GP.Cutoff, b)
 	if err != nil {
 		return err
 	}
+	cm.observed = cfg.Calib.S2nVariance == "observed"
 	out[10] = time.Since(start).Seconds()
 	defer func() { out[11] = time.Since(start).Seconds() }()
 	nt, ns, m := len(train), len(test), len(s2nIdx)
-	zb, zs, err := cm.edgePredictions(out[header+2*nt+2*ns+2*m:], train, edge, pairs)
+	zb, zs, err := cm.edgePredictions(out[header+2*nt+2*ns+2*m:], train, without[len(folds)], edge, pairs, cm.observed)
 	if err != nil {
 		return err
 	}
@@ -247,24 +265,8 @@ func correctOne(out []float64, l *linearModel, train, test []nucl, s2nIdx, edge 
 	k := cm.gp.Kernel
 	copy(out, []float64{k.Amp, k.Len[0], k.Len[1], k.Noise, cm.logML, 1, cal.C68B, cal.C95B, cal.C68S2n, cal.C95S2n})
 	o := out[header:]
-	folds := make([][]int, layout.Folds)
-	for i := range train {
-		f := layout.Fold(i)
-		folds[f] = append(folds[f], i)
-	}
-	sc := make([]float64, len(l.m.Terms))
-	for _, idx := range folds {
-		if len(idx) == 0 {
-			continue
-		}
-		mu, va, err := cm.gp.HeldOut(idx)
-		if err != nil {
-			return err
-		}
-		for a, i := range idx {
-			o[i] = l.predict(sc, train[i].n, train[i].z) + mu[a]
-			o[nt+i] = va[a]
-		}
+	if err := cm.foldPredictions(o[:nt], o[nt:2*nt], train, folds, without); err != nil {
+		return err
 	}
 	o = o[2*nt:]
 	var need [][2]int

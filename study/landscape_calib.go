@@ -10,12 +10,12 @@ import (
 // Calibration turns predictive standard deviations into central intervals:
 // the 68 % (95 %) interval of a prediction is mean ± C68 (C95) sd. The
 // factors are split-conformal quantiles of |measured − predicted|/sd over
-// the boundary fold: every training nuclide lacking a measured neighbour
-// at N ± 1 or Z ± 1, all predicted together from the interior. New
-// measurements extend the known region by a nucleon or two, where a
-// random fold (which interpolates) would understate the errors; the
-// boundary fold extrapolates as they do, and its quantiles absorb the
-// heavy tails a normal predictive misses. Nothing of the test table enters.
+// a calibration fold of the training nuclides, all predicted together
+// from the others with the linear model refitted without them, so that
+// nothing of the test table enters. Which fold (calibration.fold) and
+// whether S2n variances carry the noise (calibration.s2n_variance) were
+// chosen on a validation split of the training table alone
+// (ValidateCalibration).
 type Calibration struct {
 	C68B   float64 `json:"c68_b"`
 	C95B   float64 `json:"c95_b"`
@@ -25,18 +25,49 @@ type Calibration struct {
 	NS2n   int     `json:"n_edge_s2n"`
 }
 
-// edgeFold returns the boundary fold (indices ascending) and its S2n pairs
-// (i, j): i in the fold, j its N−2 neighbour in the training table.
-func edgeFold(train []nucl) (idx []int, pairs [][2]int) {
+// Calibration folds (calibration.fold) and S2n variances
+// (calibration.s2n_variance), in the order ValidateCalibration breaks ties.
+var (
+	calibFolds     = []string{"boundary", "chain-ends", "random"}
+	s2nVariances   = []string{"latent", "observed"}
+	errCalibFolds  = `want "boundary", "chain-ends" or "random"`
+	errS2nVariance = `want "latent" or "observed"`
+)
+
+// calibFold returns a calibration fold of train (indices ascending) and its
+// S2n pairs (i, j): i in the fold, j its N−2 neighbour in train.
+//   - boundary: every nuclide lacking a measured neighbour at N ± 1 or
+//     Z ± 1 (new measurements extend the known region by a nucleon or two;
+//     this fold extrapolates as they do);
+//   - chain-ends: the two outermost nuclides at each end of every isotopic
+//     chain of at least six;
+//   - random: the first of the cross-validation folds (interpolation).
+func calibFold(kind string, train []nucl, layout regress.Layout) (idx []int, pairs [][2]int) {
 	at := map[[2]int]int{}
 	for i, t := range train {
 		at[[2]int{t.n, t.z}] = i
 	}
-	for i, t := range train {
-		for _, d := range [][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
-			if _, ok := at[[2]int{t.n + d[0], t.z + d[1]}]; !ok {
+	switch kind {
+	case "boundary":
+		for i, t := range train {
+			for _, d := range [][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+				if _, ok := at[[2]int{t.n + d[0], t.z + d[1]}]; !ok {
+					idx = append(idx, i)
+					break
+				}
+			}
+		}
+	case "chain-ends":
+		for _, c := range chains(train) {
+			if len(c) >= 6 {
+				idx = append(idx, c[0], c[1], c[len(c)-2], c[len(c)-1])
+			}
+		}
+		slices.Sort(idx)
+	case "random":
+		for i := range train {
+			if layout.Fold(i) == 0 {
 				idx = append(idx, i)
-				break
 			}
 		}
 	}
@@ -46,6 +77,41 @@ func edgeFold(train []nucl) (idx []int, pairs [][2]int) {
 		}
 	}
 	return idx, pairs
+}
+
+// chains returns the indices of each element's nuclides in order of N,
+// the elements in order of Z.
+func chains(train []nucl) [][]int {
+	by := map[int][]int{}
+	var zs []int
+	for i, t := range train {
+		if by[t.z] == nil {
+			zs = append(zs, t.z)
+		}
+		by[t.z] = append(by[t.z], i)
+	}
+	slices.Sort(zs)
+	out := make([][]int, len(zs))
+	for k, z := range zs {
+		c := by[z]
+		slices.SortFunc(c, func(a, b int) int { return train[a].n - train[b].n })
+		out[k] = c
+	}
+	return out
+}
+
+// without returns the nuclides of train not in idx (ascending).
+func without(train []nucl, idx []int) []nucl {
+	out := make([]nucl, 0, len(train)-len(idx))
+	k := 0
+	for i, t := range train {
+		if k < len(idx) && idx[k] == i {
+			k++
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // conformal returns the ⌈(n+1)p⌉-th smallest of |z| (the largest when that
@@ -70,46 +136,89 @@ func calibrate(zb, zs []float64) Calibration {
 		C68S2n: conformal(zs, 0.6827), C95S2n: conformal(zs, 0.95), NB: len(zb), NS2n: len(zs)}
 }
 
-// edgePredictions writes the held-out predictions of the edge fold into
-// o: mean and variance of each B (model plus GP), then of each S2n pair,
-// formed as separation forms them (the difference of the two corrected
-// predictions, with the latent covariance). It returns the standardised
-// errors.
-func (c *corrected) edgePredictions(o []float64, train []nucl, idx []int, pairs [][2]int) (zb, zs []float64, err error) {
-	blk, err := c.gp.HeldOutCov(idx)
+// edgePredictions writes the held-out predictions of fold idx into o:
+// mean and variance of each B, then of each S2n pair, formed as separation
+// forms them. lf is the linear model fitted without the fold: the GP is
+// conditioned on the retained nuclides' residuals from it. observed adds
+// both nuclides' noise to the S2n variances (else the latent covariance
+// alone). It returns the standardised errors.
+func (c *corrected) edgePredictions(o []float64, train []nucl, lf *linearModel, idx []int, pairs [][2]int, observed bool) (zb, zs []float64, err error) {
+	sc := make([]float64, len(lf.m.Terms))
+	r := make([]float64, len(train))
+	for i, t := range train {
+		r[i] = t.b - lf.predict(sc, t.n, t.z)
+	}
+	g, err := c.gp.WithTargets(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	blk, err := g.HeldOutCov(idx)
 	if err != nil {
 		return nil, nil, err
 	}
 	sig := blk.Cov
 	pos := map[int]int{}
-	sc := make([]float64, len(c.lin.m.Terms))
 	ne := len(idx)
 	for a, i := range idx {
 		pos[i] = a
-		o[a], o[ne+a] = c.lin.predict(sc, train[i].n, train[i].z)+blk.Mean[a], sig.At(a, a)
+		o[a], o[ne+a] = lf.predict(sc, train[i].n, train[i].z)+blk.Mean[a], sig.At(a, a)
 		zb = append(zb, (train[i].b-o[a])/math.Sqrt(o[ne+a]))
 	}
 	np := len(pairs)
-	s2 := c.gp.Kernel.Noise * c.gp.Kernel.Noise
+	s2 := g.Kernel.Noise * g.Kernel.Noise
 	for k, p := range pairs {
 		a := pos[p[0]]
-		mj := c.lin.predict(sc, train[p[1]].n, train[p[1]].z)
+		mj := lf.predict(sc, train[p[1]].n, train[p[1]].z)
 		if b, held := pos[p[1]]; held {
 			mj += blk.Mean[b]
 			o[2*ne+np+k] = sig.At(a, a) + sig.At(b, b) - 2*sig.At(a, b)
 		} else {
 			// The neighbour is a retained point: its latent value given
-			// the rest (the noise is added here and taken off below).
+			// the rest, plus the noise of an observation.
 			m, v, cv := blk.Latent(p[1])
 			mj += m
 			o[2*ne+np+k] = sig.At(a, a) + v + s2 - 2*cv[a]
 		}
-		// Latent covariance only, as separation (never below rounding).
-		o[2*ne+np+k] = math.Max(o[2*ne+np+k]-2*s2, 1e-12)
+		if !observed {
+			// Latent covariance only, as separation (never below rounding).
+			o[2*ne+np+k] = math.Max(o[2*ne+np+k]-2*s2, 1e-12)
+		}
 		o[2*ne+k] = o[a] - mj
 		zs = append(zs, (train[p[0]].b-train[p[1]].b-o[2*ne+k])/math.Sqrt(o[2*ne+np+k]))
 	}
 	return zb, zs, nil
+}
+
+// foldPredictions writes each training nuclide's held-out mean and
+// variance: fold f predicted from the others, with the linear model
+// refitted without it (without[f]) and the GP conditioned on the retained
+// residuals from that model (the hyperparameters stay those of the full
+// fit).
+func (c *corrected) foldPredictions(mean, variance []float64, train []nucl, folds [][]int, without []*linearModel) error {
+	sc := make([]float64, len(c.lin.m.Terms))
+	for f, idx := range folds {
+		if len(idx) == 0 {
+			continue
+		}
+		lf := without[f]
+		r := make([]float64, len(train))
+		for i, t := range train {
+			r[i] = t.b - lf.predict(sc, t.n, t.z)
+		}
+		g, err := c.gp.WithTargets(r)
+		if err != nil {
+			return err
+		}
+		mu, va, err := g.HeldOut(idx)
+		if err != nil {
+			return err
+		}
+		for a, i := range idx {
+			mean[i] = lf.predict(sc, train[i].n, train[i].z) + mu[a]
+			variance[i] = va[a]
+		}
+	}
+	return nil
 }
 
 // mixtureCalibration calibrates the model average like one model: its

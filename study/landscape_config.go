@@ -22,6 +22,7 @@ type LandscapeConfig struct {
 	GP     LandscapeGP    `toml:"gp"`
 	CV     LandscapeCV    `toml:"cv"`
 	BMA    LandscapeBMA   `toml:"bma"`
+	Calib  LandscapeCalib `toml:"calibration"`
 	Chart  LandscapeChart `toml:"chart"`
 	Output OutputConfig   `toml:"output"`
 	Source string         `toml:"-"`
@@ -57,6 +58,12 @@ type LandscapeBMA struct {
 	Weights string `toml:"weights"` // "stacking" | "pseudo" | "evidence"
 }
 
+// LandscapeCalib chooses how intervals are calibrated (Calibration).
+type LandscapeCalib struct {
+	Fold        string `toml:"fold"`         // "boundary" | "chain-ends" | "random"
+	S2nVariance string `toml:"s2n_variance"` // "latent" | "observed"
+}
+
 // LandscapeChart bounds the chart predicted.
 type LandscapeChart struct {
 	ZMin int `toml:"z_min"`
@@ -72,6 +79,7 @@ func LandscapeDefaults() LandscapeConfig {
 		GP:     LandscapeGP{Subsample: 600, Cutoff: 1e-6, Amp: []float64{0.05, 20}, Length: []float64{0.5, 30}, Noise: []float64{0.01, 5}},
 		CV:     LandscapeCV{Folds: 5},
 		BMA:    LandscapeBMA{Weights: "stacking"},
+		Calib:  LandscapeCalib{Fold: "chain-ends", S2nVariance: "observed"},
 		Chart:  LandscapeChart{ZMin: 8, ZMax: 120},
 		Output: OutputConfig{Dir: "out/landscape"},
 	}
@@ -146,6 +154,12 @@ func (c *LandscapeConfig) Validate() error {
 	case "stacking", "pseudo", "evidence":
 	default:
 		return wrap(fmt.Errorf(`bma.weights = %q: want "stacking", "pseudo" or "evidence"`, c.BMA.Weights))
+	}
+	if !slices.Contains(calibFolds, c.Calib.Fold) {
+		return wrap(fmt.Errorf("calibration.fold = %q: %s", c.Calib.Fold, errCalibFolds))
+	}
+	if !slices.Contains(s2nVariances, c.Calib.S2nVariance) {
+		return wrap(fmt.Errorf("calibration.s2n_variance = %q: %s", c.Calib.S2nVariance, errS2nVariance))
 	}
 	if c.Chart.ZMin < c.Data.MinZ || c.Chart.ZMax < c.Chart.ZMin || c.Chart.ZMax > 130 {
 		return wrap(fmt.Errorf("chart.z_min = %d, chart.z_max = %d: want data.min_z ≤ z_min ≤ z_max ≤ 130", c.Chart.ZMin, c.Chart.ZMax))

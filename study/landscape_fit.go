@@ -162,3 +162,27 @@ func rmsDiff(a, b []float64) float64 {
 	}
 	return math.Sqrt(s / float64(len(a)))
 }
+
+// foldsOf lists the rows of each cross-validation fold (ascending).
+func foldsOf(n int, layout regress.Layout) [][]int {
+	folds := make([][]int, layout.Folds)
+	for i := range n {
+		f := layout.Fold(i)
+		folds[f] = append(folds[f], i)
+	}
+	return folds
+}
+
+// fitWithout fits every model to train without each fold in turn:
+// out[f][k] is model k fitted without the rows folds[f] (ascending).
+func fitWithout(c comm.Comm, models []*dataset.MassModel, train []nucl, folds [][]int, seed uint64) ([][]*linearModel, error) {
+	out := make([][]*linearModel, len(folds))
+	for f, idx := range folds {
+		l, err := fitLinear(c, models, without(train, idx), seed)
+		if err != nil {
+			return nil, err
+		}
+		out[f] = l
+	}
+	return out, nil
+}

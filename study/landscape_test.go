@@ -3,11 +3,13 @@ package study
 import (
 	"bytes"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/solvers/regress"
 )
 
 const ame16, ame20 = "../../shared/data/ame/mass16.txt", "../../shared/data/ame/mass_1.mas20.txt"
@@ -106,6 +108,8 @@ func TestLandscapeBadInput(t *testing.T) {
 		{"[gp]\nlength = [0.0, 3.0]", "gp.length"},
 		{"[gp]\nnoise = [-1.0, 3.0]", "gp.noise"},
 		{"[cv]\nfolds = 1", "cv.folds"},
+		{"[calibration]\nfold = \"outer\"", "calibration.fold"},
+		{"[calibration]\ns2n_variance = \"both\"", "calibration.s2n_variance"},
 	} {
 		text := c.set + "\n[data]\ntrain = \"a\"\ntest = \"b\"\n"
 		if strings.HasPrefix(c.set, "[") {
@@ -189,12 +193,72 @@ func TestConformalAndBoundary(t *testing.T) {
 			train = append(train, nucl{n: n, z: z})
 		}
 	}
-	idx, pairs := edgeFold(train)
+	idx, pairs := calibFold("boundary", train, regress.Layout{})
 	if len(idx) != 8 || slices.Contains(idx, 4) {
 		t.Errorf("boundary fold %v, want all but the centre (index 4)", idx)
 	}
 	want := [][2]int{{2, 0}, {5, 3}, {8, 6}} // N = 12 (all on the boundary) with N = 10
 	if !slices.Equal(pairs, want) {
 		t.Errorf("S2n pairs %v, want %v", pairs, want)
+	}
+	// Chain ends: the two outermost of a chain of seven (N = 20..26, in
+	// shuffled order), nothing of a chain of five.
+	var ch []nucl
+	for _, n := range []int{23, 20, 26, 21, 24, 25, 22} {
+		ch = append(ch, nucl{n: n, z: 9})
+	}
+	for n := 20; n < 25; n++ {
+		ch = append(ch, nucl{n: n, z: 10})
+	}
+	idx, pairs = calibFold("chain-ends", ch, regress.Layout{})
+	if want := []int{1, 2, 3, 5}; !slices.Equal(idx, want) { // N = 20, 26, 21, 25
+		t.Errorf("chain ends %v, want %v", idx, want)
+	}
+	if want := [][2]int{{2, 4}, {5, 0}}; !slices.Equal(pairs, want) { // N = 26, 25 with 24, 23
+		t.Errorf("chain-end S2n pairs %v, want %v", pairs, want)
+	}
+	if v := validationSplit(ch); !slices.Equal(v, []int(nil)) {
+		t.Errorf("validation split of chains of 7 and 5: %v, want none (chains of ≥ 8)", v)
+	}
+}
+
+// The calibration is chosen on a validation split of the training table
+// alone (the test table is never read): every variant is scored, the
+// rule's choice is the smallest χ², and on the whole table it is the
+// configured default.
+func TestLandscapeCalibrationChoice(t *testing.T) {
+	cfg := smallLandscape(t)
+	whole := os.Getenv("VMCMPI_LANDSCAPE_VALIDATE") != ""
+	if whole {
+		cfg.Data.MaxZ, cfg.GP.Subsample = 0, 600
+	}
+	cfg.Data.Test = "no-such-table"
+	v, err := ValidateCalibration(comm.NewSerial(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Variants) != len(calibFolds)*len(s2nVariances) || v.NVal == 0 || v.NValS2n == 0 {
+		t.Fatalf("%d variants, %d validation B, %d S2n", len(v.Variants), v.NVal, v.NValS2n)
+	}
+	best := v.Variants[0]
+	for _, x := range v.Variants {
+		t.Logf("%-10s %-8s χ² %7.2f  %v", x.Fold, x.S2nVariance, x.Chi2, x.Coverage)
+		for name, c := range x.Coverage {
+			for _, f := range c {
+				if !(f >= 0 && f <= 1) {
+					t.Errorf("%s %s/%s: coverage %v", name, x.Fold, x.S2nVariance, c)
+				}
+			}
+		}
+		if x.Chi2 < best.Chi2 {
+			best = x
+		}
+	}
+	if v.Fold != best.Fold || v.S2nVariance != best.S2nVariance {
+		t.Errorf("chose %s/%s, smallest χ² is %s/%s", v.Fold, v.S2nVariance, best.Fold, best.S2nVariance)
+	}
+	t.Logf("validation: %d B, %d S2n; chosen %s/%s", v.NVal, v.NValS2n, v.Fold, v.S2nVariance)
+	if def := LandscapeDefaults().Calib; whole && (def.Fold != v.Fold || def.S2nVariance != v.S2nVariance) {
+		t.Errorf("the default calibration %s/%s is not the validated choice", def.Fold, def.S2nVariance)
 	}
 }

@@ -187,3 +187,46 @@ func TestFitKernel(t *testing.T) {
 		t.Error("zero noise bound accepted")
 	}
 }
+
+// A GP with new targets predicts and holds out as one factorised afresh.
+func TestGPWithTargets(t *testing.T) {
+	x, y := randomGPData(30, 7)
+	_, y2 := randomGPData(30, 8)
+	k := SEKernel{Amp: 1.3, Len: []float64{2, 1.5}, Noise: 0.2}
+	g, err := NewGP(x, 2, y, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Inverse(); err != nil {
+		t.Fatal(err)
+	}
+	h, err := g.WithTargets(y2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewGP(x, 2, y2, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(h.LogMarginal()-f.LogMarginal()) > 1e-10 {
+		t.Errorf("log marginal %g, afresh %g", h.LogMarginal(), f.LogMarginal())
+	}
+	mh, _, _ := h.HeldOut([]int{2, 11})
+	mf, _, _ := f.HeldOut([]int{2, 11})
+	for a := range mh {
+		if math.Abs(mh[a]-mf[a]) > 1e-10 {
+			t.Errorf("held out %d: %g, afresh %g", a, mh[a], mf[a])
+		}
+	}
+	m, _, _ := h.Predict([]float64{0.5, 1.5})
+	mw, _, _ := f.Predict([]float64{0.5, 1.5})
+	if math.Abs(m-mw) > 1e-10 {
+		t.Errorf("mean %g, afresh %g", m, mw)
+	}
+	if g.Y[0] != y[0] {
+		t.Error("the original GP's targets changed")
+	}
+	if _, err := g.WithTargets(y2[:5]); err == nil {
+		t.Error("no error for 5 targets of 30 points")
+	}
+}
