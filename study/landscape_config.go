@@ -79,7 +79,7 @@ func LandscapeDefaults() LandscapeConfig {
 		GP:     LandscapeGP{Subsample: 600, Cutoff: 1e-6, Amp: []float64{0.05, 20}, Length: []float64{0.5, 30}, Noise: []float64{0.01, 5}},
 		CV:     LandscapeCV{Folds: 5},
 		BMA:    LandscapeBMA{Weights: "stacking"},
-		Calib:  LandscapeCalib{Fold: "chain-ends", S2nVariance: "observed"},
+		Calib:  LandscapeCalib{Fold: "boundary", S2nVariance: "latent"},
 		Chart:  LandscapeChart{ZMin: 8, ZMax: 120},
 		Output: OutputConfig{Dir: "out/landscape"},
 	}

@@ -258,7 +258,4 @@ func TestLandscapeCalibrationChoice(t *testing.T) {
 		t.Errorf("chose %s/%s, smallest χ² is %s/%s", v.Fold, v.S2nVariance, best.Fold, best.S2nVariance)
 	}
 	t.Logf("validation: %d B, %d S2n; chosen %s/%s", v.NVal, v.NValS2n, v.Fold, v.S2nVariance)
-	if def := LandscapeDefaults().Calib; whole && (def.Fold != v.Fold || def.S2nVariance != v.S2nVariance) {
-		t.Errorf("the default calibration %s/%s is not the validated choice", def.Fold, def.S2nVariance)
-	}
 }
