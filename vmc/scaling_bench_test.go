@@ -119,7 +119,7 @@ func BenchmarkChunkOverhead(b *testing.B) {
 			for _, c := range []int{samples, chunk} {
 				name := fmt.Sprintf("threads=%d/cancellable=%v/chunk=%d", threads, cancellable, c)
 				b.Run(name, func(b *testing.B) {
-					runtime.GOMAXPROCS(threads)
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
 					opt := job.Options
 					opt.Walkers, opt.Workers, opt.Production, opt.Chunk = threads, threads, samples, c
 					opt.OnChunk, opt.OnIteration, opt.Stop = nil, nil, nil
