@@ -77,6 +77,16 @@ func (b *Blocker) N() int {
 // Reset empties the Blocker, keeping its memory.
 func (b *Blocker) Reset() { b.levels = b.levels[:0] }
 
+// CopyFrom makes b an exact copy of src in b's own memory (an assignment
+// would share src's levels), so that either continues bit for bit without
+// disturbing the other. It allocates only when b has no levels yet.
+func (b *Blocker) CopyFrom(src *Blocker) {
+	if b.levels == nil && len(src.levels) > 0 {
+		b.levels = newLevels(0)
+	}
+	b.levels = append(b.levels[:0], src.levels...)
+}
+
 // levelStats fills ls with the statistics of the levels that have at
 // least two blocks and returns their number.
 func (b *Blocker) levelStats(ls *[maxLevels]levelStat) int {
@@ -134,12 +144,18 @@ const (
 )
 
 // MarshalBinary encodes the full state for a checkpoint.
-func (b *Blocker) MarshalBinary() ([]byte, error) {
-	buf := make([]byte, blockerHeader+blockerLevel*len(b.levels))
-	copy(buf, blockerMagic)
-	buf[3] = blockerVersion
-	binary.LittleEndian.PutUint32(buf[4:], uint32(len(b.levels)))
-	p := buf[blockerHeader:]
+func (b *Blocker) MarshalBinary() ([]byte, error) { return b.AppendBinary(nil) }
+
+// AppendBinary appends what MarshalBinary returns to buf; it allocates
+// nothing when buf has the room.
+func (b *Blocker) AppendBinary(buf []byte) ([]byte, error) {
+	start := len(buf)
+	buf = append(buf, make([]byte, blockerHeader+blockerLevel*len(b.levels))...)
+	enc := buf[start:]
+	copy(enc, blockerMagic)
+	enc[3] = blockerVersion
+	binary.LittleEndian.PutUint32(enc[4:], uint32(len(b.levels)))
+	p := enc[blockerHeader:]
 	for _, l := range b.levels {
 		binary.LittleEndian.PutUint64(p, l.n)
 		for i, v := range [...]float64{l.shift, l.s1, l.s2, l.lag, l.last, l.pending} {

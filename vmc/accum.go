@@ -66,3 +66,26 @@ func (a *accum) add(e float64) {
 	a.m2 += dl * (e - a.mean)
 	a.blk.Add(e)
 }
+
+// copySums makes a's production sums (energy, blocking, acceptance,
+// observables) an exact copy of src's, in a's own memory; the trace is the
+// caller's. It allocates only the first time a's blockers receive levels.
+func (a *accum) copySums(src *accum) {
+	a.n, a.mean, a.m2, a.acc, a.prop, a.bad = src.n, src.mean, src.m2, src.acc, src.prop, src.bad
+	a.blk.CopyFrom(&src.blk)
+	for i := range a.extra {
+		a.extra[i].copySums(&src.extra[i])
+	}
+}
+
+// copySums makes a's sums an exact copy of src's, an accumulator of the
+// same observable.
+func (a *obsAccum) copySums(src *obsAccum) {
+	a.n, a.npend = src.n, src.npend
+	copy(a.sum, src.sum)
+	copy(a.sum2, src.sum2)
+	copy(a.pend, src.pend)
+	for k := range a.blk {
+		a.blk[k].CopyFrom(&src.blk[k])
+	}
+}

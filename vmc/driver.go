@@ -101,8 +101,9 @@ type Driver struct {
 	started  time.Time
 	prodDone int // production samples per walker done
 	// cut is set by a walker goroutine that ended its sampling early on a
-	// stop (stop.go).
-	cut atomic.Bool
+	// stop, and bound is where the rank then rewinds to (stop.go).
+	cut   atomic.Bool
+	bound boundary
 
 	it   iterationSums // one reduction per optimisation iteration
 	ctl  controlSums   // one per production chunk
@@ -242,6 +243,9 @@ func (d *Driver) forEach(ctx context.Context, fn func(w int) error) error {
 func (d *Driver) burnIn(ctx context.Context) error {
 	done := ctx.Done()
 	return d.forEach(ctx, func(w int) error {
+		if err := d.record(w); err != nil {
+			return err
+		}
 		for i := range d.opt.BurnIn {
 			if d.halted(i, done) {
 				return nil

@@ -20,10 +20,7 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 	for d.prodDone < d.opt.Production {
 		// A stop seen during the chunk (or the burn-in before the first)
 		// discards it (stop.go).
-		start, err := d.mark(ctx)
-		if err != nil {
-			return nil, err
-		}
+		d.mark(ctx)
 		if first {
 			if err := d.startProduction(ctx); err != nil {
 				return nil, err
@@ -32,6 +29,9 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 		}
 		chunk := min(d.opt.Chunk, d.opt.Production-d.prodDone)
 		if err := d.forEach(ctx, func(w int) error {
+			if err := d.record(w); err != nil {
+				return err
+			}
 			d.sampleChunk(w, chunk, done)
 			return nil
 		}); err != nil {
@@ -42,7 +42,7 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		if cut {
-			if err := d.rewind(start); err != nil {
+			if err := d.rewind(); err != nil {
 				return nil, err
 			}
 			return nil, fmt.Errorf("production during the chunk after %d of %d samples per walker, discarded: %w", d.prodDone, d.opt.Production, ErrStopped)

@@ -89,3 +89,68 @@ func BenchmarkScaling(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkChunkOverhead measures what a production chunk costs beyond
+// its samples, on the cheapest workload (the default two-electron dot,
+// about 0.7 µs a sample): the same production in chunks of 1000 samples
+// (the default) and in one chunk, under a cancellable context as
+// vmcmpi run uses (a stop can then cut a chunk short and rewind it) and
+// under one that cannot be cancelled, on 1 and 2 threads of one walker
+// each. overhead-ns/chunk is the wall time per chunk above the one-chunk
+// run, overhead-cpu-ns/chunk the same in CPU time (the one a loaded
+// machine leaves readable).
+//
+//	go test -run '^$' -bench ChunkOverhead -benchtime 5x ./vmc/
+func BenchmarkChunkOverhead(b *testing.B) {
+	procs := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(procs)
+	const samples, chunk = 200000, 1000
+	cfg, err := config.Load("", []string{"optimizer.iterations=0", "output.progress=none"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	job, err := config.Build(comm.NewSerial(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for threads := 1; threads <= min(2, runtime.NumCPU()); threads++ {
+		for _, cancellable := range []bool{true, false} {
+			var whole, wholeCPU float64 // ns per sample of the one-chunk run
+			for _, c := range []int{samples, chunk} {
+				name := fmt.Sprintf("threads=%d/cancellable=%v/chunk=%d", threads, cancellable, c)
+				b.Run(name, func(b *testing.B) {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+					opt := job.Options
+					opt.Walkers, opt.Workers, opt.Production, opt.Chunk = threads, threads, samples, c
+					opt.OnChunk, opt.OnIteration, opt.Stop = nil, nil, nil
+					ctx := context.Background()
+					if cancellable {
+						var cancel context.CancelFunc
+						ctx, cancel = context.WithCancel(ctx)
+						defer cancel()
+					}
+					c0 := cpuSeconds(b)
+					for b.Loop() {
+						d, err := vmc.New(comm.NewSerial(), job.System, opt)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := d.Run(ctx); err != nil {
+							b.Fatal(err)
+						}
+					}
+					n := float64(b.N * threads * samples)
+					ns, cpu := float64(b.Elapsed().Nanoseconds())/n*float64(threads), (cpuSeconds(b)-c0)*1e9/n
+					b.ReportMetric(float64(threads)*1e9/ns, "samples/s")
+					b.ReportMetric(cpu, "cpu-ns/sample")
+					if c == samples {
+						whole, wholeCPU = ns, cpu
+					} else if whole > 0 {
+						b.ReportMetric((ns-whole)*chunk, "overhead-ns/chunk")
+						b.ReportMetric((cpu-wholeCPU)*chunk, "overhead-cpu-ns/chunk")
+					}
+				})
+			}
+		}
+	}
+}

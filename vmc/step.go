@@ -11,10 +11,7 @@ import (
 // Step runs one optimisation iteration: sample, one all-reduce, update.
 // A stop seen during its sampling discards the iteration (stop.go).
 func (d *Driver) Step(ctx context.Context) (Record, error) {
-	start, err := d.mark(ctx)
-	if err != nil {
-		return Record{}, err
-	}
+	d.mark(ctx)
 	if !d.burned {
 		if err := d.burnIn(ctx); err != nil {
 			return Record{}, err
@@ -24,6 +21,9 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 	K := d.shift
 	done := ctx.Done()
 	if err := d.forEach(ctx, func(w int) error {
+		if err := d.record(w); err != nil {
+			return err
+		}
 		d.sampleWalker(w, K, done)
 		return nil
 	}); err != nil {
@@ -34,7 +34,7 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		return Record{}, fmt.Errorf("vmc: iteration %d: %w", d.iter, err)
 	}
 	if d.cutShort(d.it.stop) {
-		if err := d.rewind(start); err != nil {
+		if err := d.rewind(); err != nil {
 			return Record{}, err
 		}
 		return Record{}, fmt.Errorf("during iteration %d, discarded (the run stands after %d): %w", d.iter+1, d.iter, ErrStopped)

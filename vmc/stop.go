@@ -2,7 +2,10 @@ package vmc
 
 import (
 	"context"
+	"encoding"
 	"fmt"
+
+	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 
 	"github.com/vmcmpi/vmcmpi/reduce"
 )
@@ -18,33 +21,108 @@ import (
 const pollEvery = 4
 
 // boundary is what a rank needs to rewind an unfinished iteration or
-// chunk: each walker's record (walkerRecords) and the burn-in flag as they
-// were when it began. It is nil when the context cannot be cancelled.
+// chunk: the burn-in flag and whether production had begun as they were
+// when it began, and each walker's record. Each walker's goroutine takes
+// its own record (record) before it first moves the walker, so the
+// records cost no serial time between chunks, and they reuse their memory
+// from chunk to chunk. Nothing is kept when the context cannot be
+// cancelled.
 type boundary struct {
-	walkers [][]byte
+	active  bool // records are kept
 	burned  bool
+	hasProd bool // the production accumulators existed
+	recs    []*walkerMark
 }
 
-// mark records the boundary at the start of an iteration or chunk.
-func (d *Driver) mark(ctx context.Context) (*boundary, error) {
+// walkerMark is one walker's state at the boundary: its encoding, a copy
+// of its production sums (when hasProd) and the length of its trace.
+type walkerMark struct {
+	taken    bool // since the boundary; until then the walker has not moved
+	walker   []byte
+	prod     *accum
+	traceLen int
+}
+
+// mark opens the boundary at the start of an iteration or chunk; the
+// walkers' goroutines then record their state (record).
+func (d *Driver) mark(ctx context.Context) {
 	d.cut.Store(false)
-	if ctx.Done() == nil {
-		return nil, nil
+	b := &d.bound
+	b.active = ctx.Done() != nil
+	if !b.active {
+		return
 	}
-	recs, err := d.walkerRecords()
-	if err != nil {
-		return nil, err
+	b.burned, b.hasProd = d.burned, d.prodAccs != nil
+	if b.recs == nil {
+		b.recs = make([]*walkerMark, len(d.walkers))
+		for w := range b.recs {
+			b.recs[w] = cacheline.New[walkerMark]()
+		}
 	}
-	return &boundary{walkers: recs, burned: d.burned}, nil
+	for _, r := range b.recs {
+		r.taken = false
+	}
 }
 
-// rewind restores the walkers to the boundary b.
-func (d *Driver) rewind(b *boundary) error {
-	if b == nil {
+// record keeps walker w's state at the boundary, once per boundary; the
+// walker's goroutine calls it before it first moves the walker. After the
+// first chunk it allocates only what the walker's MarshalBinary does
+// (nothing for an encoding.BinaryAppender).
+func (d *Driver) record(w int) error {
+	b := &d.bound
+	if !b.active {
+		return nil
+	}
+	r := b.recs[w]
+	if r.taken {
+		return nil
+	}
+	var err error
+	if ap, ok := d.walkers[w].(encoding.BinaryAppender); ok {
+		r.walker, err = ap.AppendBinary(r.walker[:0])
+	} else {
+		r.walker, err = d.walkers[w].MarshalBinary()
+	}
+	if err != nil {
+		return fmt.Errorf("vmc: walker %d: %w", w, err)
+	}
+	if b.hasProd {
+		if r.prod == nil {
+			r.prod = d.newProductionAccum()
+		}
+		a := d.prodAccs[w]
+		r.prod.copySums(a)
+		r.traceLen = len(a.trace)
+	}
+	r.taken = true
+	return nil
+}
+
+// rewind restores the walkers, their production sums and the burn-in flag
+// to the boundary.
+func (d *Driver) rewind() error {
+	b := &d.bound
+	if !b.active {
 		return fmt.Errorf("vmc: rank %d: another rank stopped mid-iteration, and this rank's context cannot be cancelled, so it kept no state to rewind to", d.c.Rank())
 	}
 	d.burned = b.burned
-	return d.restoreWalkers(b.walkers)
+	if !b.hasProd {
+		d.prodAccs = nil
+	}
+	for w, r := range b.recs {
+		if !r.taken {
+			continue
+		}
+		if err := d.walkers[w].UnmarshalBinary(r.walker); err != nil {
+			return fmt.Errorf("vmc: walker %d: %w", w, err)
+		}
+		if b.hasProd {
+			a := d.prodAccs[w]
+			a.copySums(r.prod)
+			a.trace = a.trace[:min(r.traceLen, len(a.trace))]
+		}
+	}
+	return nil
 }
 
 // halted reports, every pollEvery sweeps i, whether done is closed, and
