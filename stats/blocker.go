@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Blocker is the streaming form of Blocking: it keeps, per blocking level, a
@@ -149,9 +150,9 @@ func (b *Blocker) MarshalBinary() ([]byte, error) { return b.AppendBinary(nil) }
 // AppendBinary appends what MarshalBinary returns to buf; it allocates
 // nothing when buf has the room.
 func (b *Blocker) AppendBinary(buf []byte) ([]byte, error) {
-	start := len(buf)
-	buf = append(buf, make([]byte, blockerHeader+blockerLevel*len(b.levels))...)
-	enc := buf[start:]
+	start, size := len(buf), blockerHeader+blockerLevel*len(b.levels)
+	buf = slices.Grow(buf, size)[:start+size]
+	enc := buf[start:] // every byte is written below
 	copy(enc, blockerMagic)
 	enc[3] = blockerVersion
 	binary.LittleEndian.PutUint32(enc[4:], uint32(len(b.levels)))
