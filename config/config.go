@@ -119,6 +119,7 @@ type OptimizerConfig struct {
 	VarianceIterations    int     `toml:"variance_iterations"`
 	StopWhenConverged     bool    `toml:"stop_when_converged"`
 	ConvergenceWindow     int     `toml:"convergence_window"`
+	ClipLocalEnergy       float64 `toml:"clip_local_energy"`
 }
 
 // ProductionConfig is the [production] table.
@@ -512,7 +513,7 @@ var addedKeys = map[string]bool{
 	"optimizer.learning_rate_decay": true, "optimizer.learning_rate_decay_rate": true, "optimizer.learning_rate_min_factor": true,
 	"optimizer.shift_decay": true, "optimizer.shift_decay_rate": true, "optimizer.shift_min_factor": true,
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
-	"system.j2": true, "wavefunction.symmetry": true,
+	"system.j2": true, "wavefunction.symmetry": true, "optimizer.clip_local_energy": true,
 }
 
 // AtDefault reports whether key was added to the schema after checkpoints
