@@ -56,6 +56,8 @@ convergence_window = 15
 		{"[optimizer]\nmax_step_norm = -1.0\n", "optimizer.max_step_norm"},
 		{"[optimizer]\nkind = \"linear\"\nvariance_iterations = 5\n", "optimizer.variance_iterations"},
 		{"[optimizer]\nstop_when_converged = true\nconvergence_window = 1\n", "optimizer.convergence_window"},
+		{"[optimizer]\nclip_local_energy = -1.0\n", "optimizer.clip_local_energy"},
+		{"[optimizer]\nclip_local_energy = 5.0\n", "optimizer.clip_local_energy"}, // not a complex RBM
 	} {
 		_, err := Decode([]byte(bad.src), "bad.toml", base)
 		if err == nil || !strings.Contains(err.Error(), bad.key) {
