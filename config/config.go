@@ -120,6 +120,7 @@ type OptimizerConfig struct {
 	StopWhenConverged     bool    `toml:"stop_when_converged"`
 	ConvergenceWindow     int     `toml:"convergence_window"`
 	ClipLocalEnergy       float64 `toml:"clip_local_energy"`
+	SamplingPower         float64 `toml:"sampling_power"`
 }
 
 // ProductionConfig is the [production] table.
@@ -179,7 +180,7 @@ func Defaults() Config {
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
 			Kind: "adam", LearningRate: 0, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
-			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20,
+			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20, SamplingPower: 1,
 		},
 		Production:  ProductionConfig{Samples: 50000},
 		Observables: ObservablesConfig{Bins: 60, MapBins: 40, Errors: true},
@@ -514,6 +515,7 @@ var addedKeys = map[string]bool{
 	"optimizer.shift_decay": true, "optimizer.shift_decay_rate": true, "optimizer.shift_min_factor": true,
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
 	"system.j2": true, "wavefunction.symmetry": true, "optimizer.clip_local_energy": true,
+	"optimizer.sampling_power": true,
 }
 
 // AtDefault reports whether key was added to the schema after checkpoints

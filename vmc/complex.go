@@ -69,6 +69,7 @@ type complexPath struct {
 	sumDU, sumVC reduce.Scalar
 	imag         float64 // the last iteration's Im⟨E_L⟩
 	imagErr      float64 // and its naive error bar
+	guide        *guided // sampling |Ψ|^{2q}, or nil
 }
 
 // complexAccum is one walker's Im O vector and its sums.
@@ -80,6 +81,8 @@ type complexAccum struct {
 	// Im E_L, a scratch for the medians, and Σ (u' − u), Σ v'.
 	rows, eu, ev, tmp []float64
 	du, vc            float64
+	// With guided sampling: Σ w, Σ w u, Σ w v.
+	sw, swu, swv float64
 }
 
 // checkComplex sets up the complex path when the system asks for it, and
@@ -94,7 +97,7 @@ func (d *Driver) checkComplex() error {
 		if c > 0 {
 			return fmt.Errorf("vmc: ClipLocalEnergy = %g: local-energy clipping is for complex trial states only", c)
 		}
-		return nil
+		return d.checkGuided(false)
 	}
 	if d.opt.Linear != nil {
 		return fmt.Errorf("vmc: the linear method does not take complex trial states (use SR or a gradient rule)")
@@ -107,7 +110,7 @@ func (d *Driver) checkComplex() error {
 		d.mf = nil
 	}
 	d.cx = &complexPath{}
-	return nil
+	return d.checkGuided(true)
 }
 
 // layoutComplex declares the extra views in the iteration buffer.
@@ -118,6 +121,11 @@ func (d *Driver) layoutComplex(b *reduce.Buffer) {
 	d.cx.sumOIm = b.Vector("sum_o_im", d.np)
 	d.cx.sumV = b.Scalar("sum_e_im")
 	d.cx.sumVV = b.Scalar("sum_e_im2")
+	if g := d.cx.guide; g != nil {
+		g.sumW = b.Scalar("sum_guide_w")
+		g.sumWU = b.Scalar("sum_guide_wu")
+		g.sumWV = b.Scalar("sum_guide_wv")
+	}
 	if d.opt.ClipLocalEnergy > 0 {
 		d.cx.sumDU = b.Scalar("sum_clip_du")
 		d.cx.sumVC = b.Scalar("sum_clip_e_im")
@@ -132,6 +140,9 @@ func (d *Driver) bindComplex(wk Walker) error {
 	cw, ok := wk.(ComplexWalker)
 	if !ok {
 		return fmt.Errorf("vmc: the system has complex amplitudes, but its walker %T does not measure them", wk)
+	}
+	if _, ok := wk.(guidedWalker); d.cx.guide != nil && !ok {
+		return fmt.Errorf("vmc: SamplingPower: the walker %T cannot sample |Ψ|^{2q}", wk)
 	}
 	d.cx.walkers = append(d.cx.walkers, cw)
 	// In memory of its own, as accum: written at every sample.
@@ -149,6 +160,10 @@ func (d *Driver) bindComplex(wk Walker) error {
 // sampleComplex is sampleWalker for a complex walker. It allocates
 // nothing.
 func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
+	if d.cx.guide != nil {
+		d.sampleGuided(w, K, done)
+		return
+	}
 	wk, a, c := d.cx.walkers[w], d.accs[w], d.cx.accs[w]
 	np := d.np
 	a.reset()
@@ -263,6 +278,11 @@ func (d *Driver) mergeComplex() {
 		}
 		d.cx.sumV.Add(c.sv)
 		d.cx.sumVV.Add(c.svv)
+		if g := d.cx.guide; g != nil {
+			g.sumW.Add(c.sw)
+			g.sumWU.Add(c.swu)
+			g.sumWV.Add(c.swv)
+		}
 		if c.rows != nil {
 			d.cx.sumDU.Add(c.du)
 			d.cx.sumVC.Add(c.vc)
@@ -281,7 +301,11 @@ func (d *Driver) centreComplex() {
 	sy := d.cx.sumOIm.Data()
 	vbar := d.cx.sumV.Value() / n
 	seo := d.it.sumEO.Data()
-	if d.opt.ClipLocalEnergy > 0 {
+	if d.cx.guide != nil {
+		// Weighted sums; the v̄ ȳ term is in seo already, S's ȳ ȳ
+		// term follows below.
+		vbar = d.centreGuided(n)
+	} else if d.opt.ClipLocalEnergy > 0 {
 		// The clipped v̄', and the real part's mean shift ⟨u'−u⟩: the
 		// driver subtracts (⟨u⟩−K) Σ x_k, the clipped covariance needs
 		// (⟨u'⟩−K) Σ x_k.

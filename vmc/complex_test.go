@@ -2,6 +2,7 @@ package vmc
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -43,6 +44,13 @@ func complexRing(t *testing.T, n, hidden int, j2, scale float64) *Lattice {
 // seeds, so autocorrelation is accounted for; with 15 degrees of freedom
 // and 160 components, a 5σ miss has probability ~3% per run).
 func TestComplexGradientSampled(t *testing.T) {
+	for _, q := range []float64{1, 0.5} {
+		t.Run(fmt.Sprintf("q=%g", q), func(t *testing.T) { complexGradientSampled(t, q) })
+	}
+}
+
+// complexGradientSampled samples |Ψ|^{2q} (reweighted when q < 1).
+func complexGradientSampled(t *testing.T, q float64) {
 	sys := complexRing(t, 8, 8, 0.4, 0.4)
 	en, err := NewEnumeration(sys, nil)
 	if err != nil {
@@ -59,7 +67,7 @@ func TestComplexGradientSampled(t *testing.T) {
 	}
 	for seed := range seeds {
 		opt := Options{Walkers: walkers, Samples: samples, BurnIn: 50, Iterations: 1, Seed: uint64(seed + 1),
-			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2}
+			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: q}
 		d, err := New(comm.NewSerial(), sys, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -71,6 +79,10 @@ func TestComplexGradientSampled(t *testing.T) {
 		im, _, ok := d.ImagEnergy()
 		if !ok {
 			t.Fatal("the driver did not take the complex path")
+		}
+		if q != 1 {
+			// The record's energy is the unweighted |Ψ|^{2q} mean.
+			rec.Energy = d.cx.guide.sumWU.Value() / d.cx.guide.sumW.Value()
 		}
 		e, ei = append(e, rec.Energy), append(ei, im)
 		for k := range np {
@@ -201,6 +213,14 @@ func TestComplexSampleAllocs(t *testing.T) {
 	if a := testing.AllocsPerRun(10, func() { d.sampleWalker(0, 1, nil) }); a != 0 {
 		t.Errorf("%v allocations per iteration's sampling", a)
 	}
+	d, err = New(comm.NewSerial(), sys, Options{Walkers: 1, Samples: 5, Iterations: 1, Rule: optim.NewGD(0.1),
+		SR: &optim.SR{Shift: 0.01}, Workers: 1, SamplingPower: 0.5, BurnIn: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(10, func() { d.sampleWalker(0, 1, nil) }); a != 0 {
+		t.Errorf("%v allocations per iteration's guided sampling", a)
+	}
 }
 
 // Local-energy clipping: the force equals the covariance of O with the
@@ -311,6 +331,16 @@ func TestComplexClipRefusals(t *testing.T) {
 		if _, err := New(comm.NewSerial(), sys, opt); err == nil {
 			t.Errorf("ClipLocalEnergy = %v: no error", c)
 		}
+		opt = base
+		opt.SamplingPower = c
+		if _, err := New(comm.NewSerial(), sys, opt); err == nil {
+			t.Errorf("SamplingPower = %v: no error", c)
+		}
+	}
+	opt := base
+	opt.SamplingPower, opt.ClipLocalEnergy = 0.5, 3
+	if _, err := New(comm.NewSerial(), sys, opt); err == nil {
+		t.Error("SamplingPower with ClipLocalEnergy: no error")
 	}
 	lat, _ := hamiltonian.NewLattice(hamiltonian.Chain, 6, true)
 	h, _ := hamiltonian.NewHeisenberg(lat, 1, true)
@@ -318,9 +348,39 @@ func TestComplexClipRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := base
+	opt = base
 	opt.ClipLocalEnergy = 5
 	if _, err := New(comm.NewSerial(), real, opt); err == nil {
 		t.Error("ClipLocalEnergy with a real trial state: no error")
+	}
+	opt = base
+	opt.SamplingPower = 0.5
+	if _, err := New(comm.NewSerial(), real, opt); err == nil {
+		t.Error("SamplingPower with a real trial state: no error")
+	}
+}
+
+// After optimising with guided sampling, production samples |Ψ|² again:
+// with a frozen state (learning rate 0) its energy agrees with the exact
+// one, while the last iteration's unweighted |Ψ|^{2q} mean need not.
+func TestComplexGuidedProduction(t *testing.T) {
+	sys := complexRing(t, 8, 8, 0.4, 0.4)
+	en, err := NewEnumeration(sys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := en.Evaluate(false).Energy
+	d, err := New(comm.NewSerial(), sys, Options{Walkers: 2, Samples: 200, BurnIn: 50, Iterations: 2, Production: 4000,
+		Seed: 5, Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("production %.5f ± %.5f, exact %.5f; last iteration over |Ψ|^0.6: %.5f", res.Energy, res.Error, exact, res.History[1].Energy)
+	if math.Abs(res.Energy-exact) > 4*res.Error {
+		t.Errorf("production %.5f ± %.5f, exact %.5f", res.Energy, res.Error, exact)
 	}
 }
