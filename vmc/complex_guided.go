@@ -23,6 +23,11 @@ import (
 // suffices. The history's energies and variances are then those of the
 // unweighted samples from |Ψ|^{2q} (a monitor, not ⟨H⟩); production
 // samples |Ψ|² after the last iteration has re-equilibrated the chains.
+// The weights can degenerate when ln|Ψ| spreads widely over the sampled
+// configurations (6×6 J1–J2 at q = 0.5: after ~150 iterations one sample
+// carried the force, which fell to 1e-9, and the chains separated);
+// nothing guards against that yet, so watch the gradient norm, or take
+// q nearer 1 on larger lattices.
 
 // samplingPowered is a state that can sample |Ψ|^{2q}
 // (wavefunc.ComplexSpinRBM's states).
