@@ -120,6 +120,8 @@ type OptimizerConfig struct {
 	StopWhenConverged     bool    `toml:"stop_when_converged"`
 	ConvergenceWindow     int     `toml:"convergence_window"`
 	LinearShiftSelect     string  `toml:"linear_shift_select"`
+	ClipLocalEnergy       float64 `toml:"clip_local_energy"`
+	SamplingPower         float64 `toml:"sampling_power"`
 }
 
 // ProductionConfig is the [production] table.
@@ -179,7 +181,7 @@ func Defaults() Config {
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
 			Kind: "adam", LearningRate: 0, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
-			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20,
+			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20, SamplingPower: 1,
 			LinearShiftSelect: "adaptive",
 		},
 		Production:  ProductionConfig{Samples: 50000},
@@ -515,6 +517,8 @@ var addedKeys = map[string]bool{
 	"optimizer.shift_decay": true, "optimizer.shift_decay_rate": true, "optimizer.shift_min_factor": true,
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
 	"optimizer.linear_shift_select": true, "system.j2": true, "wavefunction.symmetry": true,
+	"optimizer.clip_local_energy": true,
+	"optimizer.sampling_power": true,
 }
 
 // AtDefault reports whether key was added to the schema after checkpoints

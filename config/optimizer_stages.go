@@ -44,6 +44,8 @@ func (o OptimizerConfig) scheduled(rule vmc.Rule) vmc.Rule {
 func (c *Config) stageOptions(opt *vmc.Options) {
 	o := c.Optimizer
 	opt.VarianceIterations = o.VarianceIterations
+	opt.ClipLocalEnergy = o.ClipLocalEnergy
+	opt.SamplingPower = o.SamplingPower
 	if o.StopWhenConverged {
 		opt.ConvergenceWindow = o.ConvergenceWindow
 	}
@@ -59,6 +61,7 @@ func (c *Config) validateOptimizerStages() error {
 		{"optimizer.relative_shift", o.RelativeShift}, {"optimizer.learning_rate_decay_rate", o.LearningRateDecayRate},
 		{"optimizer.learning_rate_min_factor", o.LearningRateMinFactor}, {"optimizer.shift_decay_rate", o.ShiftDecayRate},
 		{"optimizer.shift_min_factor", o.ShiftMinFactor}, {"optimizer.max_step_norm", o.MaxStepNorm},
+		{"optimizer.clip_local_energy", o.ClipLocalEnergy}, {"optimizer.sampling_power", o.SamplingPower},
 	} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return c.KeyError(f.key, f.v, "must be a finite number")
@@ -79,6 +82,11 @@ func (c *Config) validateOptimizerStages() error {
 		{o.ShiftDecayRate < 0, "optimizer.shift_decay_rate", o.ShiftDecayRate, "must be ≥ 0"},
 		{o.ShiftMinFactor < 0 || o.ShiftMinFactor > 1, "optimizer.shift_min_factor", o.ShiftMinFactor, "must be in [0, 1]"},
 		{o.MaxStepNorm < 0, "optimizer.max_step_norm", o.MaxStepNorm, "must be ≥ 0 (0: no clipping)"},
+		{o.ClipLocalEnergy < 0, "optimizer.clip_local_energy", o.ClipLocalEnergy, "must be ≥ 0 (0: off)"},
+		{o.ClipLocalEnergy > 0 && c.Wavefunction.Kind != "rbm-spin-complex", "optimizer.clip_local_energy", o.ClipLocalEnergy, `is for wavefunction.kind = "rbm-spin-complex" only (0: off)`},
+		{!(o.SamplingPower > 0 && o.SamplingPower <= 1), "optimizer.sampling_power", o.SamplingPower, "must be in (0, 1] (1: plain |Ψ|²)"},
+		{o.SamplingPower != 1 && c.Wavefunction.Kind != "rbm-spin-complex", "optimizer.sampling_power", o.SamplingPower, `is for wavefunction.kind = "rbm-spin-complex" only (1: plain |Ψ|²)`},
+		{o.SamplingPower != 1 && o.ClipLocalEnergy > 0, "optimizer.sampling_power", o.SamplingPower, "does not combine with optimizer.clip_local_energy"},
 		{o.VarianceIterations < 0, "optimizer.variance_iterations", o.VarianceIterations, "must be ≥ 0 (0: no variance stage)"},
 		{o.VarianceIterations > 0 && o.Kind == "linear", "optimizer.variance_iterations", o.VarianceIterations,
 			`the variance stage runs with "sr" or a gradient rule, not the linear method`},

@@ -58,6 +58,10 @@ convergence_window = 15
 		{"[optimizer]\nkind = \"linear\"\nvariance_iterations = 5\n", "optimizer.variance_iterations"},
 		{"[optimizer]\nstop_when_converged = true\nconvergence_window = 1\n", "optimizer.convergence_window"},
 		{"[optimizer]\nkind = \"linear\"\nlinear_shift_select = \"best\"\n", "optimizer.linear_shift_select"},
+		{"[optimizer]\nclip_local_energy = -1.0\n", "optimizer.clip_local_energy"},
+		{"[optimizer]\nclip_local_energy = 5.0\n", "optimizer.clip_local_energy"}, // not a complex RBM
+		{"[optimizer]\nsampling_power = 0.0\n", "optimizer.sampling_power"},
+		{"[optimizer]\nsampling_power = 0.5\n", "optimizer.sampling_power"}, // not a complex RBM
 	} {
 		_, err := Decode([]byte(bad.src), "bad.toml", base)
 		if err == nil || !strings.Contains(err.Error(), bad.key) {

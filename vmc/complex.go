@@ -3,6 +3,7 @@ package vmc
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/reduce"
@@ -23,6 +24,22 @@ import (
 // The reported energy is Re⟨E_L⟩; Im⟨E_L⟩ vanishes in expectation (H is
 // Hermitian) and is kept for checking (Driver.ImagEnergy). SR is solved
 // dense; matrix-free SR and the linear method do not take complex states.
+//
+// Heavy tails. Where the amplitude comes near a zero, E_L = Σ H_ss' Ψ(s')/Ψ(s)
+// is large, and its variance can be infinite: the gradient's estimate is
+// then dominated by a few samples and one iteration can throw the state
+// far away. With Options.ClipLocalEnergy = c > 0 each walker keeps its
+// iteration's samples, takes the component-wise median m of its E_L and
+// their mean absolute deviation Δ = ⟨|E_L − m|⟩, and, in the gradient
+// only, shrinks every deviation E_L − m longer than cΔ to length cΔ (same
+// direction in the complex plane). The centred sums use the clipped
+// values' own means, so the force is the covariance of O with the clipped
+// E_L. This biases the gradient (it is no longer exactly that of ⟨H⟩;
+// the bias vanishes at an eigenstate, where E_L is constant, and is small
+// when few samples lie beyond cΔ) in exchange for a bounded variance; the
+// energy, its error bar and Im⟨E_L⟩ are always those of the unclipped
+// E_L. The window is the walker's own (no further collective), so the
+// numbers depend on the number of walkers as the samples do.
 
 // ComplexWalker is a Walker of a complex trial state. Its Measure returns
 // Re E_L (production needs nothing else).
@@ -48,8 +65,11 @@ type complexPath struct {
 	sumOIm  reduce.Vector
 	sumV    reduce.Scalar
 	sumVV   reduce.Scalar
-	imag    float64 // the last iteration's Im⟨E_L⟩
-	imagErr float64 // and its naive error bar
+	// With clipping: Σ (u' − u) and Σ v' over the clipped values u', v'.
+	sumDU, sumVC reduce.Scalar
+	imag         float64 // the last iteration's Im⟨E_L⟩
+	imagErr      float64 // and its naive error bar
+	guide        *guided // sampling |Ψ|^{2q}, or nil
 }
 
 // complexAccum is one walker's Im O vector and its sums.
@@ -57,14 +77,27 @@ type complexAccum struct {
 	oim, soim []float64
 	sv, svv   float64
 	ar        cacheline.Arena[float64]
+	// With clipping: the samples' x and y rows (2P values each), Re and
+	// Im E_L, a scratch for the medians, and Σ (u' − u), Σ v'.
+	rows, eu, ev, tmp []float64
+	du, vc            float64
+	// With guided sampling: Σ w, Σ w u, Σ w v.
+	sw, swu, swv float64
 }
 
 // checkComplex sets up the complex path when the system asks for it, and
 // refuses what it does not support.
 func (d *Driver) checkComplex() error {
+	c := d.opt.ClipLocalEnergy
+	if math.IsNaN(c) || math.IsInf(c, 0) || c < 0 {
+		return fmt.Errorf("vmc: ClipLocalEnergy = %g: want a finite width ≥ 0 (0: off)", c)
+	}
 	cs, ok := d.sys.(ComplexSystem)
 	if !ok || !cs.Complex() {
-		return nil
+		if c > 0 {
+			return fmt.Errorf("vmc: ClipLocalEnergy = %g: local-energy clipping is for complex trial states only", c)
+		}
+		return d.checkGuided(false)
 	}
 	if d.opt.Linear != nil {
 		return fmt.Errorf("vmc: the linear method does not take complex trial states (use SR or a gradient rule)")
@@ -77,7 +110,7 @@ func (d *Driver) checkComplex() error {
 		d.mf = nil
 	}
 	d.cx = &complexPath{}
-	return nil
+	return d.checkGuided(true)
 }
 
 // layoutComplex declares the extra views in the iteration buffer.
@@ -88,6 +121,15 @@ func (d *Driver) layoutComplex(b *reduce.Buffer) {
 	d.cx.sumOIm = b.Vector("sum_o_im", d.np)
 	d.cx.sumV = b.Scalar("sum_e_im")
 	d.cx.sumVV = b.Scalar("sum_e_im2")
+	if g := d.cx.guide; g != nil {
+		g.sumW = b.Scalar("sum_guide_w")
+		g.sumWU = b.Scalar("sum_guide_wu")
+		g.sumWV = b.Scalar("sum_guide_wv")
+	}
+	if d.opt.ClipLocalEnergy > 0 {
+		d.cx.sumDU = b.Scalar("sum_clip_du")
+		d.cx.sumVC = b.Scalar("sum_clip_e_im")
+	}
 }
 
 // bindComplex keeps walker w as a ComplexWalker with its accumulator.
@@ -99,10 +141,18 @@ func (d *Driver) bindComplex(wk Walker) error {
 	if !ok {
 		return fmt.Errorf("vmc: the system has complex amplitudes, but its walker %T does not measure them", wk)
 	}
+	if _, ok := wk.(guidedWalker); d.cx.guide != nil && !ok {
+		return fmt.Errorf("vmc: SamplingPower: the walker %T cannot sample |Ψ|^{2q}", wk)
+	}
 	d.cx.walkers = append(d.cx.walkers, cw)
 	// In memory of its own, as accum: written at every sample.
 	c := cacheline.New[complexAccum]()
 	c.oim, c.soim = c.ar.Make(d.np), c.ar.Make(d.np)
+	if d.opt.ClipLocalEnergy > 0 {
+		n := d.opt.Samples
+		c.rows = make([]float64, 2*n*d.np)
+		c.eu, c.ev, c.tmp = make([]float64, n), make([]float64, n), make([]float64, n)
+	}
 	d.cx.accs = append(d.cx.accs, c)
 	return nil
 }
@@ -110,11 +160,18 @@ func (d *Driver) bindComplex(wk Walker) error {
 // sampleComplex is sampleWalker for a complex walker. It allocates
 // nothing.
 func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
+	if d.cx.guide != nil {
+		d.sampleGuided(w, K, done)
+		return
+	}
 	wk, a, c := d.cx.walkers[w], d.accs[w], d.cx.accs[w]
 	np := d.np
 	a.reset()
 	clear(c.soim)
 	c.sv, c.svv = 0, 0
+	c.du, c.vc = 0, 0
+	clip := c.rows != nil
+	kept := 0
 	wk.Refresh()
 	for i := range d.opt.Samples {
 		if d.halted(i, done) {
@@ -134,10 +191,22 @@ func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
 		c.svv += v * v
 		de := e - K
 		y = y[:len(x)]
-		for k, xk := range x {
-			a.so[k] += xk
-			c.soim[k] += y[k]
-			a.seo[k] += de*xk + v*y[k]
+		if clip {
+			// The force's sums wait for the walker's window.
+			c.eu[kept], c.ev[kept] = e, v
+			copy(c.rows[2*kept*np:], x)
+			copy(c.rows[(2*kept+1)*np:], y)
+			kept++
+			for k, xk := range x {
+				a.so[k] += xk
+				c.soim[k] += y[k]
+			}
+		} else {
+			for k, xk := range x {
+				a.so[k] += xk
+				c.soim[k] += y[k]
+				a.seo[k] += de*xk + v*y[k]
+			}
 		}
 		if a.soo != nil {
 			for k, xk := range x {
@@ -150,6 +219,51 @@ func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
 			}
 		}
 	}
+	if clip {
+		c.clipForce(a.seo, kept, np, K, d.opt.ClipLocalEnergy)
+	}
+}
+
+// clipForce adds the first n kept samples' clipped Σ (u'−K) x_k + v' y_k
+// to seo, and Σ (u'−u), Σ v' to c's sums. It allocates nothing.
+func (c *complexAccum) clipForce(seo []float64, n, np int, K, width float64) {
+	if n == 0 {
+		return
+	}
+	mu, mv := median(c.eu[:n], c.tmp), median(c.ev[:n], c.tmp)
+	mad := 0.0
+	for i := range n {
+		mad += math.Hypot(c.eu[i]-mu, c.ev[i]-mv)
+	}
+	w := width * mad / float64(n)
+	for i := range n {
+		u, v := c.eu[i], c.ev[i]
+		du, dv := u-mu, v-mv
+		if r := math.Hypot(du, dv); r > w {
+			f := w / r
+			u, v = mu+f*du, mv+f*dv
+		}
+		c.du += u - c.eu[i]
+		c.vc += v
+		de := u - K
+		x, y := c.rows[2*i*np:(2*i+1)*np], c.rows[(2*i+1)*np:(2*i+2)*np]
+		y = y[:len(x)]
+		for k, xk := range x {
+			seo[k] += de*xk + v*y[k]
+		}
+	}
+}
+
+// median of xs, sorted in scratch (len(scratch) ≥ len(xs)).
+func median(xs, scratch []float64) float64 {
+	s := scratch[:len(xs)]
+	copy(s, xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // mergeComplex adds the walkers' extra sums, in walker order.
@@ -164,6 +278,15 @@ func (d *Driver) mergeComplex() {
 		}
 		d.cx.sumV.Add(c.sv)
 		d.cx.sumVV.Add(c.svv)
+		if g := d.cx.guide; g != nil {
+			g.sumW.Add(c.sw)
+			g.sumWU.Add(c.swu)
+			g.sumWV.Add(c.swv)
+		}
+		if c.rows != nil {
+			d.cx.sumDU.Add(c.du)
+			d.cx.sumVC.Add(c.vc)
+		}
 	}
 }
 
@@ -178,8 +301,22 @@ func (d *Driver) centreComplex() {
 	sy := d.cx.sumOIm.Data()
 	vbar := d.cx.sumV.Value() / n
 	seo := d.it.sumEO.Data()
-	for k, y := range sy {
-		seo[k] -= vbar * y
+	if d.cx.guide != nil {
+		// Weighted sums; the v̄ ȳ term is in seo already, S's ȳ ȳ
+		// term follows below.
+		vbar = d.centreGuided(n)
+	} else if d.opt.ClipLocalEnergy > 0 {
+		// The clipped v̄', and the real part's mean shift ⟨u'−u⟩: the
+		// driver subtracts (⟨u⟩−K) Σ x_k, the clipped covariance needs
+		// (⟨u'⟩−K) Σ x_k.
+		vc, du := d.cx.sumVC.Value()/n, d.cx.sumDU.Value()/n
+		for k, x := range d.it.sumO.Data() {
+			seo[k] -= vc*sy[k] + du*x
+		}
+	} else {
+		for k, y := range sy {
+			seo[k] -= vbar * y
+		}
 	}
 	if d.opt.SR != nil {
 		np, soo := d.np, d.it.sumOO.Data()

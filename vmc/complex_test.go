@@ -2,8 +2,11 @@ package vmc
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/vmcmpi/vmcmpi/comm"
@@ -41,6 +44,13 @@ func complexRing(t *testing.T, n, hidden int, j2, scale float64) *Lattice {
 // seeds, so autocorrelation is accounted for; with 15 degrees of freedom
 // and 160 components, a 5σ miss has probability ~3% per run).
 func TestComplexGradientSampled(t *testing.T) {
+	for _, q := range []float64{1, 0.5} {
+		t.Run(fmt.Sprintf("q=%g", q), func(t *testing.T) { complexGradientSampled(t, q) })
+	}
+}
+
+// complexGradientSampled samples |Ψ|^{2q} (reweighted when q < 1).
+func complexGradientSampled(t *testing.T, q float64) {
 	sys := complexRing(t, 8, 8, 0.4, 0.4)
 	en, err := NewEnumeration(sys, nil)
 	if err != nil {
@@ -57,7 +67,7 @@ func TestComplexGradientSampled(t *testing.T) {
 	}
 	for seed := range seeds {
 		opt := Options{Walkers: walkers, Samples: samples, BurnIn: 50, Iterations: 1, Seed: uint64(seed + 1),
-			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2}
+			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: q}
 		d, err := New(comm.NewSerial(), sys, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -69,6 +79,10 @@ func TestComplexGradientSampled(t *testing.T) {
 		im, _, ok := d.ImagEnergy()
 		if !ok {
 			t.Fatal("the driver did not take the complex path")
+		}
+		if q != 1 {
+			// The record's energy is the unweighted |Ψ|^{2q} mean.
+			rec.Energy = d.cx.guide.sumWU.Value() / d.cx.guide.sumW.Value()
 		}
 		e, ei = append(e, rec.Energy), append(ei, im)
 		for k := range np {
@@ -198,5 +212,175 @@ func TestComplexSampleAllocs(t *testing.T) {
 	}
 	if a := testing.AllocsPerRun(10, func() { d.sampleWalker(0, 1, nil) }); a != 0 {
 		t.Errorf("%v allocations per iteration's sampling", a)
+	}
+	d, err = New(comm.NewSerial(), sys, Options{Walkers: 1, Samples: 5, Iterations: 1, Rule: optim.NewGD(0.1),
+		SR: &optim.SR{Shift: 0.01}, Workers: 1, SamplingPower: 0.5, BurnIn: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(10, func() { d.sampleWalker(0, 1, nil) }); a != 0 {
+		t.Errorf("%v allocations per iteration's guided sampling", a)
+	}
+}
+
+// Local-energy clipping: the force equals the covariance of O with the
+// clipped E_L computed directly from the walkers' kept samples (median,
+// mean absolute deviation, radial shrink, per walker); the reported
+// energy is the mean of the unclipped E_L; an infinite window gives the
+// unclipped force; the sampling allocates nothing.
+func TestComplexClipLocalEnergy(t *testing.T) {
+	sys := complexRing(t, 8, 8, 0.4, 0.4)
+	step := func(width float64) (*Driver, Record) {
+		d, err := New(comm.NewSerial(), sys, Options{Walkers: 2, Samples: 200, BurnIn: 20, Iterations: 1, Seed: 3,
+			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, ClipLocalEnergy: width})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := d.Step(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, rec
+	}
+	d0, r0 := step(0)
+	dInf, rInf := step(1e300)
+	if rInf.Energy != r0.Energy {
+		t.Errorf("infinite window: energy %v, unclipped %v", rInf.Energy, r0.Energy)
+	}
+	for k, f := range d0.step.force {
+		if math.Abs(dInf.step.force[k]-f) > 1e-12*(1+math.Abs(f)) {
+			t.Errorf("infinite window: F_%d = %v, unclipped %v", k, dInf.step.force[k], f)
+		}
+	}
+
+	const width = 3
+	d, rec := step(width)
+	np := d.np
+	type sample struct{ u, v, uc, vc float64 }
+	var all []sample
+	var rows [][]float64
+	clipped := 0
+	for _, c := range d.cx.accs {
+		n := len(c.eu)
+		med := func(xs []float64) float64 {
+			s := slices.Clone(xs)
+			slices.Sort(s)
+			return (s[(n-1)/2] + s[n/2]) / 2
+		}
+		mu, mv := med(c.eu), med(c.ev)
+		mad := 0.0
+		for i := range n {
+			mad += cmplx.Abs(complex(c.eu[i]-mu, c.ev[i]-mv))
+		}
+		w := width * mad / float64(n)
+		for i := range n {
+			dev := complex(c.eu[i]-mu, c.ev[i]-mv)
+			if cmplx.Abs(dev) > w {
+				dev *= complex(w/cmplx.Abs(dev), 0)
+				clipped++
+			}
+			all = append(all, sample{c.eu[i], c.ev[i], mu + real(dev), mv + imag(dev)})
+			rows = append(rows, c.rows[2*i*np:(2*i+2)*np])
+		}
+	}
+	if clipped == 0 || clipped > len(all)/2 {
+		t.Fatalf("%d of %d samples clipped: the test wants some, not most", clipped, len(all))
+	}
+	n := float64(len(all))
+	var eMean, ucMean, vcMean float64
+	for _, s := range all {
+		eMean += s.u / n
+		ucMean += s.uc / n
+		vcMean += s.vc / n
+	}
+	if math.Abs(rec.Energy-eMean) > 1e-12*math.Abs(eMean) {
+		t.Errorf("reported energy %v, unclipped mean %v", rec.Energy, eMean)
+	}
+	for k := range np {
+		var xm, ym, f float64
+		for _, r := range rows {
+			xm += r[k] / n
+			ym += r[np+k] / n
+		}
+		for i, s := range all {
+			f += ((s.uc-ucMean)*(rows[i][k]-xm) + (s.vc-vcMean)*(rows[i][np+k]-ym)) / n
+		}
+		if got := d.step.force[k]; math.Abs(got-f) > 1e-10*(1+math.Abs(f)) {
+			t.Errorf("F_%d = %.12g, clipped covariance %.12g", k, got, f)
+		}
+	}
+	if a := testing.AllocsPerRun(5, func() { d.sampleWalker(0, rec.Energy, nil) }); a != 0 {
+		t.Errorf("%v allocations per iteration's sampling with clipping", a)
+	}
+	diff := 0.0
+	for k, f := range d0.step.force {
+		diff = math.Max(diff, math.Abs(d.step.force[k]-f))
+	}
+	t.Logf("%d of %d samples clipped; largest change of a force component %.3g", clipped, len(all), diff)
+	if diff < 1e-6 {
+		t.Errorf("clipping %d samples changed the force by at most %g", clipped, diff)
+	}
+}
+
+func TestComplexClipRefusals(t *testing.T) {
+	sys := complexRing(t, 6, 2, 0.3, 0.1)
+	base := Options{Walkers: 1, Samples: 10, Iterations: 1, Rule: optim.NewGD(0.1), SR: &optim.SR{}}
+	for _, c := range []float64{-1, math.NaN(), math.Inf(1)} {
+		opt := base
+		opt.ClipLocalEnergy = c
+		if _, err := New(comm.NewSerial(), sys, opt); err == nil {
+			t.Errorf("ClipLocalEnergy = %v: no error", c)
+		}
+		opt = base
+		opt.SamplingPower = c
+		if _, err := New(comm.NewSerial(), sys, opt); err == nil {
+			t.Errorf("SamplingPower = %v: no error", c)
+		}
+	}
+	opt := base
+	opt.SamplingPower, opt.ClipLocalEnergy = 0.5, 3
+	if _, err := New(comm.NewSerial(), sys, opt); err == nil {
+		t.Error("SamplingPower with ClipLocalEnergy: no error")
+	}
+	lat, _ := hamiltonian.NewLattice(hamiltonian.Chain, 6, true)
+	h, _ := hamiltonian.NewHeisenberg(lat, 1, true)
+	real, err := NewLattice(h, wavefunc.NewSpinRBM(6, 2), sampler.SpinSettings{Move: sampler.Exchange})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt = base
+	opt.ClipLocalEnergy = 5
+	if _, err := New(comm.NewSerial(), real, opt); err == nil {
+		t.Error("ClipLocalEnergy with a real trial state: no error")
+	}
+	opt = base
+	opt.SamplingPower = 0.5
+	if _, err := New(comm.NewSerial(), real, opt); err == nil {
+		t.Error("SamplingPower with a real trial state: no error")
+	}
+}
+
+// After optimising with guided sampling, production samples |Ψ|² again:
+// with a frozen state (learning rate 0) its energy agrees with the exact
+// one, while the last iteration's unweighted |Ψ|^{2q} mean need not.
+func TestComplexGuidedProduction(t *testing.T) {
+	sys := complexRing(t, 8, 8, 0.4, 0.4)
+	en, err := NewEnumeration(sys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := en.Evaluate(false).Energy
+	d, err := New(comm.NewSerial(), sys, Options{Walkers: 2, Samples: 200, BurnIn: 50, Iterations: 2, Production: 4000,
+		Seed: 5, Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := d.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("production %.5f ± %.5f, exact %.5f; last iteration over |Ψ|^0.6: %.5f", res.Energy, res.Error, exact, res.History[1].Energy)
+	if math.Abs(res.Energy-exact) > 4*res.Error {
+		t.Errorf("production %.5f ± %.5f, exact %.5f", res.Energy, res.Error, exact)
 	}
 }

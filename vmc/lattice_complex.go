@@ -51,6 +51,14 @@ func (c *ComplexLatticeWalker) MeasureComplex(ore, oim []float64) (e, eIm float6
 	return real(el), imag(el)
 }
 
+// setSamplingPower makes the chain sample |Ψ|^{2q}.
+func (c *ComplexLatticeWalker) setSamplingPower(q float64) {
+	c.st.(samplingPowered).SetSamplingPower(q)
+}
+
+// logAmplitude is ln|Ψ| of the current configuration.
+func (c *ComplexLatticeWalker) logAmplitude() float64 { return real(c.st.ComplexLogPsi()) }
+
 // Refresh recomputes the state's caches after the parameters changed.
 func (c *ComplexLatticeWalker) Refresh() { c.W.Refresh() }
 

@@ -103,6 +103,16 @@ type Options struct {
 	// its own) and, only when they differ, take rank 0's by a broadcast;
 	// 0 means every iteration, negative never.
 	SyncEvery int
+	// ClipLocalEnergy c > 0 clips, in the energy gradient of a complex
+	// trial state only, each walker's local energies whose deviation from
+	// the walker's median exceeds c times their mean absolute deviation
+	// (complex.go); the reported energy is not clipped. 0: off. Real trial
+	// states refuse it.
+	ClipLocalEnergy float64
+	// SamplingPower q in (0, 1) makes the optimisation of a complex trial
+	// state sample |Ψ|^{2q} and reweight by |Ψ|^{2(1−q)} (complex_guided.go);
+	// production always samples |Ψ|². 0 or 1: plain |Ψ|².
+	SamplingPower float64
 	// Diverge: the run is declared divergent when an iteration's variance
 	// exceeds Diverge × (σ²₀ + E₀²) of the first iteration (which bounds
 	// ⟨E_L²⟩ there); 0 means 1e4.

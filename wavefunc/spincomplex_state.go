@@ -19,6 +19,8 @@ type complexSpinState struct {
 	s      []int8
 	theta  []complex128
 	pp, pm []complex128
+	// power q of the sampled |Ψ|^{2q} (0 stands for 1).
+	power float64
 }
 
 // NewState returns a state at configuration s (N values ±1, copied); it
@@ -106,11 +108,33 @@ func (st *complexSpinState) logRatio(i, j int) complex128 {
 	return lv
 }
 
-// LogRatio is ln|Ψ'/Ψ|: the sampler accepts with |Ψ'/Ψ|².
-func (st *complexSpinState) LogRatio(i, j int) float64 { return real(st.logRatio(i, j)) }
+// LogRatio is ln|Ψ'/Ψ|: the sampler accepts with |Ψ'/Ψ|². After
+// SetSamplingPower(q) it is q ln|Ψ'/Ψ|, so that the sampler draws from
+// |Ψ|^{2q}.
+func (st *complexSpinState) LogRatio(i, j int) float64 {
+	l := real(st.logRatio(i, j))
+	if st.power != 0 {
+		return st.power * l
+	}
+	return l
+}
+
+// SetSamplingPower makes LogRatio q ln|Ψ'/Ψ| (q = 1: the plain ratio):
+// a sampler then draws from |Ψ|^{2q}, which for q < 1 reaches the
+// configurations of small amplitude that |Ψ|² almost never visits; the
+// caller reweights by |Ψ|^{2(1−q)}. It panics unless 0 < q ≤ 1.
+func (st *complexSpinState) SetSamplingPower(q float64) {
+	if !(q > 0 && q <= 1) {
+		panic(fmt.Sprintf("wavefunc: SetSamplingPower(%g): want 0 < q ≤ 1", q))
+	}
+	st.power = q
+	if q == 1 {
+		st.power = 0
+	}
+}
 
 // Ratio is |Ψ'/Ψ|.
-func (st *complexSpinState) Ratio(i, j int) float64 { return math.Exp(st.LogRatio(i, j)) }
+func (st *complexSpinState) Ratio(i, j int) float64 { return math.Exp(real(st.logRatio(i, j))) }
 
 // ComplexRatio is Ψ'/Ψ.
 func (st *complexSpinState) ComplexRatio(i, j int) complex128 {

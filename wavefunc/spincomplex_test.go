@@ -192,3 +192,38 @@ func BenchmarkComplexSpinRBMExchange(b *testing.B) {
 		st.Flip(k, k+1)
 	}
 }
+
+// SetSamplingPower scales LogRatio (what a sampler accepts with) by q and
+// leaves the amplitude's ratios alone; q outside (0, 1] panics.
+func TestComplexSpinRBMSamplingPower(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 5))
+	m := wavefunc.NewComplexSpinRBM(6, 4)
+	m.Randomize(0.5, rng)
+	st := m.NewState([]int8{1, -1, 1, 1, -1, -1}).(interface {
+		wavefunc.ComplexSpinState
+		SetSamplingPower(q float64)
+	})
+	want := st.LogRatio(0, 1)
+	ratio := st.ComplexRatio(0, 1)
+	st.SetSamplingPower(0.3)
+	if got := st.LogRatio(0, 1); math.Abs(got-0.3*want) > 1e-14*(1+math.Abs(want)) {
+		t.Errorf("q = 0.3: LogRatio %v, want %v", got, 0.3*want)
+	}
+	if got := st.ComplexRatio(0, 1); got != ratio || math.Abs(math.Log(st.Ratio(0, 1))-want) > 1e-12 {
+		t.Errorf("q = 0.3 changed the amplitude's ratio: %v, %v", got, ratio)
+	}
+	st.SetSamplingPower(1)
+	if got := st.LogRatio(0, 1); got != want {
+		t.Errorf("q = 1: LogRatio %v, want %v", got, want)
+	}
+	for _, q := range []float64{0, -1, 1.5, math.NaN()} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("SetSamplingPower(%v): no panic", q)
+				}
+			}()
+			st.SetSamplingPower(q)
+		}()
+	}
+}
