@@ -518,7 +518,7 @@ var addedKeys = map[string]bool{
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
 	"optimizer.linear_shift_select": true, "system.j2": true, "wavefunction.symmetry": true,
 	"optimizer.clip_local_energy": true,
-	"optimizer.sampling_power": true,
+	"optimizer.sampling_power":    true,
 }
 
 // AtDefault reports whether key was added to the schema after checkpoints
