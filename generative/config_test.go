@@ -21,7 +21,7 @@ func TestConfigs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ts := c.Temps(); len(ts) != 16 || ts[0] != 1 || ts[15] != 3.5 {
+	if ts := c.Temps(); len(ts) != 16 || ts[0] != 3.5 || ts[15] != 1 || ts[1] != 1+2.5*14/15.0 || !c.RBM.WarmStart {
 		t.Errorf("temperatures %v", ts)
 	}
 }
@@ -64,7 +64,7 @@ func TestConfigSet(t *testing.T) {
 		{"epochs=3", "want section.key=value"},
 		{"rbm.epochs=many", "rbm.epochs"},
 		{"rbm.epochs=-1", "rbm.epochs: -1: want at least 0"},
-		{"model.t_min=0.0", "temperature 1 is 0"},
+		{"model.temperatures=[2.0, 0.0]", "temperature 2 is 0"},
 	} {
 		_, err := LoadConfig("../configs/ising/ising-8.toml", c.set)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -72,7 +72,8 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 	}
 	es, ms := make([][]float64, o.Chains), make([][]float64, o.Chains)
 	g := NewGibbs(r)
-	flipped, tmp := make([]float64, r.NV), make([]float64, r.NH)
+	colsum, tmp := make([]float64, r.NH), make([]float64, r.NH)
+	columnSums(r, colsum)
 	src := rand.NewPCG(0, 0)
 	rng := rand.New(src)
 	for ch := c.Rank(); ch < o.Chains; ch += c.Size() {
@@ -83,7 +84,7 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 		if o.Flip {
 			for range o.BurnIn {
 				g.Step(r, 1, 1, rng)
-				flip(r, g, flipped, tmp, rng)
+				flip(r, g, colsum, tmp, rng)
 			}
 		} else {
 			g.Step(r, o.BurnIn, 1, rng)
@@ -92,7 +93,7 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 		for s := range o.Samples {
 			g.Step(r, o.Every, 1, rng)
 			if o.Flip {
-				flip(r, g, flipped, tmp, rng)
+				flip(r, g, colsum, tmp, rng)
 			}
 			e[s], m[s] = observe(g.V)
 		}
@@ -115,16 +116,38 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 	return classical.Measure(T, sites, es, ms, sum)
 }
 
-// flip proposes v → 1 − v for chain g (Metropolis on the free energy);
-// scratch and tmp have lengths NV and NH.
-func flip(r *RBM, g *Gibbs, scratch, tmp []float64, rng *rand.Rand) {
-	for i, x := range g.V {
-		scratch[i] = 1 - x
+// columnSums sets dst_j = Σ_i W_ij, which flip needs.
+func columnSums(r *RBM, dst []float64) {
+	clear(dst)
+	for i := range r.NV {
+		for j, w := range r.W[i*r.NH : (i+1)*r.NH : (i+1)*r.NH] {
+			dst[j] += w
+		}
 	}
-	dF := r.FreeEnergy(scratch, tmp) - r.FreeEnergy(g.V, tmp)
+}
+
+// flip proposes v → 1 − v for chain g, just after a Step at β = 1, with the
+// Metropolis test on the free energy. The hidden input of 1 − v is
+// 2b + colsum − in (colsum from columnSums of the current parameters), so
+// the move costs O(NV + NH); tmp has length NH.
+func flip(r *RBM, g *Gibbs, colsum, tmp []float64, rng *rand.Rand) {
+	dF := 0.0
+	for i, x := range g.V {
+		dF += r.A[i] * (2*x - 1)
+	}
+	for j, x := range g.in {
+		y := 2*r.B[j] + colsum[j] - x
+		tmp[j] = y
+		dF += softplus(x) - softplus(y)
+	}
 	if dF <= 0 || rng.Float64() < math.Exp(-dF) {
-		copy(g.V, scratch)
-		r.HiddenProb(g.PH, g.V)
+		for i, x := range g.V {
+			g.V[i] = 1 - x
+		}
+		copy(g.in, tmp)
+		for j, y := range tmp {
+			g.PH[j] = sigmoid(y)
+		}
 	}
 }
 

@@ -76,38 +76,64 @@ func TestLogZBothWays(t *testing.T) {
 }
 
 // TestGibbsMarginal: block Gibbs samples of a small random RBM reproduce the
-// exact marginal p(v) (χ² over the 2^4 states).
+// exact marginal p(v) (χ² over the 2^4 states), with and without the
+// spin-flip move (whose O(n_h) free-energy change is checked against F).
 func TestGibbsMarginal(t *testing.T) {
-	r := randomRBM(4, 3, 1, 5)
-	lz, _ := LogZ(r)
-	tmp := make([]float64, r.NH)
-	g := NewGibbs(r)
-	rng := rand.New(rand.NewPCG(1, 2))
-	const n = 200000
-	counts := make([]float64, 16)
-	for range n {
-		g.Step(r, 1, 1, rng)
-		code := 0
-		for i, x := range g.V {
-			code |= int(x) << i
+	for _, withFlip := range []bool{false, true} {
+		r := randomRBM(4, 3, 1, 5)
+		lz, _ := LogZ(r)
+		tmp, colsum, scratch := make([]float64, r.NH), make([]float64, r.NH), make([]float64, r.NH)
+		columnSums(r, colsum)
+		g := NewGibbs(r)
+		rng := rand.New(rand.NewPCG(1, 2))
+		const n = 200000
+		counts := make([]float64, 16)
+		v := make([]float64, 4)
+		for k := range n {
+			g.Step(r, 1, 1, rng)
+			if withFlip {
+				if k < 50 {
+					// The hidden input of 1 − v that flip derives must be
+					// the one computed directly.
+					for i, x := range g.V {
+						v[i] = 1 - x
+					}
+					r.hiddenInput(tmp, v)
+					flip(r, g, colsum, scratch, rng)
+					for j := range tmp {
+						want := 2*r.B[j] + colsum[j] - g.in[j] // rejected: g.in is of the old v
+						if slices.Equal(g.V, v) {
+							want = g.in[j] // accepted: g.in is of 1 − v
+						}
+						if d := math.Abs(tmp[j] - want); d > 1e-12 {
+							t.Fatalf("step %d: hidden input of the flipped state off by %g", k, d)
+						}
+					}
+				} else {
+					flip(r, g, colsum, scratch, rng)
+				}
+			}
+			code := 0
+			for i, x := range g.V {
+				code |= int(x) << i
+			}
+			counts[code]++
 		}
-		counts[code]++
-	}
-	chi2 := 0.0
-	v := make([]float64, 4)
-	for code := range 16 {
-		for i := range v {
-			v[i] = float64(code >> i & 1)
+		chi2 := 0.0
+		for code := range 16 {
+			for i := range v {
+				v[i] = float64(code >> i & 1)
+			}
+			p := math.Exp(-r.FreeEnergy(v, tmp) - lz)
+			d := counts[code] - n*p
+			chi2 += d * d / (n * p)
 		}
-		p := math.Exp(-r.FreeEnergy(v, tmp) - lz)
-		d := counts[code] - n*p
-		chi2 += d * d / (n * p)
-	}
-	// Successive Gibbs samples are correlated (τ of a few steps), which
-	// inflates χ² by about 2τ; 15 degrees of freedom, so 150 is far beyond
-	// chance for a correct sampler and far below a wrong one.
-	if chi2 > 150 {
-		t.Errorf("χ² = %.1f over 15 degrees of freedom", chi2)
+		// Successive Gibbs samples are correlated (τ of a few steps), which
+		// inflates χ² by about 2τ; 15 degrees of freedom, so 150 is far beyond
+		// chance for a correct sampler and far below a wrong one.
+		if chi2 > 150 {
+			t.Errorf("flip %v: χ² = %.1f over 15 degrees of freedom", withFlip, chi2)
+		}
 	}
 }
 

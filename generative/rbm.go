@@ -104,11 +104,14 @@ func (r *RBM) VisibleProb(dst, h []float64, beta float64) {
 type Gibbs struct {
 	V, H   []float64
 	PH, PV []float64
+	// in is b + Wᵀv of the current V after Step (unscaled by β), kept so
+	// that the spin-flip move costs O(NH) instead of two products with W.
+	in []float64
 }
 
 // NewGibbs returns a chain of r with all units 0.
 func NewGibbs(r *RBM) *Gibbs {
-	return &Gibbs{V: make([]float64, r.NV), H: make([]float64, r.NH), PH: make([]float64, r.NH), PV: make([]float64, r.NV)}
+	return &Gibbs{V: make([]float64, r.NV), H: make([]float64, r.NH), PH: make([]float64, r.NH), PV: make([]float64, r.NV), in: make([]float64, r.NH)}
 }
 
 // bernoulli sets dst_i = 1 with probability p_i, else 0.
@@ -135,8 +138,8 @@ func (g *Gibbs) Step(r *RBM, k int, beta float64, rng *rand.Rand) {
 		r.VisibleProb(g.PV, g.H, beta)
 		bernoulli(g.V, g.PV, rng)
 	}
-	r.hiddenInput(g.PH, g.V)
-	for j, t := range g.PH {
+	r.hiddenInput(g.in, g.V)
+	for j, t := range g.in {
 		g.PH[j] = sigmoid(beta * t)
 	}
 }

@@ -8,9 +8,10 @@ import (
 	"github.com/vmcmpi/vmcmpi/comm"
 )
 
-// TestRecipe: the training recipe of configs/ising/ising-8.toml (centred
-// PCD-1 with spin flips, SGD annealed 0.1 → 0.01, averaged parameters, no
-// weight decay) on a 4×4 lattice with 16 hidden units reproduces the Monte
+// TestRecipe: the ingredients of the training recipe of
+// configs/ising/ising-8.toml (centred PCD-1 with spin flips, annealed SGD,
+// here 0.1 → 0.01 with batch 100, averaged parameters, no weight decay; no
+// warm start) on a 4×4 lattice with 16 hidden units reproduces the Monte
 // Carlo ⟨E⟩/N and ⟨|M|⟩/N within 2 % or 3σ at T_c and above it, and C_v and
 // χ within 10 % or 3σ above it (at T_c they are logged). The 8×8 study takes
 // many minutes and is run outside the tests (BENCHMARKS.md). Below T_c the

@@ -74,10 +74,10 @@ type Trainer struct {
 	epoch int
 	step  int // minibatches done
 
-	mu, lambda   []float64 // centring offsets of the visible and hidden units
-	flipV, flipH []float64 // scratch of the spin-flip move
-	avg          *RBM      // mean parameters since AverageFrom (nil without averaging)
-	averaged     int       // minibatches in avg
+	mu, lambda    []float64 // centring offsets of the visible and hidden units
+	colsum, flipH []float64 // column sums of W and scratch for the spin-flip move
+	avg           *RBM      // mean parameters since AverageFrom (nil without averaging)
+	averaged      int       // minibatches in avg
 
 	buf        *reduce.Buffer
 	posW, negW reduce.Matrix
@@ -186,7 +186,7 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 		}
 	}
 	t.perm = make([]int, t.rows)
-	t.flipV, t.flipH = make([]float64, nv), make([]float64, o.Hidden)
+	t.colsum, t.flipH = make([]float64, o.Hidden), make([]float64, o.Hidden)
 	t.grad = make([]float64, len(r.Params))
 	b := reduce.New()
 	t.posW, t.posA, t.posB, t.posN = b.Matrix("positive v·p(h|v)", nv, o.Hidden), b.Vector("positive v", nv), b.Vector("positive p(h|v)", o.Hidden), b.Scalar("positive samples")
@@ -292,10 +292,13 @@ func (t *Trainer) minibatch(batch []int) error {
 		g.Step(r, t.Opt.K, 1, t.cdRng)
 		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
 	}
+	if t.Opt.Flip && len(t.chains) > 0 {
+		columnSums(r, t.colsum)
+	}
 	for k, g := range t.chains {
 		g.Step(r, t.Opt.K, 1, t.chainRng[k])
 		if t.Opt.Flip {
-			flip(r, g, t.flipV, t.flipH, t.chainRng[k])
+			flip(r, g, t.colsum, t.flipH, t.chainRng[k])
 		}
 		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
 	}
