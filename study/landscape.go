@@ -118,6 +118,31 @@ type LandscapeResult struct {
 	Measured      []Measured  `json:"-"`
 }
 
+// s2nTargets returns the indices of the nuclides xs whose N−2 isotope is
+// in ref, and their observed S2n = B(N, Z) − B(N−2, Z).
+func s2nTargets(xs, ref []nucl) (idx []int, obs []float64) {
+	b := make(map[[2]int]float64, len(ref))
+	for _, t := range ref {
+		b[[2]int{t.n, t.z}] = t.b
+	}
+	for i, t := range xs {
+		if bm, ok := b[[2]int{t.n - 2, t.z}]; ok {
+			idx = append(idx, i)
+			obs = append(obs, t.b-bm)
+		}
+	}
+	return idx, obs
+}
+
+// massModels looks up the configured mass models (names validated).
+func massModels(names []string) []*dataset.MassModel {
+	models := make([]*dataset.MassModel, len(names))
+	for k, name := range names {
+		models[k], _ = dataset.LookupMassModel(name)
+	}
+	return models
+}
+
 // chartBounds is the N range of element z: from the proton-rich side to
 // well past any predicted neutron drip line.
 func chartBounds(z, minN int) (lo, hi int) {
@@ -150,22 +175,9 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 	if len(test) == 0 {
 		return nil, fmt.Errorf("data.test: no nuclide is new relative to data.train")
 	}
-	b2 := map[[2]int]float64{}
-	for _, t := range all2 {
-		b2[[2]int{t.n, t.z}] = t.b
-	}
-	var s2nIdx []int // test nuclides whose N−2 neighbour is measured in the test table
-	var s2nObs []float64
-	for i, t := range test {
-		if b, ok := b2[[2]int{t.n - 2, t.z}]; ok {
-			s2nIdx = append(s2nIdx, i)
-			s2nObs = append(s2nObs, t.b-b)
-		}
-	}
-	models := make([]*dataset.MassModel, len(cfg.Models))
-	for k, name := range cfg.Models {
-		models[k], _ = dataset.LookupMassModel(name)
-	}
+	// Test nuclides whose N−2 neighbour is measured in the test table.
+	s2nIdx, s2nObs := s2nTargets(test, all2)
+	models := massModels(cfg.Models)
 	lins, err := fitLinear(c, models, train, cfg.Seed)
 	if err != nil {
 		return nil, err

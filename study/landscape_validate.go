@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/vmcmpi/vmcmpi/comm"
-	"github.com/vmcmpi/vmcmpi/dataset"
 	"github.com/vmcmpi/vmcmpi/reduce"
 )
 
@@ -75,22 +74,9 @@ func ValidateCalibration(c comm.Comm, cfg *LandscapeConfig) (*CalibrationValidat
 	for a, i := range vIdx {
 		val[a] = all[i]
 	}
-	at := map[[2]int]float64{}
-	for _, t := range train {
-		at[[2]int{t.n, t.z}] = t.b
-	}
-	var s2n []int // validation nuclides whose N−2 neighbour is retained
-	var s2nObs []float64
-	for a, v := range val {
-		if b, ok := at[[2]int{v.n - 2, v.z}]; ok {
-			s2n = append(s2n, a)
-			s2nObs = append(s2nObs, v.b-b)
-		}
-	}
-	models := make([]*dataset.MassModel, len(cfg.Models))
-	for k, name := range cfg.Models {
-		models[k], _ = dataset.LookupMassModel(name)
-	}
+	// Validation nuclides whose N−2 neighbour is retained.
+	s2n, s2nObs := s2nTargets(val, train)
+	models := massModels(cfg.Models)
 	lins, err := fitLinear(c, models, train, cfg.Seed)
 	if err != nil {
 		return nil, err
