@@ -46,6 +46,13 @@ func NewPottsRBM(sites, q, nh int) *RBM {
 	return r
 }
 
+// zeroed returns a machine of r's shape with all parameters zero.
+func (r *RBM) zeroed() *RBM {
+	z := NewRBM(r.NV, r.NH)
+	z.Q = r.Q
+	return z
+}
+
 // Sites is the number of visible sites: NV/Q for a one-hot layer, NV else.
 func (r *RBM) Sites() int {
 	if r.Q > 0 {

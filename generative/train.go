@@ -359,7 +359,7 @@ func (t *Trainer) minibatch(batch []int) error {
 	t.step++
 	if t.Opt.AverageFrom > 0 && t.epoch >= t.Opt.AverageFrom {
 		if t.avg == nil {
-			t.avg = NewRBM(nv, r.NH)
+			t.avg = r.zeroed()
 		}
 		// Running mean: avg += (θ − avg)/n.
 		t.averaged++
