@@ -90,7 +90,11 @@ func TestPottsLogZ(t *testing.T) {
 		if math.Abs(got-want) > 1e-10 {
 			t.Errorf("n_h = %d: ln Z %v, brute force %v", nh, got, want)
 		}
-		ais, se, err := AIS(r, AISOptions{Steps: 300, Runs: 200, Seed: 7})
+		runs := 200
+		if testing.Short() {
+			runs = 50
+		}
+		ais, se, err := AIS(r, AISOptions{Steps: 300, Runs: runs, Seed: 7})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,13 +115,17 @@ func TestPottsGibbs(t *testing.T) {
 	r := randomPotts(4, 3, 3, 0.8, 5)
 	p, _ := pottsExact(r)
 	states := pottsStates(4, 3)
+	chains, samples := 20000.0, 5000
+	if testing.Short() {
+		chains, samples = 3000, 1000
+	}
 	for _, withShift := range []bool{false, true} {
-		const chains, steps = 20000, 20
+		const steps = 20
 		count := make([]float64, len(p))
 		g := NewGibbs(r)
 		tmp := make([]float64, r.NH)
 		rng := rand.New(rand.NewPCG(11, 12))
-		for range chains {
+		for range int(chains) {
 			r.randomVisible(g.V, rng)
 			for range steps {
 				g.Step(r, 1, 1, rng)
@@ -159,7 +167,7 @@ func TestPottsGibbs(t *testing.T) {
 			e += p[k] * ek
 			m += p[k] * mk
 		}
-		got, err := Evaluate(comm.NewSerial(), r, SampleOptions{Chains: 8, BurnIn: 100, Samples: 5000, Every: 2, Seed: 3, Flip: withShift}, 1, 4, obs)
+		got, err := Evaluate(comm.NewSerial(), r, SampleOptions{Chains: 8, BurnIn: 100, Samples: samples, Every: 2, Seed: 3, Flip: withShift}, 1, 4, obs)
 		if err != nil {
 			t.Fatal(err)
 		}
