@@ -315,7 +315,7 @@ func (t *Trainer) minibatch(batch []int) error {
 		g.Step(r, t.Opt.K, 1, t.cdRng)
 		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
 	}
-	if t.Opt.Flip && len(t.chains) > 0 {
+	if t.Opt.Flip && len(t.chains) > 0 && r.Q == 0 { // the one-hot move needs no column sums
 		columnSums(r, t.colsum)
 	}
 	for k, g := range t.chains {
