@@ -29,8 +29,10 @@ type Config struct {
 // ModelConfig is the spin model and its temperatures: either an explicit
 // list or n_t values evenly spaced from t_min to t_max.
 type ModelConfig struct {
-	Kind         string    `toml:"kind"` // "ising" or "potts" (q = 3)
-	Length       int       `toml:"length"`
+	Kind   string `toml:"kind"` // "ising" or "potts"
+	Length int    `toml:"length"`
+	// Q is the number of Potts states (0 means 3; the Ising model has 2).
+	Q            int       `toml:"q,omitempty"`
 	Temperatures []float64 `toml:"temperatures"`
 	TMin         float64   `toml:"t_min"`
 	TMax         float64   `toml:"t_max"`
@@ -51,12 +53,16 @@ type MCConfig struct {
 
 // RBMConfig configures training (TrainOptions); hidden = 0 skips it.
 type RBMConfig struct {
-	Hidden       int     `toml:"hidden"`
-	K            int     `toml:"k"`
-	Persistent   bool    `toml:"persistent"`
-	Chains       int     `toml:"chains"`
-	Batch        int     `toml:"batch"`
-	Epochs       int     `toml:"epochs"`
+	Hidden     int  `toml:"hidden"`
+	K          int  `toml:"k"`
+	Persistent bool `toml:"persistent"`
+	Chains     int  `toml:"chains"`
+	Batch      int  `toml:"batch"`
+	Epochs     int  `toml:"epochs"`
+	// FirstEpochs > 0 trains the first temperature for this many epochs
+	// instead of Epochs, averaging from AverageFrom·FirstEpochs/Epochs: in a
+	// warm-started sequence it is the one machine trained from scratch.
+	FirstEpochs  int     `toml:"first_epochs,omitempty"`
 	Optimizer    string  `toml:"optimizer"`
 	LearningRate float64 `toml:"learning_rate"`
 	// LearningRateEnd > 0 anneals the rate geometrically to this value over
@@ -206,9 +212,34 @@ func (c *Config) keyError(key string, format string, args ...any) error {
 // SpinModel is the classical model of model.kind.
 func (c *Config) SpinModel() classical.Model {
 	if c.Model.Kind == "potts" {
-		return classical.Potts3
+		if c.Model.Q == 0 {
+			return classical.Potts3
+		}
+		return classical.Model{Q: c.Model.Q}
 	}
 	return classical.Ising
+}
+
+// visibleQ is the one-hot group size of the RBM's visible layer (RBM.Q):
+// 0 (binary units) for Ising, q for Potts.
+func (c *Config) visibleQ() int {
+	if c.Model.Kind == "potts" {
+		return c.SpinModel().Q
+	}
+	return 0
+}
+
+// epochsAt is the number of training epochs and the averaging start at
+// temperature index ti.
+func (c *Config) epochsAt(ti int) (epochs, averageFrom int) {
+	r := c.RBM
+	if ti > 0 || r.FirstEpochs == 0 {
+		return r.Epochs, r.AverageFrom
+	}
+	if r.Epochs == 0 {
+		return r.FirstEpochs, 0
+	}
+	return r.FirstEpochs, r.AverageFrom * r.FirstEpochs / r.Epochs
 }
 
 // Temps is the list of temperatures.
@@ -235,7 +266,8 @@ func (c *Config) MemoryBytes() int64 {
 	s := int64(c.MC.Samples)
 	b := s*n*9 + 16*s + classical.MemoryBytes(c.Model.Length)
 	if c.RBM.Hidden > 0 {
-		b += MemoryBytes(int(n), c.RBM.Hidden, c.RBM.Chains) + 16*int64(c.Eval.Chains)*int64(c.Eval.Samples)
+		nv := n * int64(max(1, c.visibleQ()))
+		b += MemoryBytes(int(nv), c.RBM.Hidden, c.RBM.Chains) + 16*int64(c.Eval.Chains)*int64(c.Eval.Samples)
 	}
 	return b
 }
@@ -247,6 +279,12 @@ func (c *Config) Validate() error {
 	case "ising", "potts":
 	default:
 		return c.keyError("model.kind", "%q: want \"ising\" or \"potts\"", m.Kind)
+	}
+	switch {
+	case m.Kind == "ising" && m.Q != 0 && m.Q != 2:
+		return c.keyError("model.q", "%d: the Ising model has q = 2 (use model.kind = \"potts\" for more states)", m.Q)
+	case m.Kind == "potts" && m.Q != 0 && (m.Q < 2 || m.Q > 127):
+		return c.keyError("model.q", "%d: want 2 ≤ q ≤ 127 Potts states (0 means 3)", m.Q)
 	}
 	if m.Length < 2 || m.Length > 1<<15 {
 		return c.keyError("model.length", "%d: want 2 ≤ L ≤ 32768", m.Length)
@@ -280,6 +318,7 @@ func (c *Config) Validate() error {
 		{"mc.thermalize", c.MC.Thermalize, 0}, {"mc.samples", c.MC.Samples, 2}, {"mc.every", c.MC.Every, 1},
 		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.chains", c.RBM.Chains, 1},
 		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0}, {"rbm.average_from", c.RBM.AverageFrom, 0},
+		{"rbm.first_epochs", c.RBM.FirstEpochs, 0},
 		{"eval.chains", c.Eval.Chains, 1}, {"eval.burn_in", c.Eval.BurnIn, 0}, {"eval.samples", c.Eval.Samples, 2},
 		{"eval.every", c.Eval.Every, 1}, {"eval.exact_max_units", c.Eval.ExactMaxUnits, 0},
 		{"eval.ais_steps", c.Eval.AISSteps, 1}, {"eval.ais_runs", c.Eval.AISRuns, 0},
@@ -294,9 +333,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Eval.ExactMaxUnits > MaxExactUnits {
 		return c.keyError("eval.exact_max_units", "%d: want at most %d", c.Eval.ExactMaxUnits, MaxExactUnits)
-	}
-	if c.RBM.Hidden > 0 && c.Model.Kind != "ising" {
-		return c.keyError("rbm.hidden", "%d: RBM training needs model.kind = \"ising\" (binary visible units); set 0 for Monte Carlo only", c.RBM.Hidden)
 	}
 	if c.RBM.Optimizer != "adam" && c.RBM.Optimizer != "sgd" {
 		return c.keyError("rbm.optimizer", "%q: want \"adam\" or \"sgd\"", c.RBM.Optimizer)

@@ -31,7 +31,10 @@ func TestConfigErrors(t *testing.T) {
 		{"[model]\nlenght = 4\n", "unknown key model.lenght"},
 		{"[model]\nkind = \"xy\"\n", "model.kind"},
 		{"[model]\ntemperatures = [1.0]\nn_t = 3\n", "not both"},
-		{"[model]\nkind = \"potts\"\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n", "rbm.hidden"},
+		{"[model]\nkind = \"potts\"\nq = 1\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n", "model.q: 1: want 2 ≤ q ≤ 127"},
+		{"[model]\nkind = \"ising\"\nq = 3\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n", "model.q: 3: the Ising model has q = 2"},
+		{"[model]\nkind = \"potts\"\nq = 3\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n[rbm]\nfirst_epochs = -5\n", "rbm.first_epochs: -5"},
+		{"[model]\nkind = \"potts\"\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n[rbm]\nq = 3\n", "unknown key rbm.q"},
 		{"[model]\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n[rbm]\noptimizer = \"lbfgs\"\n", "rbm.optimizer"},
 		{"[model]\nn_t = 2\nt_min = 0.0\nt_max = 2.0\n", "temperature 1 is 0"},
 	} {

@@ -1,6 +1,7 @@
-// Package generative trains binary–binary restricted Boltzmann machines as
-// generative models of classical spin configurations (Torlai and Melko,
-// PRB 94, 165134 (2016)) and evaluates them.
+// Package generative trains restricted Boltzmann machines as generative
+// models of classical spin configurations (Torlai and Melko, PRB 94, 165134
+// (2016)) and evaluates them: binary visible units for Ising spins, or a
+// one-hot (Potts) visible layer of q units per site (RBM.Q, NewPottsRBM).
 //
 // The model over visible v ∈ {0,1}^{n_v} and hidden h ∈ {0,1}^{n_h} is
 //
@@ -36,6 +37,13 @@
 // computes the partition function exactly for small layers and AIS estimates
 // it by annealed importance sampling; LogLikelihood turns either into the
 // mean log-likelihood of data.
+//
+// A one-hot layer keeps all of the above with the sigmoid of a visible unit
+// replaced by the softmax over its site's q units: block Gibbs draws one
+// state per site, the free energy and gradient keep their form, LogZ sums
+// over the q^sites visible or 2^{n_h} hidden states, AIS starts from the
+// independent softmax sites, and the global move relabels every site
+// σ → σ + d mod q (accepted by the free-energy change) instead of flipping.
 //
 // Study runs the whole pipeline over a list of temperatures from a TOML
 // configuration (LoadConfig), with checkpoints after every epoch.

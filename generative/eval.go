@@ -78,9 +78,7 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 	rng := rand.New(src)
 	for ch := c.Rank(); ch < o.Chains; ch += c.Size() {
 		src.Seed(seedWords(o.Seed, 5, uint64(ch)))
-		for i := range g.V {
-			g.V[i] = float64(rng.IntN(2))
-		}
+		r.randomVisible(g.V, rng)
 		if o.Flip {
 			for range o.BurnIn {
 				g.Step(r, 1, 1, rng)
@@ -126,11 +124,49 @@ func columnSums(r *RBM, dst []float64) {
 	}
 }
 
+// PottsObserver returns a function giving the energy per site,
+// −Σ_⟨ij⟩ δ(σ_i, σ_j)/N, and |m| = |Σ_i e^{2πiσ_i/q}|/N of the one-hot
+// configuration v (q units per site) on the periodic L×L lattice, as
+// package classical measures them.
+func PottsObserver(L, q int) func(v []float64) (e, m float64) {
+	n := L * L
+	right, up := make([]int, n), make([]int, n)
+	for y := range L {
+		for x := range L {
+			right[x+L*y] = (x+1)%L + L*y
+			up[x+L*y] = x + L*((y+1)%L)
+		}
+	}
+	cos, sin := make([]float64, q), make([]float64, q)
+	for k := range q {
+		cos[k], sin[k] = math.Cos(2*math.Pi*float64(k)/float64(q)), math.Sin(2*math.Pi*float64(k)/float64(q))
+	}
+	return func(v []float64) (float64, float64) {
+		var e, mx, my float64
+		for i := range n {
+			grp := v[i*q : (i+1)*q : (i+1)*q]
+			for k, x := range grp {
+				if x == 0 {
+					continue
+				}
+				e -= v[right[i]*q+k] + v[up[i]*q+k]
+				mx += cos[k]
+				my += sin[k]
+			}
+		}
+		return e / float64(n), math.Hypot(mx, my) / float64(n)
+	}
+}
+
 // flip proposes v → 1 − v for chain g, just after a Step at β = 1, with the
 // Metropolis test on the free energy. The hidden input of 1 − v is
 // 2b + colsum − in (colsum from columnSums of the current parameters), so
 // the move costs O(NV + NH); tmp has length NH.
 func flip(r *RBM, g *Gibbs, colsum, tmp []float64, rng *rand.Rand) {
+	if r.Q > 0 {
+		shift(r, g, tmp, rng)
+		return
+	}
 	dF := 0.0
 	for i, x := range g.V {
 		dF += r.A[i] * (2*x - 1)
@@ -151,16 +187,62 @@ func flip(r *RBM, g *Gibbs, colsum, tmp []float64, rng *rand.Rand) {
 	}
 }
 
-// MaxExactUnits bounds the smaller layer LogZ enumerates (2^MaxExactUnits
-// states).
+// shift is the one-hot layer's counterpart of flip: it proposes the global
+// relabelling σ_i → σ_i + d mod q of every site, d uniform in 1 … q−1 (a
+// symmetric proposal, d and q − d being equally likely), accepted by the
+// free-energy change, so that the chains of an ordered Potts machine visit
+// all q sectors. It costs one product with W; g.PV serves as scratch.
+func shift(r *RBM, g *Gibbs, tmp []float64, rng *rand.Rand) {
+	q := r.Q
+	d := 1 + rng.IntN(q-1)
+	nv := g.PV
+	for s := 0; s < len(g.V); s += q {
+		for k := range q {
+			nv[s+(k+d)%q] = g.V[s+k]
+		}
+	}
+	r.hiddenInput(tmp, nv)
+	dF := 0.0
+	for i, a := range r.A {
+		dF += a * (g.V[i] - nv[i])
+	}
+	for j, x := range g.in {
+		dF += softplus(x) - softplus(tmp[j])
+	}
+	if dF <= 0 || rng.Float64() < math.Exp(-dF) {
+		copy(g.V, nv)
+		copy(g.in, tmp)
+		for j, y := range tmp {
+			g.PH[j] = sigmoid(y)
+		}
+	}
+}
+
+// MaxExactUnits bounds the enumeration of LogZ: at most 2^MaxExactUnits
+// states of the cheaper layer.
 const MaxExactUnits = 24
 
+// ExactUnits is the base-2 logarithm, rounded up, of the number of terms
+// LogZ sums: the states of the smaller layer (for a one-hot layer q^sites
+// visible states against 2^NH hidden ones).
+func ExactUnits(r *RBM) int {
+	if r.Q == 0 {
+		return min(r.NV, r.NH)
+	}
+	return min(r.NH, int(math.Ceil(float64(r.Sites())*math.Log2(float64(r.Q))-1e-9)))
+}
+
 // LogZ is ln Z computed exactly by summing over the smaller layer:
-// over h, Z = Σ_h e^{b·h} Π_i (1 + e^{a_i + Σ_j W_ij h_j}); over v, Z = Σ_v e^{−F(v)}.
+// over h, Z = Σ_h e^{b·h} Π_i (1 + e^{a_i + Σ_j W_ij h_j}) (for a one-hot
+// layer the product runs over sites of Σ_k e^{a_{sk} + Σ_j W_{sk,j} h_j});
+// over v, Z = Σ_v e^{−F(v)}.
 func LogZ(r *RBM) (float64, error) {
-	small := min(r.NV, r.NH)
+	small := ExactUnits(r)
 	if small > MaxExactUnits {
 		return 0, fmt.Errorf("generative: exact partition function needs 2^%d terms: want a layer of at most %d units", small, MaxExactUnits)
+	}
+	if r.Q > 0 {
+		return logZPotts(r), nil
 	}
 	terms := make([]float64, 0, 1<<small)
 	if r.NH <= r.NV {
@@ -192,6 +274,52 @@ func LogZ(r *RBM) (float64, error) {
 	return logSumExp(terms), nil
 }
 
+// logZPotts is LogZ of a one-hot machine.
+func logZPotts(r *RBM) float64 {
+	q, sites := r.Q, r.Sites()
+	var terms []float64
+	if r.NH == ExactUnits(r) {
+		h, grp := make([]float64, r.NH), make([]float64, q)
+		for code := range 1 << r.NH {
+			lw := 0.0
+			for j := range h {
+				h[j] = float64(code >> j & 1)
+				lw += r.B[j] * h[j]
+			}
+			for s := range sites {
+				for k := range q {
+					i := s*q + k
+					x := r.A[i]
+					for j, w := range r.W[i*r.NH : (i+1)*r.NH] {
+						x += w * h[j]
+					}
+					grp[k] = x
+				}
+				lw += logSumExp(grp)
+			}
+			terms = append(terms, lw)
+		}
+		return logSumExp(terms)
+	}
+	v, tmp, row := make([]float64, r.NV), make([]float64, r.NH), make([]uint8, sites)
+	for {
+		r.SetVisible(v, row)
+		terms = append(terms, -r.FreeEnergy(v, tmp))
+		// Next state in base q, site 0 fastest.
+		s := 0
+		for ; s < sites; s++ {
+			row[s]++
+			if int(row[s]) < q {
+				break
+			}
+			row[s] = 0
+		}
+		if s == sites {
+			return logSumExp(terms)
+		}
+	}
+}
+
 func logSumExp(x []float64) float64 {
 	m := math.Inf(-1)
 	for _, v := range x {
@@ -205,15 +333,14 @@ func logSumExp(x []float64) float64 {
 }
 
 // LogLikelihood is the mean of ln p(v) = −F(v) − ln Z over the rows of data
-// (rows×NV values 0/1).
+// (rows×Sites values: 0/1, or the Potts states of a one-hot machine).
 func LogLikelihood(r *RBM, data []uint8, logZ float64) float64 {
 	v, tmp := make([]float64, r.NV), make([]float64, r.NH)
-	rows := len(data) / r.NV
+	n := r.Sites()
+	rows := len(data) / n
 	s := 0.0
 	for k := range rows {
-		for i, x := range data[k*r.NV : (k+1)*r.NV] {
-			v[i] = float64(x)
-		}
+		r.SetVisible(v, data[k*n:(k+1)*n])
 		s -= r.FreeEnergy(v, tmp)
 	}
 	return s/float64(rows) - logZ
@@ -229,7 +356,8 @@ type AISOptions struct {
 // AIS estimates ln Z by annealed importance sampling (Neal 2001; Salakhutdinov
 // and Murray 2008). The path p_β(v) ∝ e^{a·v} Π_j (1 + e^{β(b_j + Σ_i v_i W_ij)})
 // runs from β = 0, the independent-visible model with
-// Z_0 = 2^{n_h} Π_i (1 + e^{a_i}) that is sampled exactly, to β = 1 on a
+// Z_0 = 2^{n_h} Π_i (1 + e^{a_i}) (Π_s Σ_k e^{a_{sk}} for a one-hot layer)
+// that is sampled exactly, to β = 1 on a
 // linear grid; each step is one Gibbs sweep of p_β. It returns ln Ẑ and its
 // standard error from the spread of the importance weights (delta method).
 func AIS(r *RBM, o AISOptions) (logZ, stderr float64, err error) {
@@ -243,19 +371,33 @@ func AIS(r *RBM, o AISOptions) (logZ, stderr float64, err error) {
 		return 0, 0, fmt.Errorf("generative: AIS with %d steps and %d runs: want ≥ 1 and ≥ 2", o.Steps, o.Runs)
 	}
 	logZ0 := float64(r.NH) * math.Ln2
-	for _, a := range r.A {
-		logZ0 += softplus(a)
+	if r.Q > 0 {
+		for s := 0; s < r.NV; s += r.Q {
+			logZ0 += logSumExp(r.A[s : s+r.Q])
+		}
+	} else {
+		for _, a := range r.A {
+			logZ0 += softplus(a)
+		}
 	}
 	lw := make([]float64, o.Runs)
 	g := NewGibbs(r)
 	tmp := make([]float64, r.NH)
 	rng := rand.New(rand.NewPCG(seedWords(o.Seed, 6, 0)))
 	for run := range o.Runs {
-		for i, a := range r.A {
-			if rng.Float64() < sigmoid(a) {
-				g.V[i] = 1
-			} else {
-				g.V[i] = 0
+		if r.Q > 0 {
+			copy(g.PV, r.A)
+			for s := 0; s < r.NV; s += r.Q {
+				softmax(g.PV[s : s+r.Q])
+			}
+			categorical(g.V, g.PV, r.Q, rng)
+		} else {
+			for i, a := range r.A {
+				if rng.Float64() < sigmoid(a) {
+					g.V[i] = 1
+				} else {
+					g.V[i] = 0
+				}
 			}
 		}
 		w := 0.0

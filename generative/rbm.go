@@ -6,11 +6,19 @@ import (
 	"math/rand/v2"
 )
 
-// RBM is a binary–binary restricted Boltzmann machine. Params holds every
-// parameter, flat: W (NV×NH, row i holds the weights of visible unit i), then
-// a (NV visible biases), then b (NH hidden biases); W, A and B are views.
+// RBM is a restricted Boltzmann machine with binary hidden units. Params
+// holds every parameter, flat: W (NV×NH, row i holds the weights of visible
+// unit i), then a (NV visible biases), then b (NH hidden biases); W, A and B
+// are views.
+//
+// Q = 0 makes the visible units binary. Q ≥ 2 makes them a one-hot (Potts)
+// layer: NV = sites·Q units in groups of Q, unit s·Q + k on when site s is in
+// state k, exactly one per group; each group is a softmax unit, so given h a
+// site takes state k with probability ∝ e^{a_{sk} + Σ_j W_{sk,j} h_j}.
+// Energy, free energy and the likelihood gradient keep the binary form.
 type RBM struct {
 	NV, NH  int
+	Q       int
 	Params  []float64
 	W, A, B []float64
 }
@@ -25,6 +33,61 @@ func NewRBM(nv, nh int) *RBM {
 	r.A = r.Params[nv*nh : nv*nh+nv : nv*nh+nv]
 	r.B = r.Params[nv*nh+nv:]
 	return r
+}
+
+// NewPottsRBM returns a one-hot RBM of the given sites with q states each
+// and nh hidden units, all parameters zero.
+func NewPottsRBM(sites, q, nh int) *RBM {
+	if q < 2 || sites < 1 {
+		panic(fmt.Sprintf("generative: one-hot RBM with %d sites of %d states", sites, q))
+	}
+	r := NewRBM(sites*q, nh)
+	r.Q = q
+	return r
+}
+
+// zeroed returns a machine of r's shape with all parameters zero.
+func (r *RBM) zeroed() *RBM {
+	z := NewRBM(r.NV, r.NH)
+	z.Q = r.Q
+	return z
+}
+
+// Sites is the number of visible sites: NV/Q for a one-hot layer, NV else.
+func (r *RBM) Sites() int {
+	if r.Q > 0 {
+		return r.NV / r.Q
+	}
+	return r.NV
+}
+
+// SetVisible sets v (length NV) from one data row: the 0/1 values of the
+// binary units, or the Potts states (one per site, in [0, Q)) one-hot.
+func (r *RBM) SetVisible(v []float64, row []uint8) {
+	if r.Q == 0 {
+		for i, x := range row {
+			v[i] = float64(x)
+		}
+		return
+	}
+	clear(v)
+	for s, x := range row {
+		v[s*r.Q+int(x)] = 1
+	}
+}
+
+// randomVisible sets v to a uniformly random configuration.
+func (r *RBM) randomVisible(v []float64, rng *rand.Rand) {
+	if r.Q == 0 {
+		for i := range v {
+			v[i] = float64(rng.IntN(2))
+		}
+		return
+	}
+	clear(v)
+	for s := range r.NV / r.Q {
+		v[s*r.Q+rng.IntN(r.Q)] = 1
+	}
 }
 
 // MemoryBytes estimates the memory of training an RBM: parameters, gradient,
@@ -87,7 +150,8 @@ func (r *RBM) HiddenProb(dst, v []float64) {
 }
 
 // VisibleProb sets dst_i = p(v_i = 1 | h) = σ(a_i + β Σ_j W_ij h_j), β = 1 for
-// the model itself.
+// the model itself; for a one-hot layer the sigmoid becomes the softmax over
+// each site's group.
 func (r *RBM) VisibleProb(dst, h []float64, beta float64) {
 	for i := range dst {
 		row := r.W[i*r.NH : (i+1)*r.NH : (i+1)*r.NH]
@@ -95,7 +159,48 @@ func (r *RBM) VisibleProb(dst, h []float64, beta float64) {
 		for j, w := range row {
 			s += w * h[j]
 		}
+		if r.Q > 0 {
+			dst[i] = r.A[i] + beta*s
+			continue
+		}
 		dst[i] = sigmoid(r.A[i] + beta*s)
+	}
+	if r.Q > 0 {
+		for s := 0; s < len(dst); s += r.Q {
+			softmax(dst[s : s+r.Q : s+r.Q])
+		}
+	}
+}
+
+// softmax replaces the logits x by e^{x_k}/Σ e^{x}.
+func softmax(x []float64) {
+	m := x[0]
+	for _, y := range x[1:] {
+		m = math.Max(m, y)
+	}
+	z := 0.0
+	for k, y := range x {
+		x[k] = math.Exp(y - m)
+		z += x[k]
+	}
+	for k := range x {
+		x[k] /= z
+	}
+}
+
+// categorical sets each group of q units of dst one-hot, state k drawn with
+// probability p_k of the group (one uniform number per group).
+func categorical(dst, p []float64, q int, rng *rand.Rand) {
+	for s := 0; s < len(p); s += q {
+		u := rng.Float64()
+		grp := dst[s : s+q : s+q]
+		clear(grp)
+		k, c := 0, p[s]
+		for k < q-1 && u >= c {
+			k++
+			c += p[s+k]
+		}
+		grp[k] = 1
 	}
 }
 
@@ -136,6 +241,10 @@ func (g *Gibbs) Step(r *RBM, k int, beta float64, rng *rand.Rand) {
 		}
 		bernoulli(g.H, g.PH, rng)
 		r.VisibleProb(g.PV, g.H, beta)
+		if r.Q > 0 {
+			categorical(g.V, g.PV, r.Q, rng)
+			continue
+		}
 		bernoulli(g.V, g.PV, rng)
 	}
 	r.hiddenInput(g.in, g.V)

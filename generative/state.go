@@ -107,7 +107,7 @@ func (t *Trainer) Restore(s *checkpoint.State) error {
 			return fmt.Errorf("generative: averaged parameters of %d bytes, want %d", len(b), 8*(1+len(t.RBM.Params)))
 		}
 		t.averaged = int(binary.LittleEndian.Uint64(b))
-		t.avg = NewRBM(t.RBM.NV, t.RBM.NH)
+		t.avg = t.RBM.zeroed()
 		for i := range t.avg.Params {
 			t.avg.Params[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*(i+1):]))
 		}

@@ -121,7 +121,7 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 		return checkpoint.WriteFile(ckPath, s)
 	}
 	if ck != nil && cfg.RBM.WarmStart && len(rep.Points) > 0 {
-		if prev, err = decodeRBM(ck.Extra["study.previous"], L*L, cfg.RBM.Hidden); err != nil {
+		if prev, err = decodeRBM(ck.Extra["study.previous"], L*L, cfg.visibleQ(), cfg.RBM.Hidden); err != nil {
 			return nil, fmt.Errorf("resume %s: %w", ckPath, err)
 		}
 	}
@@ -144,7 +144,7 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 			if !cfg.RBM.WarmStart {
 				init = nil
 			}
-			trained, err := trainAndEvaluate(ctx, c, cfg, &p, data, st, init, save, say)
+			trained, err := trainAndEvaluate(ctx, c, cfg, ti, &p, data, st, init, save, say)
 			if err != nil {
 				return nil, err
 			}
@@ -217,16 +217,18 @@ func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, er
 	return p, r.Configs, nil
 }
 
-// trainAndEvaluate trains the RBM of one temperature (from st when resuming),
-// checkpointing every output.checkpoint_every epochs, then evaluates it.
-func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, data []uint8, st *checkpoint.State, init *RBM,
+// trainAndEvaluate trains the RBM of temperature index ti (from st when
+// resuming), checkpointing every output.checkpoint_every epochs, then
+// evaluates it.
+func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, ti int, p *Point, data []uint8, st *checkpoint.State, init *RBM,
 	save func(*Trainer) error, say func(string, ...any)) (*RBM, error) {
 	n := cfg.Model.Length * cfg.Model.Length
 	rc := cfg.RBM
+	epochs, averageFrom := cfg.epochsAt(ti)
 	tr, err := NewTrainer(c, data, n, TrainOptions{
-		Hidden: rc.Hidden, K: rc.K, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
+		Hidden: rc.Hidden, Q: cfg.visibleQ(), K: rc.K, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
 		Optimizer: rc.Optimizer, LearningRate: rc.LearningRate, WeightDecay: rc.WeightDecay, InitScale: rc.InitScale,
-		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: rc.Epochs, AverageFrom: rc.AverageFrom, ChainsFromData: rc.ChainsFromData, Centered: rc.Centered, Flip: rc.Flip,
+		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: epochs, AverageFrom: averageFrom, ChainsFromData: rc.ChainsFromData, Centered: rc.Centered, Flip: rc.Flip,
 		Init: init, Seed: rc.Seed ^ uint64(math.Float64bits(p.T)),
 	})
 	if err != nil {
@@ -239,7 +241,7 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, d
 		say("T = %.4g: resuming training at epoch %d", p.T, tr.Epochs())
 	}
 	stop := []float64{0}
-	for tr.Epochs() < rc.Epochs {
+	for tr.Epochs() < epochs {
 		if err := tr.Epoch(); err != nil {
 			return nil, err
 		}
@@ -251,7 +253,7 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, d
 		if err := c.AllReduce(stop, comm.Max); err != nil {
 			return nil, err
 		}
-		last := tr.Epochs() == rc.Epochs
+		last := tr.Epochs() == epochs
 		if stop[0] > 0 || (!last && cfg.Output.CheckpointEvery > 0 && tr.Epochs()%cfg.Output.CheckpointEvery == 0) {
 			if err := save(tr); err != nil {
 				return nil, fmt.Errorf("checkpoint: %w", err)
@@ -263,13 +265,17 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, p *Point, d
 	}
 	ec := cfg.Eval
 	rbm := tr.Averaged()
+	observe := IsingObserver(cfg.Model.Length)
+	if rbm.Q > 0 {
+		observe = PottsObserver(cfg.Model.Length, rbm.Q)
+	}
 	obs, err := Evaluate(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip},
-		p.T, n, IsingObserver(cfg.Model.Length))
+		p.T, n, observe)
 	if err != nil {
 		return nil, err
 	}
 	p.RBM = &obs
-	if min(n, rc.Hidden) <= ec.ExactMaxUnits {
+	if ExactUnits(rbm) <= ec.ExactMaxUnits {
 		lz, err := LogZ(rbm)
 		if err != nil {
 			return nil, err
@@ -298,9 +304,13 @@ func encodeRBM(r *RBM) []byte {
 	return b
 }
 
-// decodeRBM is the inverse of encodeRBM for an nv×nh machine.
-func decodeRBM(b []byte, nv, nh int) (*RBM, error) {
-	r := NewRBM(nv, nh)
+// decodeRBM is the inverse of encodeRBM for a machine of sites visible sites
+// (one-hot groups of q units when q > 0) and nh hidden units.
+func decodeRBM(b []byte, sites, q, nh int) (*RBM, error) {
+	r := NewRBM(sites, nh)
+	if q > 0 {
+		r = NewPottsRBM(sites, q, nh)
+	}
 	if len(b) != 8*len(r.Params) {
 		return nil, fmt.Errorf("previous temperature's RBM: %d bytes, want %d", len(b), 8*len(r.Params))
 	}

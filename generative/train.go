@@ -14,6 +14,9 @@ import (
 // TrainOptions configure a Trainer. Zero values mean the documented defaults.
 type TrainOptions struct {
 	Hidden int // hidden units (required)
+	// Q ≥ 2 trains a one-hot (Potts) visible layer (RBM.Q): the data hold
+	// one Potts state in [0, Q) per site and nv counts sites. 0: binary.
+	Q int
 	// K is the number of Gibbs steps of the negative phase (0 means 1).
 	K int
 	// Persistent selects persistent CD: Chains chains carried over from one
@@ -94,7 +97,7 @@ type Trainer struct {
 }
 
 // NewTrainer prepares training on data, rows×nv binary values (0 or 1) in
-// row-major order. Every rank passes the same data and keeps only its shard
+// row-major order, or with o.Q ≥ 2 rows×nv Potts states of nv sites. Every rank passes the same data and keeps only its shard
 // (rows i with i mod size = rank), so the caller may drop data afterwards.
 func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, error) {
 	if nv < 1 || len(data) == 0 || len(data)%nv != 0 {
@@ -127,8 +130,11 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 	if o.LearningRateEnd < 0 || o.DecayEpochs < 0 || (o.LearningRateEnd > 0 && o.DecayEpochs == 0) {
 		return nil, fmt.Errorf("generative: final learning rate %g over %d epochs: want both positive, or a zero rate", o.LearningRateEnd, o.DecayEpochs)
 	}
-	if o.Init != nil && (o.Init.NV != nv || o.Init.NH != o.Hidden) {
-		return nil, fmt.Errorf("generative: initial RBM has %d visible and %d hidden units, want %d and %d", o.Init.NV, o.Init.NH, nv, o.Hidden)
+	if o.Q == 1 || o.Q < 0 || o.Q > 255 {
+		return nil, fmt.Errorf("generative: %d states per site: want 0 (binary units) or 2 … 255", o.Q)
+	}
+	if o.Init != nil && (o.Init.Sites() != nv || o.Init.Q != o.Q || o.Init.NH != o.Hidden) {
+		return nil, fmt.Errorf("generative: initial RBM has %d sites of %d states and %d hidden units, want %d, %d and %d", o.Init.Sites(), o.Init.Q, o.Init.NH, nv, o.Q, o.Hidden)
 	}
 	if o.AverageFrom < 0 {
 		return nil, fmt.Errorf("generative: averaging from epoch %d: want ≥ 0", o.AverageFrom)
@@ -138,12 +144,22 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 			o.K, o.BatchSize, o.Chains, o.LearningRate, o.WeightDecay, o.InitScale)
 	}
 	for i, x := range data {
-		if x > 1 {
+		if o.Q == 0 && x > 1 {
 			return nil, fmt.Errorf("generative: data value %d at row %d is not 0 or 1", x, i/nv)
 		}
+		if o.Q > 0 && int(x) >= o.Q {
+			return nil, fmt.Errorf("generative: data value %d at row %d is not a state 0 … %d", x, i/nv, o.Q-1)
+		}
 	}
-	t := &Trainer{Opt: o, c: c, rows: len(data) / nv, RBM: NewRBM(nv, o.Hidden)}
+	t := &Trainer{Opt: o, c: c, rows: len(data) / nv}
+	if o.Q > 0 {
+		t.RBM = NewPottsRBM(nv, o.Q, o.Hidden)
+	} else {
+		t.RBM = NewRBM(nv, o.Hidden)
+	}
 	r := t.RBM
+	sites := nv
+	nv = r.NV
 	switch o.Optimizer {
 	case "adam":
 		a := optim.NewAdam(o.LearningRate, len(r.Params))
@@ -160,10 +176,18 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 		r.W[i] = o.InitScale * init.NormFloat64()
 	}
 	// Visible biases start at the data's log-odds (Hinton's practical
-	// guide), computed from all rows so that all ranks agree.
+	// guide), computed from all rows so that all ranks agree; for a one-hot
+	// layer at the log-frequencies of the states (the softmax ignores a
+	// common shift).
 	ones := make([]float64, nv)
-	for i, x := range data {
-		ones[i%nv] += float64(x)
+	if o.Q > 0 {
+		for i, x := range data {
+			ones[(i%sites)*o.Q+int(x)]++
+		}
+	} else {
+		for i, x := range data {
+			ones[i%nv] += float64(x)
+		}
 	}
 	t.mu, t.lambda = make([]float64, nv), make([]float64, o.Hidden)
 	for i, n := range ones {
@@ -173,6 +197,10 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 		t.lambda[j] = 0.5
 	}
 	for i, n := range ones {
+		if o.Q > 0 {
+			r.A[i] = math.Log((n + 1) / float64(t.rows+o.Q))
+			continue
+		}
 		p := (n + 1) / float64(t.rows+2)
 		r.A[i] = math.Log(p / (1 - p))
 	}
@@ -181,9 +209,8 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 	}
 	rank, size := c.Rank(), c.Size()
 	for i := rank; i < t.rows; i += size {
-		for _, x := range data[i*nv : (i+1)*nv] {
-			t.shard = append(t.shard, float64(x))
-		}
+		t.shard = append(t.shard, make([]float64, nv)...)
+		r.SetVisible(t.shard[len(t.shard)-nv:], data[i*sites:(i+1)*sites])
 	}
 	t.perm = make([]int, t.rows)
 	t.colsum, t.flipH = make([]float64, o.Hidden), make([]float64, o.Hidden)
@@ -200,13 +227,9 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 			ch := NewGibbs(r)
 			src := rand.NewPCG(seedWords(o.Seed, 2, uint64(g)))
 			rng := rand.New(src)
-			for i := range ch.V {
-				ch.V[i] = float64(rng.IntN(2))
-			}
+			r.randomVisible(ch.V, rng)
 			if o.ChainsFromData {
-				for i, x := range data[(g%t.rows)*nv : (g%t.rows+1)*nv] {
-					ch.V[i] = float64(x)
-				}
+				r.SetVisible(ch.V, data[(g%t.rows)*sites:(g%t.rows+1)*sites])
 			}
 			t.chains, t.chainSrc, t.chainRng = append(t.chains, ch), append(t.chainSrc, src), append(t.chainRng, rng)
 		}
@@ -292,7 +315,7 @@ func (t *Trainer) minibatch(batch []int) error {
 		g.Step(r, t.Opt.K, 1, t.cdRng)
 		accumulate(t.negW, t.negA, t.negB, t.negN, g.V, g.PH)
 	}
-	if t.Opt.Flip && len(t.chains) > 0 {
+	if t.Opt.Flip && len(t.chains) > 0 && r.Q == 0 { // the one-hot move needs no column sums
 		columnSums(r, t.colsum)
 	}
 	for k, g := range t.chains {
@@ -336,7 +359,7 @@ func (t *Trainer) minibatch(batch []int) error {
 	t.step++
 	if t.Opt.AverageFrom > 0 && t.epoch >= t.Opt.AverageFrom {
 		if t.avg == nil {
-			t.avg = NewRBM(nv, r.NH)
+			t.avg = r.zeroed()
 		}
 		// Running mean: avg += (θ − avg)/n.
 		t.averaged++
