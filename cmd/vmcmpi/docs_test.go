@@ -216,6 +216,7 @@ func shortIsing(t *testing.T, c, dir string) string {
 	cfg.Model.NT = min(cfg.Model.NT, 2)
 	cfg.MC.Thermalize, cfg.MC.Samples, cfg.MC.Every = 50, 100, 1
 	cfg.RBM.Epochs = min(cfg.RBM.Epochs, 1)
+	cfg.RBM.FirstEpochs = min(cfg.RBM.FirstEpochs, 1)
 	cfg.Eval.BurnIn, cfg.Eval.Samples = 20, 50
 	cfg.Eval.AISRuns = min(cfg.Eval.AISRuns, 4)
 	var b bytes.Buffer
