@@ -81,8 +81,8 @@ type complexAccum struct {
 	// Im E_L, a scratch for the medians, and Σ (u' − u), Σ v'.
 	rows, eu, ev, tmp []float64
 	du, vc            float64
-	// With guided sampling: Σ w, Σ w u, Σ w v.
-	sw, swu, swv float64
+	// With guided sampling: Σ w, Σ w u, Σ w v, Σ w².
+	sw, swu, swv, sww float64
 }
 
 // checkComplex sets up the complex path when the system asks for it, and
@@ -125,6 +125,7 @@ func (d *Driver) layoutComplex(b *reduce.Buffer) {
 		g.sumW = b.Scalar("sum_guide_w")
 		g.sumWU = b.Scalar("sum_guide_wu")
 		g.sumWV = b.Scalar("sum_guide_wv")
+		g.sumWW = b.Scalar("sum_guide_ww")
 	}
 	if d.opt.ClipLocalEnergy > 0 {
 		d.cx.sumDU = b.Scalar("sum_clip_du")
@@ -160,9 +161,13 @@ func (d *Driver) bindComplex(wk Walker) error {
 // sampleComplex is sampleWalker for a complex walker. It allocates
 // nothing.
 func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
-	if d.cx.guide != nil {
+	if d.guiding() {
 		d.sampleGuided(w, K, done)
 		return
+	}
+	if d.cx.guide != nil {
+		// Guided sampling's weights degenerated: this iteration from |Ψ|².
+		d.reequilibrate(w, done)
 	}
 	wk, a, c := d.cx.walkers[w], d.accs[w], d.cx.accs[w]
 	np := d.np
@@ -282,6 +287,7 @@ func (d *Driver) mergeComplex() {
 			g.sumW.Add(c.sw)
 			g.sumWU.Add(c.swu)
 			g.sumWV.Add(c.swv)
+			g.sumWW.Add(c.sww)
 		}
 		if c.rows != nil {
 			d.cx.sumDU.Add(c.du)
@@ -301,7 +307,7 @@ func (d *Driver) centreComplex() {
 	sy := d.cx.sumOIm.Data()
 	vbar := d.cx.sumV.Value() / n
 	seo := d.it.sumEO.Data()
-	if d.cx.guide != nil {
+	if d.guiding() {
 		// Weighted sums; the v̄ ȳ term is in seo already, S's ȳ ȳ
 		// term follows below.
 		vbar = d.centreGuided(n)
