@@ -89,6 +89,8 @@ func (c *Config) validateOptimizerStages() error {
 		{!(o.SamplingPower > 0 && o.SamplingPower <= 1), "optimizer.sampling_power", o.SamplingPower, "must be in (0, 1] (1: plain |Ψ|²)"},
 		{o.SamplingPower != 1 && c.Wavefunction.Kind != "rbm-spin-complex", "optimizer.sampling_power", o.SamplingPower, `is for wavefunction.kind = "rbm-spin-complex" only (1: plain |Ψ|²)`},
 		{!(o.SamplingMinESS > 0 && o.SamplingMinESS < 1), "optimizer.sampling_min_ess", o.SamplingMinESS, "must be a fraction in (0, 1)"},
+		{o.SamplingPower != 1 && o.Kind == "sr" && o.SRSolver == "minsr", "optimizer.sampling_power", o.SamplingPower, `does not combine with optimizer.sr_solver = "minsr" (1: plain |Ψ|²)`},
+		{o.ClipLocalEnergy > 0 && o.Kind == "sr" && o.SRSolver == "minsr", "optimizer.clip_local_energy", o.ClipLocalEnergy, `does not combine with optimizer.sr_solver = "minsr" (0: off)`},
 		{o.SamplingPower != 1 && o.ClipLocalEnergy > 0, "optimizer.sampling_power", o.SamplingPower, "does not combine with optimizer.clip_local_energy"},
 		{o.VarianceIterations < 0, "optimizer.variance_iterations", o.VarianceIterations, "must be ≥ 0 (0: no variance stage)"},
 		{o.VarianceIterations > 0 && o.Kind == "linear", "optimizer.variance_iterations", o.VarianceIterations,
