@@ -92,8 +92,13 @@ func (d *Driver) sampleGuided(w int, K float64, done <-chan struct{}) {
 		x, y := a.o, c.oim
 		e, v := wk.MeasureComplex(x, y)
 		wt := math.Exp(twoP * (gw.logAmplitude() - ref))
-		if !finite(e) || !finite(v) || !finite(wt) {
+		if !finite(e) || !finite(v) {
 			a.bad++
+			break
+		}
+		if !finite(wt) {
+			// Overflowing weights: degenerate, the guard resamples.
+			c.sww = math.Inf(1)
 			break
 		}
 		a.add(e)
@@ -212,8 +217,7 @@ func (d *Driver) startGuide() {
 
 // guideDegenerate reads the reduced weights' effective sample size and
 // reports whether it fell below the threshold (then the iteration is to
-// be sampled again, from |Ψ|²). A non-finite ESS (overflowing weights)
-// counts as degenerate. The decision rests on reduced sums only, so all
+// be sampled again, from |Ψ|²). Overflowing weights count as ESS 0. The decision rests on reduced sums only, so all
 // ranks take it alike.
 func (d *Driver) guideDegenerate() bool {
 	if !d.guiding() {
@@ -222,6 +226,9 @@ func (d *Driver) guideDegenerate() bool {
 	g := d.cx.guide
 	W := g.sumW.Value()
 	g.ess = W * W / g.sumWW.Value() / d.it.energy.moments.N()
+	if !finite(g.ess) {
+		g.ess = 0
+	}
 	if g.ess >= g.minESS {
 		return false
 	}

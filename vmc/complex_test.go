@@ -404,6 +404,7 @@ func TestComplexGuidedProduction(t *testing.T) {
 // guided, at q = 0.1 (exact 0.068) the guard trips every iteration, which
 // is then sampled again from |Ψ|² (its energy within 5 error bars of the
 // exact one), and the next iteration tries the guided chains again.
+// Weights that overflow (parameters of scale 50) count as ESS 0.
 func TestComplexGuidedGuard(t *testing.T) {
 	sys := complexRing(t, 8, 8, 0.4, 0.5)
 	en, err := NewEnumeration(sys, nil)
@@ -436,6 +437,14 @@ func TestComplexGuidedGuard(t *testing.T) {
 				t.Errorf("q = %g, iteration %d: resampled energy %.5f ± %.5f, exact %.5f", q, it, rec.Energy, rec.Error, exact)
 			}
 		}
+	}
+	d, err := New(comm.NewSerial(), complexRing(t, 8, 8, 0.4, 50), Options{Walkers: 2, Samples: 200, BurnIn: 50, Iterations: 1,
+		Seed: 3, Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := d.Step(context.Background()); err != nil || !rec.Resampled || rec.WeightESS != 0 {
+		t.Errorf("overflowing weights: ESS fraction %g, resampled %v, error %v; want 0, true, nil", rec.WeightESS, rec.Resampled, err)
 	}
 }
 
