@@ -122,6 +122,7 @@ type OptimizerConfig struct {
 	LinearShiftSelect     string  `toml:"linear_shift_select"`
 	ClipLocalEnergy       float64 `toml:"clip_local_energy"`
 	SamplingPower         float64 `toml:"sampling_power"`
+	SamplingMinESS        float64 `toml:"sampling_min_ess"`
 }
 
 // ProductionConfig is the [production] table.
@@ -181,7 +182,7 @@ func Defaults() Config {
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
 			Kind: "adam", LearningRate: 0, Iterations: 100, Momentum: 0.9, Shift: 0.01, Rule: "gd", SRSolver: "auto", CGTol: 1e-5,
-			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20, SamplingPower: 1,
+			LearningRateDecay: "none", ShiftDecay: "none", ConvergenceWindow: 20, SamplingPower: 1, SamplingMinESS: 0.1,
 			LinearShiftSelect: "adaptive",
 		},
 		Production:  ProductionConfig{Samples: 50000},
@@ -518,7 +519,7 @@ var addedKeys = map[string]bool{
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
 	"optimizer.linear_shift_select": true, "system.j2": true, "wavefunction.symmetry": true,
 	"optimizer.clip_local_energy": true,
-	"optimizer.sampling_power":    true,
+	"optimizer.sampling_power":    true, "optimizer.sampling_min_ess": true,
 }
 
 // AtDefault reports whether key was added to the schema after checkpoints

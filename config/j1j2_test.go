@@ -19,6 +19,9 @@ func TestJ1J2BadInput(t *testing.T) {
 		{"tfim-chain10.toml", []string{"system.j2=0.5"}, `system.j2 = 0.5: a next-nearest coupling needs system.model = "heisenberg"`},
 		{"heisenberg-chain10.toml", []string{"wavefunction.kind=rbm-spin-complex", "system.pbc=false"}, "wavefunction.kind"},
 		{"heisenberg-4x4.toml", []string{"wavefunction.kind=rbm-spin-complex", "wavefunction.alpha=0.5"}, "wavefunction.alpha"},
+		{"j1j2-4x4.toml", []string{"optimizer.sr_solver=minsr"}, "optimizer.sampling_power"},
+		{"j1j2-6x6.toml", []string{"optimizer.sr_solver=minsr", "optimizer.clip_local_energy=5"}, "optimizer.clip_local_energy"},
+		{"j1j2-4x4.toml", []string{"optimizer.sampling_min_ess=0"}, "optimizer.sampling_min_ess"},
 	}
 	for _, c := range cases {
 		cfg, err := Load(filepath.Join("../configs", c.config), c.sets)

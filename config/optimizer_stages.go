@@ -46,6 +46,7 @@ func (c *Config) stageOptions(opt *vmc.Options) {
 	opt.VarianceIterations = o.VarianceIterations
 	opt.ClipLocalEnergy = o.ClipLocalEnergy
 	opt.SamplingPower = o.SamplingPower
+	opt.SamplingMinESS = o.SamplingMinESS
 	if o.StopWhenConverged {
 		opt.ConvergenceWindow = o.ConvergenceWindow
 	}
@@ -62,6 +63,7 @@ func (c *Config) validateOptimizerStages() error {
 		{"optimizer.learning_rate_min_factor", o.LearningRateMinFactor}, {"optimizer.shift_decay_rate", o.ShiftDecayRate},
 		{"optimizer.shift_min_factor", o.ShiftMinFactor}, {"optimizer.max_step_norm", o.MaxStepNorm},
 		{"optimizer.clip_local_energy", o.ClipLocalEnergy}, {"optimizer.sampling_power", o.SamplingPower},
+		{"optimizer.sampling_min_ess", o.SamplingMinESS},
 	} {
 		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return c.KeyError(f.key, f.v, "must be a finite number")
@@ -86,6 +88,9 @@ func (c *Config) validateOptimizerStages() error {
 		{o.ClipLocalEnergy > 0 && c.Wavefunction.Kind != "rbm-spin-complex", "optimizer.clip_local_energy", o.ClipLocalEnergy, `is for wavefunction.kind = "rbm-spin-complex" only (0: off)`},
 		{!(o.SamplingPower > 0 && o.SamplingPower <= 1), "optimizer.sampling_power", o.SamplingPower, "must be in (0, 1] (1: plain |Ψ|²)"},
 		{o.SamplingPower != 1 && c.Wavefunction.Kind != "rbm-spin-complex", "optimizer.sampling_power", o.SamplingPower, `is for wavefunction.kind = "rbm-spin-complex" only (1: plain |Ψ|²)`},
+		{!(o.SamplingMinESS > 0 && o.SamplingMinESS < 1), "optimizer.sampling_min_ess", o.SamplingMinESS, "must be a fraction in (0, 1)"},
+		{o.SamplingPower != 1 && o.Kind == "sr" && o.SRSolver == "minsr", "optimizer.sampling_power", o.SamplingPower, `does not combine with optimizer.sr_solver = "minsr" (1: plain |Ψ|²)`},
+		{o.ClipLocalEnergy > 0 && o.Kind == "sr" && o.SRSolver == "minsr", "optimizer.clip_local_energy", o.ClipLocalEnergy, `does not combine with optimizer.sr_solver = "minsr" (0: off)`},
 		{o.SamplingPower != 1 && o.ClipLocalEnergy > 0, "optimizer.sampling_power", o.SamplingPower, "does not combine with optimizer.clip_local_energy"},
 		{o.VarianceIterations < 0, "optimizer.variance_iterations", o.VarianceIterations, "must be ≥ 0 (0: no variance stage)"},
 		{o.VarianceIterations > 0 && o.Kind == "linear", "optimizer.variance_iterations", o.VarianceIterations,

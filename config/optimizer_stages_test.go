@@ -62,6 +62,7 @@ convergence_window = 15
 		{"[optimizer]\nclip_local_energy = 5.0\n", "optimizer.clip_local_energy"}, // not a complex RBM
 		{"[optimizer]\nsampling_power = 0.0\n", "optimizer.sampling_power"},
 		{"[optimizer]\nsampling_power = 0.5\n", "optimizer.sampling_power"}, // not a complex RBM
+		{"[optimizer]\nsampling_min_ess = 1.0\n", "optimizer.sampling_min_ess"},
 	} {
 		_, err := Decode([]byte(bad.src), "bad.toml", base)
 		if err == nil || !strings.Contains(err.Error(), bad.key) {

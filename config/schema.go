@@ -132,6 +132,7 @@ func schema() []keyDoc {
 		k("optimizer.stop_when_converged", "", "true or false", "stop optimising once the energy's slope over convergence_window iterations is within its error", nil),
 		k("optimizer.clip_local_energy", "", "≥ 0", "rbm-spin-complex: in the energy gradient only, shrink each walker's local energies farther than this many mean absolute deviations from its median to that distance (0: off; the reported energy is never clipped)", wfIs("rbm-spin-complex")),
 		k("optimizer.sampling_power", "", "(0, 1]", "rbm-spin-complex: the optimisation samples |Ψ|^(2q) and reweights by |Ψ|^(2(1−q)), reaching configurations of small amplitude (1: plain |Ψ|²; production always samples |Ψ|²; the history's energies are then unweighted means over |Ψ|^(2q))", wfIs("rbm-spin-complex")),
+		k("optimizer.sampling_min_ess", "", "(0, 1)", "guided sampling's guard: an iteration whose reweighting weights have an effective sample size (Σw)²/Σw² below this fraction of the samples is sampled again from |Ψ|²", wfIs("rbm-spin-complex")),
 		k("optimizer.convergence_window", "iterations", "≥ 2", "window W of the convergence test", func(c *Config) bool { return c.Optimizer.StopWhenConverged }),
 
 		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),

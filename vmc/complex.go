@@ -23,7 +23,8 @@ import (
 // all-reduce, so that the optimisers and the SR solve stay the real ones.
 // The reported energy is Re⟨E_L⟩; Im⟨E_L⟩ vanishes in expectation (H is
 // Hermitian) and is kept for checking (Driver.ImagEnergy). SR is solved
-// dense; matrix-free SR and the linear method do not take complex states.
+// dense or as minSR (minsr_complex.go); CG and the linear method do not
+// take complex states.
 //
 // Heavy tails. Where the amplitude comes near a zero, E_L = Σ H_ss' Ψ(s')/Ψ(s)
 // is large, and its variance can be infinite: the gradient's estimate is
@@ -81,8 +82,10 @@ type complexAccum struct {
 	// Im E_L, a scratch for the medians, and Σ (u' − u), Σ v'.
 	rows, eu, ev, tmp []float64
 	du, vc            float64
-	// With guided sampling: Σ w, Σ w u, Σ w v.
-	sw, swu, swv float64
+	// With minSR: the samples' Im O rows (their Im E_L in ev).
+	yobs []float64
+	// With guided sampling: Σ w, Σ w u, Σ w v, Σ w².
+	sw, swu, swv, sww float64
 }
 
 // checkComplex sets up the complex path when the system asks for it, and
@@ -102,11 +105,17 @@ func (d *Driver) checkComplex() error {
 	if d.opt.Linear != nil {
 		return fmt.Errorf("vmc: the linear method does not take complex trial states (use SR or a gradient rule)")
 	}
-	if d.mf != nil {
-		if d.opt.SRSolver != SRAuto {
-			return fmt.Errorf("vmc: SR solver %q does not take complex trial states (use the dense solver)", d.opt.SRSolver)
+	switch {
+	case d.mf != nil && d.mf.min != nil:
+		// minSR keeps the samples' rows Re O and Im O (minsr_complex.go).
+		if c > 0 || d.opt.SamplingPower != 0 && d.opt.SamplingPower != 1 {
+			return fmt.Errorf("vmc: SR solver %q with a complex trial state takes neither ClipLocalEnergy nor SamplingPower", d.opt.SRSolver)
 		}
-		// Dense SR whatever the size: the kept-O path has no imaginary rows.
+	case d.mf != nil:
+		if d.opt.SRSolver != SRAuto {
+			return fmt.Errorf("vmc: SR solver %q does not take complex trial states (use the dense solver or minSR)", d.opt.SRSolver)
+		}
+		// Dense SR whatever the size: CG has no imaginary rows.
 		d.mf = nil
 	}
 	d.cx = &complexPath{}
@@ -125,6 +134,7 @@ func (d *Driver) layoutComplex(b *reduce.Buffer) {
 		g.sumW = b.Scalar("sum_guide_w")
 		g.sumWU = b.Scalar("sum_guide_wu")
 		g.sumWV = b.Scalar("sum_guide_wv")
+		g.sumWW = b.Scalar("sum_guide_ww")
 	}
 	if d.opt.ClipLocalEnergy > 0 {
 		d.cx.sumDU = b.Scalar("sum_clip_du")
@@ -148,6 +158,10 @@ func (d *Driver) bindComplex(wk Walker) error {
 	// In memory of its own, as accum: written at every sample.
 	c := cacheline.New[complexAccum]()
 	c.oim, c.soim = c.ar.Make(d.np), c.ar.Make(d.np)
+	if d.mf != nil {
+		// minSR: the Im O rows and Im E_L beside the accumulator's Re ones.
+		c.yobs, c.ev = c.ar.Make(d.opt.Samples*d.np), c.ar.Make(d.opt.Samples)
+	}
 	if d.opt.ClipLocalEnergy > 0 {
 		n := d.opt.Samples
 		c.rows = make([]float64, 2*n*d.np)
@@ -160,9 +174,13 @@ func (d *Driver) bindComplex(wk Walker) error {
 // sampleComplex is sampleWalker for a complex walker. It allocates
 // nothing.
 func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
-	if d.cx.guide != nil {
+	if d.guiding() {
 		d.sampleGuided(w, K, done)
 		return
+	}
+	if d.cx.guide != nil {
+		// Guided sampling's weights degenerated: this iteration from |Ψ|².
+		d.reequilibrate(w, done)
 	}
 	wk, a, c := d.cx.walkers[w], d.accs[w], d.cx.accs[w]
 	np := d.np
@@ -181,6 +199,9 @@ func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
 		a.acc += float64(ac)
 		a.prop += float64(pr)
 		x, y := a.o, c.oim
+		if a.obs != nil {
+			x, y = a.obs[i*np:(i+1)*np], c.yobs[i*np:(i+1)*np]
+		}
 		e, v := wk.MeasureComplex(x, y)
 		if !finite(e) || !finite(v) {
 			a.bad++
@@ -191,6 +212,14 @@ func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
 		c.svv += v * v
 		de := e - K
 		y = y[:len(x)]
+		if a.obs != nil {
+			// minSR: the rows stay; Σ (x_k² + y_k²) is S's diagonal.
+			a.e[a.rows], c.ev[a.rows] = e, v
+			a.rows++
+			for k, xk := range x {
+				a.soo[k] += xk*xk + y[k]*y[k]
+			}
+		}
 		if clip {
 			// The force's sums wait for the walker's window.
 			c.eu[kept], c.ev[kept] = e, v
@@ -208,7 +237,7 @@ func (d *Driver) sampleComplex(w int, K float64, done <-chan struct{}) {
 				a.seo[k] += de*xk + v*y[k]
 			}
 		}
-		if a.soo != nil {
+		if a.soo != nil && a.obs == nil {
 			for k, xk := range x {
 				row := a.soo[k*np+k : k*np+np]
 				yk := y[k]
@@ -282,6 +311,7 @@ func (d *Driver) mergeComplex() {
 			g.sumW.Add(c.sw)
 			g.sumWU.Add(c.swu)
 			g.sumWV.Add(c.swv)
+			g.sumWW.Add(c.sww)
 		}
 		if c.rows != nil {
 			d.cx.sumDU.Add(c.du)
@@ -301,7 +331,7 @@ func (d *Driver) centreComplex() {
 	sy := d.cx.sumOIm.Data()
 	vbar := d.cx.sumV.Value() / n
 	seo := d.it.sumEO.Data()
-	if d.cx.guide != nil {
+	if d.guiding() {
 		// Weighted sums; the v̄ ȳ term is in seo already, S's ȳ ȳ
 		// term follows below.
 		vbar = d.centreGuided(n)
@@ -318,7 +348,7 @@ func (d *Driver) centreComplex() {
 			seo[k] -= vbar * y
 		}
 	}
-	if d.opt.SR != nil {
+	if d.opt.SR != nil && d.mf == nil {
 		np, soo := d.np, d.it.sumOO.Data()
 		for k, yk := range sy {
 			row := soo[k*np : k*np+np]

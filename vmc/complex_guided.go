@@ -23,11 +23,16 @@ import (
 // suffices. The history's energies and variances are then those of the
 // unweighted samples from |Ψ|^{2q} (a monitor, not ⟨H⟩); production
 // samples |Ψ|² after the last iteration has re-equilibrated the chains.
-// The weights can degenerate when ln|Ψ| spreads widely over the sampled
+// The weights degenerate when ln|Ψ| spreads widely over the sampled
 // configurations (6×6 J1–J2 at q = 0.5: after ~150 iterations one sample
-// carried the force, which fell to 1e-9, and the chains separated);
-// nothing guards against that yet, so watch the gradient norm, or take
-// q nearer 1 on larger lattices.
+// carried the force, which fell to 1e-9, and the chains separated). The
+// guard: every iteration reduces Σ w² with the other sums, and when the
+// effective sample size (Σw)²/Σw² falls below Options.SamplingMinESS
+// times the number of samples, every rank sees it, discards the
+// iteration's sums and samples it again from |Ψ|² after a burn-in
+// (Record.Resampled); the next iteration tries |Ψ|^{2q} again. Such an
+// iteration costs about twice as much, and if most do, q should be
+// nearer 1.
 
 // samplingPowered is a state that can sample |Ψ|^{2q}
 // (wavefunc.ComplexSpinRBM's states).
@@ -53,6 +58,10 @@ type guided struct {
 	refSpins    []int8
 	sumW, sumWU reduce.Scalar
 	sumWV       reduce.Scalar
+	sumWW       reduce.Scalar
+	minESS      float64 // the guard's threshold on the ESS fraction
+	off         bool    // this iteration is being sampled again from |Ψ|²
+	ess         float64 // the weights' ESS fraction of this iteration
 }
 
 // sampleGuided is sampleComplex with the chains on |Ψ|^{2q}: the walker's
@@ -67,7 +76,7 @@ func (d *Driver) sampleGuided(w int, K float64, done <-chan struct{}) {
 	a.reset()
 	clear(c.soim)
 	c.sv, c.svv = 0, 0
-	c.sw, c.swu, c.swv = 0, 0, 0
+	c.sw, c.swu, c.swv, c.sww = 0, 0, 0, 0
 	ref := real(g.model.LogPsi(g.refSpins))
 	twoP := 2 * (1 - g.q)
 	gw.setSamplingPower(g.q)
@@ -83,14 +92,20 @@ func (d *Driver) sampleGuided(w int, K float64, done <-chan struct{}) {
 		x, y := a.o, c.oim
 		e, v := wk.MeasureComplex(x, y)
 		wt := math.Exp(twoP * (gw.logAmplitude() - ref))
-		if !finite(e) || !finite(v) || !finite(wt) {
+		if !finite(e) || !finite(v) {
 			a.bad++
+			break
+		}
+		if !finite(wt) {
+			// Overflowing weights: degenerate, the guard resamples.
+			c.sww = math.Inf(1)
 			break
 		}
 		a.add(e)
 		c.sv += v
 		c.svv += v * v
 		c.sw += wt
+		c.sww += wt * wt
 		c.swu += wt * e
 		c.swv += wt * v
 		de := wt * (e - K)
@@ -177,6 +192,67 @@ func (d *Driver) checkGuided(complexStates bool) error {
 	for i := range s {
 		s[i] = int8(1 - 2*(i%2))
 	}
-	d.cx.guide = &guided{q: q, model: m, refSpins: s}
+	minESS := d.opt.SamplingMinESS
+	if minESS == 0 {
+		minESS = 0.1
+	}
+	if !(minESS > 0 && minESS < 1) {
+		return fmt.Errorf("vmc: SamplingMinESS = %g: want a fraction in (0, 1) (0: 0.1)", d.opt.SamplingMinESS)
+	}
+	d.cx.guide = &guided{q: q, model: m, refSpins: s, minESS: minESS}
 	return nil
+}
+
+// guiding reports whether this iteration samples |Ψ|^{2q}.
+func (d *Driver) guiding() bool {
+	return d.cx != nil && d.cx.guide != nil && !d.cx.guide.off
+}
+
+// startGuide begins an iteration with guided sampling (when set up).
+func (d *Driver) startGuide() {
+	if d.cx != nil && d.cx.guide != nil {
+		d.cx.guide.off, d.cx.guide.ess = false, 0
+	}
+}
+
+// guideDegenerate reads the reduced weights' effective sample size and
+// reports whether it fell below the threshold (then the iteration is to
+// be sampled again, from |Ψ|²). Overflowing weights count as ESS 0. The decision rests on reduced sums only, so all
+// ranks take it alike.
+func (d *Driver) guideDegenerate() bool {
+	if !d.guiding() {
+		return false
+	}
+	g := d.cx.guide
+	W := g.sumW.Value()
+	g.ess = W * W / g.sumWW.Value() / d.it.energy.moments.N()
+	if !finite(g.ess) {
+		g.ess = 0
+	}
+	if g.ess >= g.minESS {
+		return false
+	}
+	g.off = true
+	return true
+}
+
+// recordGuide notes the weights' ESS fraction and a resampling in rec.
+func (d *Driver) recordGuide(rec *Record) {
+	if d.cx == nil || d.cx.guide == nil {
+		return
+	}
+	rec.WeightESS, rec.Resampled = d.cx.guide.ess, d.cx.guide.off
+}
+
+// reequilibrate brings walker w from |Ψ|^{2q} back to |Ψ|² before an
+// iteration is sampled again: BurnIn sweeps (at least one).
+func (d *Driver) reequilibrate(w int, done <-chan struct{}) {
+	wk := d.cx.walkers[w]
+	wk.Refresh()
+	for i := range max(d.opt.BurnIn, 1) {
+		if d.halted(i, done) {
+			return
+		}
+		wk.Sweep()
+	}
 }

@@ -43,14 +43,17 @@ func complexRing(t *testing.T, n, hidden int, j2, scale float64) *Lattice {
 // of the sampled means (error bars from the spread over 16 independent
 // seeds, so autocorrelation is accounted for; with 15 degrees of freedom
 // and 160 components, a 5σ miss has probability ~3% per run).
+// With q = 0.5 and a guard threshold no set of unequal weights meets,
+// every iteration is sampled again from |Ψ|², and the estimates must be
+// the plain ones.
 func TestComplexGradientSampled(t *testing.T) {
-	for _, q := range []float64{1, 0.5} {
-		t.Run(fmt.Sprintf("q=%g", q), func(t *testing.T) { complexGradientSampled(t, q) })
+	for _, c := range []struct{ q, minESS float64 }{{1, 0}, {0.5, 0}, {0.5, 0.999999}} {
+		t.Run(fmt.Sprintf("q=%g,minESS=%g", c.q, c.minESS), func(t *testing.T) { complexGradientSampled(t, c.q, c.minESS) })
 	}
 }
 
 // complexGradientSampled samples |Ψ|^{2q} (reweighted when q < 1).
-func complexGradientSampled(t *testing.T, q float64) {
+func complexGradientSampled(t *testing.T, q, minESS float64) {
 	sys := complexRing(t, 8, 8, 0.4, 0.4)
 	en, err := NewEnumeration(sys, nil)
 	if err != nil {
@@ -67,7 +70,7 @@ func complexGradientSampled(t *testing.T, q float64) {
 	}
 	for seed := range seeds {
 		opt := Options{Walkers: walkers, Samples: samples, BurnIn: 50, Iterations: 1, Seed: uint64(seed + 1),
-			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: q}
+			Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: q, SamplingMinESS: minESS}
 		d, err := New(comm.NewSerial(), sys, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -80,7 +83,10 @@ func complexGradientSampled(t *testing.T, q float64) {
 		if !ok {
 			t.Fatal("the driver did not take the complex path")
 		}
-		if q != 1 {
+		if q != 1 && rec.Resampled != (minESS > 0.99) {
+			t.Fatalf("weights' ESS fraction %g, threshold %g: resampled %v", rec.WeightESS, minESS, rec.Resampled)
+		}
+		if q != 1 && !rec.Resampled {
 			// The record's energy is the unweighted |Ψ|^{2q} mean.
 			rec.Energy = d.cx.guide.sumWU.Value() / d.cx.guide.sumW.Value()
 		}
@@ -337,6 +343,13 @@ func TestComplexClipRefusals(t *testing.T) {
 			t.Errorf("SamplingPower = %v: no error", c)
 		}
 	}
+	for _, f := range []float64{-0.1, 1, math.NaN()} {
+		opt := base
+		opt.SamplingPower, opt.SamplingMinESS = 0.5, f
+		if _, err := New(comm.NewSerial(), sys, opt); err == nil {
+			t.Errorf("SamplingMinESS = %v: no error", f)
+		}
+	}
 	opt := base
 	opt.SamplingPower, opt.ClipLocalEnergy = 0.5, 3
 	if _, err := New(comm.NewSerial(), sys, opt); err == nil {
@@ -383,4 +396,76 @@ func TestComplexGuidedProduction(t *testing.T) {
 	if math.Abs(res.Energy-exact) > 4*res.Error {
 		t.Errorf("production %.5f ± %.5f, exact %.5f", res.Energy, res.Error, exact)
 	}
+}
+
+// The guard of guided sampling: the weights' sampled ESS fraction agrees
+// with its exact large-sample value Z₁²/(Z_q Z_{2−q}), Z_a = Σ_s |Ψ(s)|^{2a}
+// over the S^z = 0 sector; at q = 0.5 (exact 0.50) the iterations stay
+// guided, at q = 0.1 (exact 0.068) the guard trips every iteration, which
+// is then sampled again from |Ψ|² (its energy within 5 error bars of the
+// exact one), and the next iteration tries the guided chains again.
+// Weights that overflow (parameters of scale 50) count as ESS 0.
+func TestComplexGuidedGuard(t *testing.T) {
+	sys := complexRing(t, 8, 8, 0.4, 0.5)
+	en, err := NewEnumeration(sys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := en.Evaluate(false).Energy
+	m := sys.Model.(complexLogPsi)
+	for _, q := range []float64{0.5, 0.1} {
+		want := essFractionExact(m, 8, q)
+		d, err := New(comm.NewSerial(), sys, Options{Walkers: 2, Samples: 2000, BurnIn: 50, Iterations: 2,
+			Seed: 3, Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for it := range 2 {
+			rec, err := d.Step(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("q = %g, iteration %d: ESS fraction %.4f (exact %.4f), resampled %v, E = %.5f ± %.5f (exact %.5f)",
+				q, it, rec.WeightESS, want, rec.Resampled, rec.Energy, rec.Error, exact)
+			if math.Abs(rec.WeightESS-want) > 0.15*want {
+				t.Errorf("q = %g, iteration %d: ESS fraction %.4f, exact %.4f", q, it, rec.WeightESS, want)
+			}
+			if rec.Resampled != (want < 0.1) {
+				t.Errorf("q = %g, iteration %d: resampled %v at ESS fraction %.4f (threshold 0.1)", q, it, rec.Resampled, rec.WeightESS)
+			}
+			if rec.Resampled && math.Abs(rec.Energy-exact) > 5*rec.Error {
+				t.Errorf("q = %g, iteration %d: resampled energy %.5f ± %.5f, exact %.5f", q, it, rec.Energy, rec.Error, exact)
+			}
+		}
+	}
+	d, err := New(comm.NewSerial(), complexRing(t, 8, 8, 0.4, 50), Options{Walkers: 2, Samples: 200, BurnIn: 50, Iterations: 1,
+		Seed: 3, Rule: optim.NewGD(0), SR: &optim.SR{Shift: 0.01}, Workers: 2, SamplingPower: 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := d.Step(context.Background()); err != nil || !rec.Resampled || rec.WeightESS != 0 {
+		t.Errorf("overflowing weights: ESS fraction %g, resampled %v, error %v; want 0, true, nil", rec.WeightESS, rec.Resampled, err)
+	}
+}
+
+// essFractionExact is the large-sample ESS fraction of the weights
+// |Ψ|^{2(1−q)} under |Ψ|^{2q} on n spins with S^z = 0.
+func essFractionExact(m complexLogPsi, n int, q float64) float64 {
+	var z1, zq, z2q float64
+	s := make([]int8, n)
+	for mask := range 1 << n {
+		up := 0
+		for i := range n {
+			s[i] = int8(2*(mask>>i&1) - 1)
+			up += mask >> i & 1
+		}
+		if 2*up != n {
+			continue
+		}
+		l := 2 * real(m.LogPsi(s))
+		z1 += math.Exp(l)
+		zq += math.Exp(q * l)
+		z2q += math.Exp((2 - q) * l)
+	}
+	return z1 * z1 / (zq * z2q)
 }

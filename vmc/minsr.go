@@ -63,6 +63,9 @@ type minSR struct {
 func (d *Driver) layoutMinSR() {
 	ms := d.mf.min
 	per := d.opt.Walkers * d.opt.Samples
+	if d.cx != nil {
+		per *= 2 // each sample's Re O and Im O rows (minsr_complex.go)
+	}
 	ms.m, ms.first = d.c.Size()*per, d.c.Rank()*per
 	ms.rows = reduce.New()
 	ms.obar = ms.rows.Vector("minsr_rows", ms.m*d.np)
@@ -76,14 +79,18 @@ func (d *Driver) layoutMinSR() {
 // ⟨E_L⟩ and n the number of samples.
 func (d *Driver) solveMinSR(ctx context.Context, E, n float64) error {
 	ms, np := d.mf.min, d.np
-	if float64(ms.m) != n {
-		return fmt.Errorf("%g samples this iteration, minSR is laid out for %d", n, ms.m)
+	perSample := 1
+	if d.cx != nil {
+		perSample = 2
+	}
+	if float64(ms.m) != float64(perSample)*n {
+		return fmt.Errorf("%g samples this iteration, minSR is laid out for %d", n, ms.m/perSample)
 	}
 	scale := 1 / math.Sqrt(n)
 	ms.rows.Reset()
 	obar, eps := ms.obar.Data(), ms.eps.Data()
 	row := ms.first
-	for _, a := range d.accs {
+	for w, a := range d.accs {
 		if a.rows != d.opt.Samples {
 			return fmt.Errorf("a walker kept %d samples, want %d", a.rows, d.opt.Samples)
 		}
@@ -95,6 +102,9 @@ func (d *Driver) solveMinSR(ctx context.Context, E, n float64) error {
 			eps[row+i] = (e - E) * scale
 		}
 		row += a.rows
+		if d.cx != nil {
+			row = d.complexRows(w, row, scale, n, obar, eps)
+		}
 	}
 	if err := ms.rows.AllReduce(d.c); err != nil {
 		return fmt.Errorf("minSR row all-reduce: %w", err)
@@ -105,9 +115,10 @@ func (d *Driver) solveMinSR(ctx context.Context, E, n float64) error {
 	// This rank's block rows of T, one walker's rows per goroutine.
 	all := blas64.General{Rows: m, Cols: np, Stride: np, Data: obar}
 	if err := d.forEach(ctx, func(w int) error {
-		lo := ms.first + w*d.opt.Samples
-		own := blas64.General{Rows: d.opt.Samples, Cols: np, Stride: np, Data: obar[lo*np : (lo+d.opt.Samples)*np]}
-		blk := blas64.General{Rows: d.opt.Samples, Cols: m, Stride: m, Data: t[lo*m : (lo+d.opt.Samples)*m]}
+		r := perSample * d.opt.Samples
+		lo := ms.first + w*r
+		own := blas64.General{Rows: r, Cols: np, Stride: np, Data: obar[lo*np : (lo+r)*np]}
+		blk := blas64.General{Rows: r, Cols: m, Stride: m, Data: t[lo*m : (lo+r)*m]}
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, own, all, 0, blk)
 		return nil
 	}); err != nil {

@@ -6,9 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"math/rand/v2"
+
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/solvers/optim"
 	"github.com/vmcmpi/vmcmpi/vmc"
+	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
 // On the same samples the minSR update equals the dense SR one, with more
@@ -20,6 +25,8 @@ func TestMinSREqualsDense(t *testing.T) {
 	systems := map[string]func() vmc.System{
 		"scripted P=30": func() vmc.System { return &scripted{p: make([]float64, 30)} },
 		"rbm P=24":      func() vmc.System { return rbmSystem(t, 4) },
+		// Complex amplitudes: 2M stacked rows (Re O, Im O).
+		"complex rbm P=54": func() vmc.System { return complexRingSystem(t) },
 	}
 	for name, mk := range systems {
 		for _, samples := range []int{200, 4} { // M ≥ P and M < P
@@ -65,4 +72,25 @@ func TestMinSRErrors(t *testing.T) {
 	if _, err := d.Step(context.Background()); err == nil || !strings.Contains(err.Error(), "relative") {
 		t.Errorf("a relative shift: error %v", err)
 	}
+}
+
+// complexRingSystem is a 6-site J1–J2 ring with a random full complex RBM
+// of 3 hidden units (54 real parameters): a state with phases.
+func complexRingSystem(t *testing.T) vmc.System {
+	t.Helper()
+	lat, err := hamiltonian.NewLattice(hamiltonian.Chain, 6, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := hamiltonian.NewJ1J2(lat, 1, 0.4, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := wavefunc.NewComplexSpinRBM(6, 3)
+	m.Randomize(0.3, rand.New(rand.NewPCG(2, 3)))
+	sys, err := vmc.NewLattice(h, m, sampler.SpinSettings{Move: sampler.Exchange})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sys
 }

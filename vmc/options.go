@@ -113,6 +113,11 @@ type Options struct {
 	// state sample |Ψ|^{2q} and reweight by |Ψ|^{2(1−q)} (complex_guided.go);
 	// production always samples |Ψ|². 0 or 1: plain |Ψ|².
 	SamplingPower float64
+	// SamplingMinESS guards guided sampling: when the reweighting
+	// weights' effective sample size (Σw)²/Σw², over all ranks, falls
+	// below this fraction of the samples, the iteration is sampled again
+	// from |Ψ|² (complex_guided.go). 0 means 0.1.
+	SamplingMinESS float64
 	// Diverge: the run is declared divergent when an iteration's variance
 	// exceeds Diverge × (σ²₀ + E₀²) of the first iteration (which bounds
 	// ⟨E_L²⟩ there); 0 means 1e4.
@@ -149,6 +154,12 @@ type Record struct {
 	// chains were too short for the error bar to be trusted.
 	Tau, ESS, RHat float64
 	Short          bool
+	// With guided sampling: the weights' effective sample size as a
+	// fraction of the samples, and whether it was below
+	// Options.SamplingMinESS so that the iteration was sampled again from
+	// |Ψ|² (not in the history's columns).
+	WeightESS float64
+	Resampled bool
 }
 
 // HistoryColumns names the fields of Record.Row, in order: the error

@@ -19,31 +19,17 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		d.burned = true
 	}
 	K := d.shift
-	done := ctx.Done()
-	if err := d.forEach(ctx, func(w int) error {
-		if err := d.record(w); err != nil {
-			return err
-		}
-		d.sampleWalker(w, K, done)
-		return nil
-	}); err != nil {
+	d.startGuide()
+	checkParams, err := d.collect(ctx, K)
+	if err == nil && d.guideDegenerate() {
+		checkParams, err = d.collect(ctx, K)
+	}
+	if err != nil {
 		return Record{}, err
-	}
-	checkParams := d.mergeIteration(ctx, K)
-	if err := d.it.buf.AllReduce(d.c); err != nil {
-		return Record{}, fmt.Errorf("vmc: iteration %d: %w", d.iter, err)
-	}
-	if d.cutShort(d.it.stop) {
-		if err := d.rewind(); err != nil {
-			return Record{}, err
-		}
-		return Record{}, fmt.Errorf("during iteration %d, discarded (the run stands after %d): %w", d.iter+1, d.iter, ErrStopped)
-	}
-	if ranks := nonfiniteRanks(d.it.nonfinite); ranks != nil {
-		return Record{}, &LocalEnergyError{Iteration: d.iter, Ranks: ranks, Rank: d.c.Rank()}
 	}
 	d.setIteration()
 	rec := d.iterationRecord()
+	d.recordGuide(&rec)
 	if err := d.checkDivergence(rec); err != nil {
 		return rec, err
 	}
@@ -62,6 +48,35 @@ func (d *Driver) Step(ctx context.Context) (Record, error) {
 		return rec, fmt.Errorf("after iteration %d: %w", d.iter, ErrStopped)
 	}
 	return rec, nil
+}
+
+// collect samples the iteration on every walker and reduces its sums
+// over the ranks; it reports whether the ranks compare parameters.
+func (d *Driver) collect(ctx context.Context, K float64) (checkParams bool, err error) {
+	done := ctx.Done()
+	if err := d.forEach(ctx, func(w int) error {
+		if err := d.record(w); err != nil {
+			return err
+		}
+		d.sampleWalker(w, K, done)
+		return nil
+	}); err != nil {
+		return false, err
+	}
+	checkParams = d.mergeIteration(ctx, K)
+	if err := d.it.buf.AllReduce(d.c); err != nil {
+		return false, fmt.Errorf("vmc: iteration %d: %w", d.iter, err)
+	}
+	if d.cutShort(d.it.stop) {
+		if err := d.rewind(); err != nil {
+			return false, err
+		}
+		return false, fmt.Errorf("during iteration %d, discarded (the run stands after %d): %w", d.iter+1, d.iter, ErrStopped)
+	}
+	if ranks := nonfiniteRanks(d.it.nonfinite); ranks != nil {
+		return false, &LocalEnergyError{Iteration: d.iter, Ranks: ranks, Rank: d.c.Rank()}
+	}
+	return checkParams, nil
 }
 
 // sampleWalker draws the iteration's samples of walker w into its
