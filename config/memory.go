@@ -91,6 +91,9 @@ func (c *Config) MemoryEstimate() (bytes float64, dominant string) {
 			// Kept O vectors, all ranks' rows and the M×M Gram matrix on
 			// every rank; M counted for one rank (a lower bound).
 			m := W * float64(c.Sampler.Samples)
+			if c.Wavefunction.Kind == "rbm-spin-complex" {
+				m *= 2 // real and imaginary rows stacked
+			}
 			floats += 2*m*np + m*m
 			what += fmt.Sprintf(", whose minSR Gram matrix has %.3g entries per rank", m*m)
 		} else if cg {
