@@ -27,17 +27,38 @@ type SampleOptions struct {
 	Seed uint64
 }
 
-// IsingObserver returns a function giving the energy per site and |m| of the
-// Ising configuration s = 2v − 1 on the periodic L×L lattice (site x + L·y).
-func IsingObserver(L int) func(v []float64) (e, m float64) {
+// squareNeighbours returns each site's right and upper neighbour on the
+// periodic L×L lattice (site x + L·y).
+func squareNeighbours(L int) (right, up []int) {
 	n := L * L
-	right, up := make([]int, n), make([]int, n)
+	right, up = make([]int, n), make([]int, n)
 	for y := range L {
 		for x := range L {
 			right[x+L*y] = (x+1)%L + L*y
 			up[x+L*y] = x + L*((y+1)%L)
 		}
 	}
+	return right, up
+}
+
+// nextPottsState advances row to the next of the q^len(row) states in base
+// q, site 0 fastest; it reports false after the last (row back at zero).
+func nextPottsState(row []uint8, q int) bool {
+	for s := range row {
+		row[s]++
+		if int(row[s]) < q {
+			return true
+		}
+		row[s] = 0
+	}
+	return false
+}
+
+// IsingObserver returns a function giving the energy per site and |m| of the
+// Ising configuration s = 2v − 1 on the periodic L×L lattice (site x + L·y).
+func IsingObserver(L int) func(v []float64) (e, m float64) {
+	n := L * L
+	right, up := squareNeighbours(L)
 	return func(v []float64) (float64, float64) {
 		var e, m float64
 		for i, x := range v {
@@ -130,13 +151,7 @@ func columnSums(r *RBM, dst []float64) {
 // package classical measures them.
 func PottsObserver(L, q int) func(v []float64) (e, m float64) {
 	n := L * L
-	right, up := make([]int, n), make([]int, n)
-	for y := range L {
-		for x := range L {
-			right[x+L*y] = (x+1)%L + L*y
-			up[x+L*y] = x + L*((y+1)%L)
-		}
-	}
+	right, up := squareNeighbours(L)
 	cos, sin := make([]float64, q), make([]float64, q)
 	for k := range q {
 		cos[k], sin[k] = math.Cos(2*math.Pi*float64(k)/float64(q)), math.Sin(2*math.Pi*float64(k)/float64(q))
@@ -305,16 +320,7 @@ func logZPotts(r *RBM) float64 {
 	for {
 		r.SetVisible(v, row)
 		terms = append(terms, -r.FreeEnergy(v, tmp))
-		// Next state in base q, site 0 fastest.
-		s := 0
-		for ; s < sites; s++ {
-			row[s]++
-			if int(row[s]) < q {
-				break
-			}
-			row[s] = 0
-		}
-		if s == sites {
+		if !nextPottsState(row, q) {
 			return logSumExp(terms)
 		}
 	}

@@ -27,15 +27,7 @@ func pottsStates(sites, q int) [][]uint8 {
 	row := make([]uint8, sites)
 	for {
 		out = append(out, append([]uint8(nil), row...))
-		s := 0
-		for ; s < sites; s++ {
-			row[s]++
-			if int(row[s]) < q {
-				break
-			}
-			row[s] = 0
-		}
-		if s == sites {
+		if !nextPottsState(row, q) {
 			return out
 		}
 	}
