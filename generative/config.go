@@ -79,7 +79,10 @@ type RBMConfig struct {
 	Flip            bool    `toml:"flip"` // global spin flips in the PCD chains (TrainOptions.Flip)
 	WeightDecay     float64 `toml:"weight_decay"`
 	InitScale       float64 `toml:"init_scale"`
-	Seed            uint64  `toml:"seed"`
+	// InitCouplings starts the cold-started machine from the data's
+	// Gaussian couplings (TrainOptions.InitCouplings; hidden = sites).
+	InitCouplings bool   `toml:"init_couplings,omitempty"`
+	Seed          uint64 `toml:"seed"`
 }
 
 // EvalConfig configures the evaluation of each trained RBM.
@@ -333,6 +336,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Eval.ExactMaxUnits > MaxExactUnits {
 		return c.keyError("eval.exact_max_units", "%d: want at most %d", c.Eval.ExactMaxUnits, MaxExactUnits)
+	}
+	if c.RBM.InitCouplings && (c.visibleQ() != 0 || c.RBM.Hidden != c.Model.Length*c.Model.Length) {
+		return c.keyError("rbm.init_couplings", "true with %d hidden units on %d %s sites: want an Ising model with as many hidden units as sites", c.RBM.Hidden, c.Model.Length*c.Model.Length, c.Model.Kind)
 	}
 	if c.RBM.Optimizer != "adam" && c.RBM.Optimizer != "sgd" {
 		return c.keyError("rbm.optimizer", "%q: want \"adam\" or \"sgd\"", c.RBM.Optimizer)

@@ -45,6 +45,11 @@
 // independent softmax sites, and the global move relabels every site
 // σ → σ + d mod q (accepted by the free-energy change) instead of flipping.
 //
+// IsingRBM builds an RBM with one hidden unit per site whose marginal is the
+// periodic Ising model up to e^{−gate}: the exact machine exists at n_h = N,
+// far from the small weights where training starts (its hidden units copy
+// their spins, so block Gibbs does not mix on it).
+//
 // Study runs the whole pipeline over a list of temperatures from a TOML
 // configuration (LoadConfig), with checkpoints after every epoch.
 package generative

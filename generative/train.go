@@ -55,6 +55,9 @@ type TrainOptions struct {
 	ChainsFromData bool
 	WeightDecay    float64 // L2 penalty λ on W: the gradient gains λW
 	InitScale      float64 // standard deviation of the initial W (0 means 0.01)
+	// InitCouplings starts a binary machine with Hidden = nv from the
+	// data's Gaussian couplings (couplingStart) instead of random weights.
+	InitCouplings bool
 	// Init, when not nil, is the starting point instead of random weights
 	// and data log-odds biases: a warm start from the machine trained at a
 	// neighbouring temperature. It must have Hidden hidden units.
@@ -203,6 +206,16 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 		}
 		p := (n + 1) / float64(t.rows+2)
 		r.A[i] = math.Log(p / (1 - p))
+	}
+	if o.InitCouplings && o.Init == nil {
+		rows := make([][]float64, t.rows)
+		for k := range rows {
+			rows[k] = make([]float64, nv)
+			r.SetVisible(rows[k], data[k*sites:(k+1)*sites])
+		}
+		if err := couplingStart(r, rows, t.mu); err != nil {
+			return nil, err
+		}
 	}
 	if o.Init != nil {
 		copy(r.Params, o.Init.Params)
