@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -279,5 +280,64 @@ func TestLandscapeCalibrationChoice(t *testing.T) {
 	t.Logf("validation split %s: %d B, %d S2n; chosen %s/%s", v.Split, v.NVal, v.NValS2n, v.Fold, v.S2nVariance)
 	if _, err := ValidateCalibration(comm.NewSerial(), cfg, "no-such-split"); err == nil || !strings.Contains(err.Error(), "no-such-split") {
 		t.Errorf("unknown split: %v", err)
+	}
+}
+
+// The covariances prepare computes by second point (shared inner sums)
+// are those cov computes pair by pair, bit for bit.
+func TestPreparedCovariances(t *testing.T) {
+	cfg := smallLandscape(t)
+	train, _, err := loadNuclides(ame16, "ame2016", "", 8, 8, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lins, err := fitLinear(comm.NewSerial(), massModels([]string{"dz10"}), train, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := cfg.bounds()
+	fast, err := fitCorrection(lins[0], train, 60, 1e-3, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := *fast
+	slow.cache = map[[2]int]*point{}
+	var need [][2]int
+	for z := 8; z <= 20; z++ {
+		for n := 6; n <= 30; n++ {
+			need = append(need, [2]int{n, z})
+		}
+	}
+	fast.prepare(need)
+	for _, q := range need {
+		for _, o := range neighbours {
+			n, z := q[0]+o[0], q[1]+o[1]
+			if n < 6 || n > 30 || z < 8 {
+				continue // outside need
+			}
+			pf, qf := fast.at(q[0], q[1]), fast.at(n, z)
+			ps, qs := slow.at(q[0], q[1]), slow.at(n, z)
+			if f, s := fast.cov(pf, pf), slow.cov(ps, ps); f != s {
+				t.Fatalf("variance at %v: %v prepared, %v pair by pair", q, f, s)
+			}
+			if f, s := fast.cov(pf, qf), slow.cov(ps, qs); f != s || !pf.hasCross[slot(pf, qf)] {
+				t.Fatalf("cov(%v, %v): %v prepared (%v), %v pair by pair", q, [2]int{n, z}, f, pf.hasCross, s)
+			}
+		}
+	}
+}
+
+// The study's numbers do not depend on the number of threads of a rank.
+func TestLandscapeThreadIndependent(t *testing.T) {
+	cfg := smallLandscape(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var outs [][]byte
+	for _, p := range []int{1, 3} {
+		runtime.GOMAXPROCS(p)
+		out, _ := runLandscapeOn(t, 1, cfg)
+		outs = append(outs, out)
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("1 and 3 threads differ")
 	}
 }
