@@ -1,6 +1,7 @@
 package study
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -206,26 +207,32 @@ func RunLandscape(c comm.Comm, cfg *LandscapeConfig) (*LandscapeResult, error) {
 		secs[k] = buf.Vector("landscape/"+models[k].Name, size)
 	}
 	bounds, _ := cfg.bounds()
-	var ownErr error
-	for k, l := range lins {
-		if k%c.Size() != c.Rank() {
-			continue
+	// This rank's models run on its cores at once: each writes only its
+	// own section, so the numbers do not depend on the threads either.
+	var own []int
+	for k := range lins {
+		if k%c.Size() == c.Rank() {
+			own = append(own, k)
 		}
+	}
+	errs := make([]error, len(lins))
+	each(len(own), func(j int) {
+		k := own[j]
 		without := make([]*linearModel, len(refit))
 		for f := range refit {
 			without[f] = refit[f][k]
 		}
-		if err := correctOne(secs[k].Data(), l, without, train, test, s2nIdx, folds, edge, pairs, chart, cfg, bounds); err != nil {
+		if err := correctOne(secs[k].Data(), lins[k], without, train, test, s2nIdx, folds, edge, pairs, chart, cfg, bounds); err != nil {
 			// Mark the failure for every rank (NaN survives the sum).
 			secs[k].Data()[0] = math.NaN()
-			ownErr = fmt.Errorf("model %s: %w", l.m.Name, err)
+			errs[k] = fmt.Errorf("model %s: %w", lins[k].m.Name, err)
 		}
-	}
+	})
 	if err := buf.AllReduce(c); err != nil {
 		return nil, err
 	}
-	if ownErr != nil {
-		return nil, ownErr
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	res := &LandscapeResult{Config: cfg.Source, Train: trainPath, Test: testPath, NTrain: nt, NTest: ns, NTestS2n: len(s2nIdx), Folds: cfg.CV.Folds, ChartSize: len(chart)}
 	for k := range models {
@@ -268,18 +275,25 @@ func correctOne(out []float64, l *linearModel, without []*linearModel, train, te
 	out[10] = time.Since(start).Seconds()
 	defer func() { out[11] = time.Since(start).Seconds() }()
 	nt, ns, m := len(train), len(test), len(s2nIdx)
-	zb, zs, err := cm.edgePredictions(out[header+2*nt+2*ns+2*m:], train, without[len(folds)], edge, pairs, cm.observed)
-	if err != nil {
+	// The calibration fold and the cross-validation folds are independent
+	// held-out predictions writing disjoint parts of out.
+	o := out[header:]
+	var zb, zs []float64
+	errs := make([]error, len(folds)+1)
+	each(len(folds)+1, func(f int) {
+		if f == 0 {
+			zb, zs, errs[0] = cm.edgePredictions(out[header+2*nt+2*ns+2*m:], train, without[len(folds)], edge, pairs, cm.observed)
+			return
+		}
+		errs[f] = cm.foldPrediction(o[:nt], o[nt:2*nt], train, folds[f-1], without[f-1])
+	})
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	cal := calibrate(zb, zs)
 	cm.scaleB, cm.scaleS = cal.C68B, cal.C68S2n
 	k := cm.gp.Kernel
 	copy(out, []float64{k.Amp, k.Len[0], k.Len[1], k.Noise, cm.logML, 1, cal.C68B, cal.C95B, cal.C68S2n, cal.C95S2n})
-	o := out[header:]
-	if err := cm.foldPredictions(o[:nt], o[nt:2*nt], train, folds, without); err != nil {
-		return err
-	}
 	o = o[2*nt:]
 	var need [][2]int
 	for _, t := range test {

@@ -189,34 +189,31 @@ func (c *corrected) edgePredictions(o []float64, train []nucl, lf *linearModel, 
 	return zb, zs, nil
 }
 
-// foldPredictions writes each training nuclide's held-out mean and
-// variance: fold f predicted from the others, with the linear model
-// refitted without it (without[f]) and the GP conditioned on the retained
+// foldPrediction writes the held-out mean and variance of the training
+// nuclides of one fold (idx): predicted from the others, with the linear
+// model refitted without them (lf) and the GP conditioned on the retained
 // residuals from that model (the hyperparameters stay those of the full
-// fit).
-func (c *corrected) foldPredictions(mean, variance []float64, train []nucl, folds [][]int, without []*linearModel) error {
+// fit). It writes only mean[i] and variance[i] of i in idx.
+func (c *corrected) foldPrediction(mean, variance []float64, train []nucl, idx []int, lf *linearModel) error {
+	if len(idx) == 0 {
+		return nil
+	}
 	sc := make([]float64, len(c.lin.m.Terms))
-	for f, idx := range folds {
-		if len(idx) == 0 {
-			continue
-		}
-		lf := without[f]
-		r := make([]float64, len(train))
-		for i, t := range train {
-			r[i] = t.b - lf.predict(sc, t.n, t.z)
-		}
-		g, err := c.gp.WithTargets(r)
-		if err != nil {
-			return err
-		}
-		mu, va, err := g.HeldOut(idx)
-		if err != nil {
-			return err
-		}
-		for a, i := range idx {
-			mean[i] = lf.predict(sc, train[i].n, train[i].z) + mu[a]
-			variance[i] = va[a]
-		}
+	r := make([]float64, len(train))
+	for i, t := range train {
+		r[i] = t.b - lf.predict(sc, t.n, t.z)
+	}
+	g, err := c.gp.WithTargets(r)
+	if err != nil {
+		return err
+	}
+	mu, va, err := g.HeldOut(idx)
+	if err != nil {
+		return err
+	}
+	for a, i := range idx {
+		mean[i] = lf.predict(sc, train[i].n, train[i].z) + mu[a]
+		variance[i] = va[a]
 	}
 	return nil
 }

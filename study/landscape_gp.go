@@ -29,12 +29,32 @@ type corrected struct {
 
 // point caches what predictions at one nuclide need.
 type point struct {
+	n, z int
 	x    [2]float64
 	t    []float64 // model terms on the chosen branch
 	k    regress.Sparse
 	mean float64 // model + GP mean
 	vv   float64 // predictive variance, once computed
 	hasV bool
+	// cross[d]: the covariance with the point at offset neighbours[d],
+	// once computed (hasCross[d]).
+	cross    [len(neighbours)]float64
+	hasCross [len(neighbours)]bool
+}
+
+// neighbours are the offsets (ΔN, ΔZ) from a point a to the points b
+// whose covariance cov(a, b) the chart and the separation energies ask
+// for: S2n, S2p, Sn, Sp, and Cov(S2n, S2p) between (N − 2, Z) and (N, Z − 2).
+var neighbours = [...][2]int{{-2, 0}, {0, -2}, {-1, 0}, {0, -1}, {2, -2}}
+
+// slot is the index in neighbours of b's offset from a, or −1.
+func slot(a, b *point) int {
+	for d, o := range neighbours {
+		if b.n-a.n == o[0] && b.z-a.z == o[1] {
+			return d
+		}
+	}
+	return -1
 }
 
 // fitCorrection fits the GP hyperparameters on a deterministic subsample
@@ -85,19 +105,20 @@ func (c *corrected) at(n, z int) *point {
 		return p
 	}
 	p := c.newPoint(n, z)
+	c.cov(p, p)
 	c.cache[key] = p
 	return p
 }
 
+// newPoint is the point (n, z) with its mean, its variance not yet known.
 func (c *corrected) newPoint(n, z int) *point {
-	p := &point{x: [2]float64{float64(z), float64(n)}, t: make([]float64, len(c.lin.m.Terms))}
+	p := &point{n: n, z: z, x: [2]float64{float64(z), float64(n)}, t: make([]float64, len(c.lin.m.Terms))}
 	c.lin.terms(p.t, n, z)
 	c.gp.KernelVector(&p.k, p.x[:])
 	for k, t := range p.t {
 		p.mean += c.lin.fit.Coef[k] * t
 	}
 	p.mean += c.gp.MeanOf(&p.k)
-	c.cov(p, p)
 	return p
 }
 
@@ -119,14 +140,100 @@ func (c *corrected) prepare(nz [][2]int) {
 	for i, q := range keys {
 		c.cache[[2]int{q[1], q[0]}] = pts[i]
 	}
+	// The covariances by second point b: cov(a, b) sums, over a's kernel
+	// vector, the inner sums (K⁻¹k_b)_i, each computed once for b and
+	// shared by b's variance and every a = b − neighbours[d] (the same
+	// numbers as cov computing them pair by pair, in a fraction of the
+	// time). Each (a, d) has one b, so no two goroutines write one value.
+	n := len(c.gp.Y)
+	pool := sync.Pool{New: func() any { return &innerSums{w: make([]float64, n), mark: make([]uint32, n)} }}
+	parallel(len(pts), func(i int) {
+		b := pts[i]
+		w := pool.Get().(*innerSums)
+		w.start(c.gp, &b.k)
+		b.vv, b.hasV = c.covBy(b, b, w)+c.gp.Kernel.Noise*c.gp.Kernel.Noise, true
+		for d, o := range neighbours {
+			if a, ok := c.cache[[2]int{b.z - o[1], b.n - o[0]}]; ok {
+				a.cross[d], a.hasCross[d] = c.covBy(a, b, w), true
+			}
+		}
+		pool.Put(w)
+	})
+}
+
+// innerSums holds (K⁻¹k_b)_i of one point b for the training points i
+// asked for so far (mark[i] == stamp).
+type innerSums struct {
+	gp    *regress.GP
+	kb    *regress.Sparse
+	w     []float64
+	mark  []uint32
+	stamp uint32
+}
+
+func (s *innerSums) start(g *regress.GP, kb *regress.Sparse) {
+	s.gp, s.kb = g, kb
+	s.stamp++
+	if s.stamp == 0 {
+		clear(s.mark)
+		s.stamp = 1
+	}
+}
+
+func (s *innerSums) at(i int) float64 {
+	if s.mark[i] != s.stamp {
+		s.w[i], s.mark[i] = s.gp.InverseRowDot(i, s.kb), s.stamp
+	}
+	return s.w[i]
+}
+
+// covBy is cov(a, b) without the noise, from b's inner sums: the
+// arithmetic of cov and regress.GP.CovOf, operation for operation.
+func (c *corrected) covBy(a, b *point, w *innerSums) float64 {
+	var q float64
+	for ja, i := range a.k.Idx {
+		q += a.k.Val[ja] * w.at(i)
+	}
+	return c.linCov(a, b) + (c.gp.Kernel.Signal(a.x[:], b.x[:]) - q)
+}
+
+// linCov is the covariance of the linear model's predictions at a and b.
+func (c *corrected) linCov(a, b *point) float64 {
+	var lin float64
+	p := len(a.t)
+	for i, ti := range a.t {
+		var s float64
+		for j, tj := range b.t {
+			s += c.lin.fit.Cov[i*p+j] * tj
+		}
+		lin += ti * s
+	}
+	return lin
 }
 
 // parallel runs f(0..n−1) on GOMAXPROCS goroutines, in chunks.
 func parallel(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
+	parallelChunks(n, 64, f)
+}
+
+// each runs f(0..n−1) on up to GOMAXPROCS goroutines, one index at a
+// time in order of i (for a few large independent units: models, folds).
+// Every f writes only what is its own, so the results do not depend on
+// the scheduling.
+func each(n int, f func(i int)) {
+	parallelChunks(n, 1, f)
+}
+
+func parallelChunks(n, chunk int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
-	const chunk = 64
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -151,15 +258,10 @@ func (c *corrected) cov(a, b *point) float64 {
 	if a == b && a.hasV {
 		return a.vv
 	}
-	var lin float64
-	p := len(a.t)
-	for i, ti := range a.t {
-		var s float64
-		for j, tj := range b.t {
-			s += c.lin.fit.Cov[i*p+j] * tj
-		}
-		lin += ti * s
+	if d := slot(a, b); d >= 0 && a.hasCross[d] {
+		return a.cross[d]
 	}
+	lin := c.linCov(a, b)
 	kab := c.gp.Kernel.Signal(a.x[:], b.x[:])
 	g, _ := c.gp.CovOf(kab, &a.k, &b.k) // the inverse exists (fitCorrection)
 	v := lin + g
@@ -194,8 +296,13 @@ const (
 // nuclides (odd–even effects do not cancel).
 func (c *corrected) separation(n, z, n2, z2 int) (mean, variance float64) {
 	p0, q := c.at(n, z), c.at(n2, z2)
-	v := c.cov(p0, p0) + c.cov(q, q) - 2*c.cov(p0, q)
-	if n-n2+z-z2 == 2 && !c.observed {
+	return c.separationOf(p0, q, c.cov(p0, q), n-n2+z-z2 == 2)
+}
+
+// separationOf is separation from the two points and their covariance.
+func (c *corrected) separationOf(p0, q *point, cross float64, twoNucleon bool) (mean, variance float64) {
+	v := c.cov(p0, p0) + c.cov(q, q) - 2*cross
+	if twoNucleon && !c.observed {
 		v -= 2 * c.gp.Kernel.Noise * c.gp.Kernel.Noise
 	}
 	return p0.mean - q.mean, math.Max(v, 0)
@@ -204,21 +311,24 @@ func (c *corrected) separation(n, z, n2, z2 int) (mean, variance float64) {
 // predictChart writes the chartValues of nuclide (n, z) into dst; the
 // standard deviations are scaled by the calibration factors.
 func (c *corrected) predictChart(dst []float64, n, z int) {
-	sep := func(n2, z2 int) (mean, sd float64) {
-		m, v := c.separation(n, z, n2, z2)
+	p0 := c.at(n, z)
+	pn2, pp2, pn1, pp1 := c.at(n-2, z), c.at(n, z-2), c.at(n-1, z), c.at(n, z-1)
+	// Each covariance with a neighbour once: S2n and S2p share theirs with
+	// Cov(S2n, S2p).
+	cn2, cp2 := c.cov(p0, pn2), c.cov(p0, pp2)
+	sep := func(q *point, cross float64, two bool) (mean, sd float64) {
+		m, v := c.separationOf(p0, q, cross, two)
 		return m, math.Sqrt(v)
 	}
-	p0 := c.at(n, z)
 	v0 := c.cov(p0, p0)
 	dst[cvB], dst[cvSDB] = p0.mean, math.Sqrt(v0)
-	dst[cvS2n], dst[cvSDS2n] = sep(n-2, z)
-	dst[cvS2p], dst[cvSDS2p] = sep(n, z-2)
-	dst[cvSn], dst[cvSDSn] = sep(n-1, z)
-	dst[cvSp], dst[cvSDSp] = sep(n, z-1)
+	dst[cvS2n], dst[cvSDS2n] = sep(pn2, cn2, true)
+	dst[cvS2p], dst[cvSDS2p] = sep(pp2, cp2, true)
+	dst[cvSn], dst[cvSDSn] = sep(pn1, c.cov(p0, pn1), false)
+	dst[cvSp], dst[cvSDSp] = sep(pp1, c.cov(p0, pp1), false)
 	// Cov(S2n, S2p) as their variances: with the latent covariance the
 	// noise of the shared nuclide drops out with the rest.
-	pn2, pp2 := c.at(n-2, z), c.at(n, z-2)
-	cs := v0 - c.cov(p0, pp2) - c.cov(p0, pn2) + c.cov(pn2, pp2)
+	cs := v0 - cp2 - cn2 + c.cov(pn2, pp2)
 	if !c.observed {
 		cs -= c.gp.Kernel.Noise * c.gp.Kernel.Noise
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -217,23 +218,42 @@ func TestConformalAndBoundary(t *testing.T) {
 	if want := [][2]int{{2, 4}, {5, 0}}; !slices.Equal(pairs, want) { // N = 26, 25 with 24, 23
 		t.Errorf("chain-end S2n pairs %v, want %v", pairs, want)
 	}
-	if v := validationSplit(ch); !slices.Equal(v, []int(nil)) {
+	if v := validationSplit("chain-ends", ch, nil); !slices.Equal(v, []int(nil)) {
 		t.Errorf("validation split of chains of 7 and 5: %v, want none (chains of ≥ 8)", v)
+	}
+	// Outer layer: the chain Z = 9 (N = 20..26) between estimates at N =
+	// 19 and 27 gives its two ends; the chain Z = 10 (N = 20..24) without
+	// its estimated N = 22 gives the rims of the hole (N = 21, 23), not its
+	// ends, which face nothing estimated.
+	var holed []nucl
+	for _, x := range ch {
+		if x.n != 22 || x.z != 10 {
+			holed = append(holed, x)
+		}
+	}
+	est := map[[2]int]bool{{19, 9}: true, {27, 9}: true, {22, 10}: true, {25, 11}: true}
+	if v, want := validationSplit("outer-layer", holed, est), []int{1, 2, 8, 9}; !slices.Equal(v, want) {
+		t.Errorf("outer layer %v, want %v (N = 20, 26 of Z = 9; 21, 23 of Z = 10)", v, want)
 	}
 }
 
 // The calibration is chosen on a validation split of the training table
-// alone (the test table is never read): every variant is scored, the
-// rule's choice is the smallest χ², and on the whole table it is the
-// configured default.
+// alone (the test table is never read): every variant is scored and the
+// rule's choice is the smallest χ². VMCMPI_LANDSCAPE_VALIDATE=1 runs the
+// whole table; VMCMPI_LANDSCAPE_SPLIT names the split (default
+// outer-layer).
 func TestLandscapeCalibrationChoice(t *testing.T) {
 	cfg := smallLandscape(t)
 	whole := os.Getenv("VMCMPI_LANDSCAPE_VALIDATE") != ""
+	split := os.Getenv("VMCMPI_LANDSCAPE_SPLIT")
+	if split == "" {
+		split = "outer-layer"
+	}
 	if whole {
 		cfg.Data.MaxZ, cfg.GP.Subsample = 0, 600
 	}
 	cfg.Data.Test = "no-such-table"
-	v, err := ValidateCalibration(comm.NewSerial(), cfg)
+	v, err := ValidateCalibration(comm.NewSerial(), cfg, split)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,5 +277,67 @@ func TestLandscapeCalibrationChoice(t *testing.T) {
 	if v.Fold != best.Fold || v.S2nVariance != best.S2nVariance {
 		t.Errorf("chose %s/%s, smallest χ² is %s/%s", v.Fold, v.S2nVariance, best.Fold, best.S2nVariance)
 	}
-	t.Logf("validation: %d B, %d S2n; chosen %s/%s", v.NVal, v.NValS2n, v.Fold, v.S2nVariance)
+	t.Logf("validation split %s: %d B, %d S2n; chosen %s/%s", v.Split, v.NVal, v.NValS2n, v.Fold, v.S2nVariance)
+	if _, err := ValidateCalibration(comm.NewSerial(), cfg, "no-such-split"); err == nil || !strings.Contains(err.Error(), "no-such-split") {
+		t.Errorf("unknown split: %v", err)
+	}
+}
+
+// The covariances prepare computes by second point (shared inner sums)
+// are those cov computes pair by pair, bit for bit.
+func TestPreparedCovariances(t *testing.T) {
+	cfg := smallLandscape(t)
+	train, _, err := loadNuclides(ame16, "ame2016", "", 8, 8, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lins, err := fitLinear(comm.NewSerial(), massModels([]string{"dz10"}), train, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := cfg.bounds()
+	fast, err := fitCorrection(lins[0], train, 60, 1e-3, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := *fast
+	slow.cache = map[[2]int]*point{}
+	var need [][2]int
+	for z := 8; z <= 20; z++ {
+		for n := 6; n <= 30; n++ {
+			need = append(need, [2]int{n, z})
+		}
+	}
+	fast.prepare(need)
+	for _, q := range need {
+		for _, o := range neighbours {
+			n, z := q[0]+o[0], q[1]+o[1]
+			if n < 6 || n > 30 || z < 8 {
+				continue // outside need
+			}
+			pf, qf := fast.at(q[0], q[1]), fast.at(n, z)
+			ps, qs := slow.at(q[0], q[1]), slow.at(n, z)
+			if f, s := fast.cov(pf, pf), slow.cov(ps, ps); f != s {
+				t.Fatalf("variance at %v: %v prepared, %v pair by pair", q, f, s)
+			}
+			if f, s := fast.cov(pf, qf), slow.cov(ps, qs); f != s || !pf.hasCross[slot(pf, qf)] {
+				t.Fatalf("cov(%v, %v): %v prepared (%v), %v pair by pair", q, [2]int{n, z}, f, pf.hasCross, s)
+			}
+		}
+	}
+}
+
+// The study's numbers do not depend on the number of threads of a rank.
+func TestLandscapeThreadIndependent(t *testing.T) {
+	cfg := smallLandscape(t)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var outs [][]byte
+	for _, p := range []int{1, 3} {
+		runtime.GOMAXPROCS(p)
+		out, _ := runLandscapeOn(t, 1, cfg)
+		outs = append(outs, out)
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("1 and 3 threads differ")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/vmcmpi/vmcmpi/comm"
+	"github.com/vmcmpi/vmcmpi/dataset"
 	"github.com/vmcmpi/vmcmpi/reduce"
 )
 
@@ -20,11 +21,9 @@ type CalibrationVariant struct {
 }
 
 // CalibrationValidation chooses the calibration on the training table
-// alone. The validation nuclides are the outermost measured nuclide at
-// each end of every isotopic chain of at least eight (the nuclides a table
-// added last, as the test nuclides extend its successor's chains); the
+// alone: a validation split of it (ValidationSplits) is held out, the
 // study is refitted on the rest (linear models, hyperparameters, each
-// variant's calibration fold within the rest) and predicts them.
+// variant's calibration fold within the rest) and predicts it.
 //
 // The rule, fixed before any variant was scored: the variant with the
 // smallest χ² = Σ_models Σ_levels ((coverage − p)/√(p(1 − p)/n))² over the
@@ -32,6 +31,7 @@ type CalibrationVariant struct {
 // S2n count) wins; ties go to the earlier variant in the order of
 // calibFolds × s2nVariances.
 type CalibrationValidation struct {
+	Split       string               `json:"validation_split"`
 	NVal        int                  `json:"n_validation_b"`
 	NValS2n     int                  `json:"n_validation_s2n"`
 	Variants    []CalibrationVariant `json:"variants"`
@@ -39,33 +39,95 @@ type CalibrationValidation struct {
 	S2nVariance string               `json:"chosen_s2n_variance"`
 }
 
-// validationSplit returns the indices (ascending) of the
-// validation nuclides of train.
-func validationSplit(train []nucl) []int {
+// ValidationSplits are the validation splits of ValidateCalibration:
+//   - "chain-ends": the outermost measured nuclide at each end of every
+//     isotopic chain of at least eight;
+//   - "outer-layer": built as the test set is built, one step beyond a
+//     measured region. The test nuclides are nuclides the training table
+//     lists with an estimated ('#') value next to its measured ones; the
+//     split is the measured nuclides whose neighbour on one side of their
+//     isotopic chain (N − 1 or N + 1) is measured and on the other side is
+//     listed as estimated by the training table itself. Held out together,
+//     they leave a measured region whose edge faces them as the training
+//     table's edge faces its own estimates (chains of any length, both
+//     ends, and the rims of holes; the ends facing nothing the table
+//     estimates, and isolated nuclides, are left out).
+var ValidationSplits = []string{"chain-ends", "outer-layer"}
+
+// validationSplit returns the indices (ascending) of the validation
+// nuclides of train; estimated holds the (N, Z) the training table lists
+// with estimated values.
+func validationSplit(kind string, train []nucl, estimated map[[2]int]bool) []int {
 	var idx []int
-	for _, c := range chains(train) {
-		if len(c) >= 8 {
-			idx = append(idx, c[0], c[len(c)-1])
+	switch kind {
+	case "chain-ends":
+		for _, c := range chains(train) {
+			if len(c) >= 8 {
+				idx = append(idx, c[0], c[len(c)-1])
+			}
+		}
+	case "outer-layer":
+		known := map[[2]int]bool{}
+		for _, t := range train {
+			known[[2]int{t.n, t.z}] = true
+		}
+		for i, t := range train {
+			lo, hi := [2]int{t.n - 1, t.z}, [2]int{t.n + 1, t.z}
+			if known[lo] && estimated[hi] || known[hi] && estimated[lo] {
+				idx = append(idx, i)
+			}
 		}
 	}
 	slices.Sort(idx)
 	return idx
 }
 
+// estimatedOf returns the (N, Z) of the rows of a table whose values are
+// estimates ('#'), whatever their N and Z.
+func estimatedOf(file, format, source string) (map[[2]int]bool, error) {
+	path, err := resolveDataPath(file, source)
+	if err != nil {
+		return nil, err
+	}
+	f, err := dataset.ParseFormat(format)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := dataset.ReadAMEFile(path, f, dataset.AMEOptions{Estimated: true})
+	if err != nil {
+		return nil, err
+	}
+	out := map[[2]int]bool{}
+	for _, x := range ns {
+		if !x.Experimental {
+			out[[2]int{x.N, x.Z}] = true
+		}
+	}
+	return out, nil
+}
+
 // ValidateCalibration scores every calibration variant on the validation
-// split of cfg's training table and chooses one by the rule above. The
-// test table is not read. Models are spread over the ranks as in
-// RunLandscape; every rank returns the same result.
-func ValidateCalibration(c comm.Comm, cfg *LandscapeConfig) (*CalibrationValidation, error) {
+// split of cfg's training table named by split (one of ValidationSplits)
+// and chooses one by the rule above. The test table is not read. Models
+// are spread over the ranks as in RunLandscape; every rank returns the
+// same result.
+func ValidateCalibration(c comm.Comm, cfg *LandscapeConfig, split string) (*CalibrationValidation, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if !slices.Contains(ValidationSplits, split) {
+		return nil, fmt.Errorf("validation split %q: want one of %q", split, ValidationSplits)
 	}
 	d := cfg.Data
 	all, _, err := loadNuclides(d.Train, d.TrainFormat, cfg.Source, d.MinN, d.MinZ, d.MaxZ)
 	if err != nil {
 		return nil, fmt.Errorf("data.train: %w", err)
 	}
-	vIdx := validationSplit(all)
+	estimated, err := estimatedOf(d.Train, d.TrainFormat, cfg.Source)
+	if err != nil {
+		return nil, fmt.Errorf("data.train: %w", err)
+	}
+	vIdx := validationSplit(split, all, estimated)
 	train := without(all, vIdx)
 	if len(vIdx) == 0 || len(train) < 10*cfg.CV.Folds {
 		return nil, fmt.Errorf("data.train: %d nuclides, %d in the validation split: too few to validate", len(all), len(vIdx))
@@ -119,7 +181,7 @@ func ValidateCalibration(c comm.Comm, cfg *LandscapeConfig) (*CalibrationValidat
 	if ownErr != nil {
 		return nil, ownErr
 	}
-	res := &CalibrationValidation{NVal: len(val), NValS2n: len(s2n)}
+	res := &CalibrationValidation{Split: split, NVal: len(val), NValS2n: len(s2n)}
 	best := -1
 	for f, kind := range calibFolds {
 		for s, sv := range s2nVariances {

@@ -189,6 +189,21 @@ func (g *GP) CovOf(kab float64, ka, kb *Sparse) (float64, error) {
 	return kab - q, nil
 }
 
+// InverseRowDot is (K⁻¹k)_i = Σ_b (K⁻¹)_{i, k.Idx[b]} k.Val[b], summed in
+// the order of k: the inner sum of CovOf, which is kab − Σ_a
+// ka.Val[a]·InverseRowDot(ka.Idx[a], kb) bit for bit. Reusing it for
+// many first points a saves the repeated sums. Inverse must have
+// succeeded before.
+func (g *GP) InverseRowDot(i int, k *Sparse) float64 {
+	n := len(g.Y)
+	row := g.full[i*n : (i+1)*n]
+	var s float64
+	for jb, j := range k.Idx {
+		s += row[j] * k.Val[jb]
+	}
+	return s
+}
+
 // Predict returns the posterior mean and variance of the latent function at x.
 func (g *GP) Predict(x []float64) (mean, variance float64, err error) {
 	var k Sparse

@@ -230,3 +230,36 @@ func TestGPWithTargets(t *testing.T) {
 		t.Error("no error for 5 targets of 30 points")
 	}
 }
+
+// CovOf is kab − Σ_a ka_a·InverseRowDot(i_a, kb), bit for bit, with and
+// without a cutoff.
+func TestInverseRowDot(t *testing.T) {
+	var x, y []float64
+	for i := range 30 {
+		x = append(x, float64(i%6), float64(i/6)+0.3*float64(i%4))
+		y = append(y, math.Sin(float64(i)))
+	}
+	for _, cut := range []float64{0, 1e-3} {
+		g, err := NewGP(x, 2, y, SEKernel{Amp: 1.3, Len: []float64{1.5, 2}, Noise: 0.2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.Cutoff = cut
+		if _, err := g.Inverse(); err != nil {
+			t.Fatal(err)
+		}
+		var ka, kb Sparse
+		a, b := []float64{1.2, 2.5}, []float64{3.1, 0.4}
+		g.KernelVector(&ka, a)
+		g.KernelVector(&kb, b)
+		kab := g.Kernel.Signal(a, b)
+		want, _ := g.CovOf(kab, &ka, &kb)
+		var q float64
+		for j, i := range ka.Idx {
+			q += ka.Val[j] * g.InverseRowDot(i, &kb)
+		}
+		if got := kab - q; got != want {
+			t.Errorf("cutoff %g: %v from InverseRowDot, CovOf %v", cut, got, want)
+		}
+	}
+}
