@@ -84,11 +84,12 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 }
 
 // superChunk is the wall time a production round aims at. A chunk of the
-// cheapest samples (1000 of 0.7 µs) is far shorter than what waking the
-// walkers' goroutines, waiting for the slowest and the collective cost, so
-// production runs as many whole chunks per round as fill about this time,
-// which bounds a stop's wait (Options.Stop is polled once per round; a
-// cancelled context cuts the round short) and the work a rewind discards.
+// cheapest samples (1000 of 0.7 µs) is so short that waking the walkers'
+// goroutines, waiting for the slowest and the collective cost several per
+// cent of it, so production runs as many whole chunks per round as fill
+// about this time, which bounds a stop's wait (Options.Stop is polled
+// once per round; a cancelled context cuts the round short) and the work a
+// rewind discards.
 const superChunk = 100 * time.Millisecond
 
 // maxRoundChunks bounds a rank's proposal for the next round's length, so
