@@ -65,10 +65,10 @@ func TestCollectivesPerIteration(t *testing.T) {
 				if got, want := cc.Collectives()-before, len(rounds)+1; got != want {
 					errs = append(errs, fmt.Errorf("rank %d production: %d collectives after rounds %v, want %d", c.Rank(), got, rounds, want))
 				}
-				// 2500 in chunks of 1000: a round of one chunk, then one
-				// of the other two.
-				if want := []int{1000, 2500}; fmt.Sprint(rounds) != fmt.Sprint(want) {
-					errs = append(errs, fmt.Errorf("rank %d production: rounds ending at %v, want %v", c.Rank(), rounds, want))
+				// 2500 in chunks of 1000: a round of one chunk, then the
+				// other two in one round (or two, on a slow machine).
+				if r := fmt.Sprint(rounds); r != "[1000 2500]" && r != "[1000 2000 2500]" {
+					errs = append(errs, fmt.Errorf("rank %d production: rounds ending at %v, want [1000 2500] or [1000 2000 2500]", c.Rank(), rounds))
 				}
 				if res.Samples != 2*2*production {
 					errs = append(errs, fmt.Errorf("%d production samples, want %d", res.Samples, 2*2*production))
