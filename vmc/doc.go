@@ -41,8 +41,9 @@
 // each walker's chain gets a blocking error bar, and the chains of all
 // walkers and ranks are combined through production's own reduce buffer
 // (Σ n, Σ n·mean, Σ n²·var(mean)) in one all-reduce at the end. Production
-// runs in chunks of Chunk samples per walker; one small all-reduce after
-// each agrees on the stop flag and non-finite energies, and the last one
+// runs in chunks of Chunk samples per walker, gathered into rounds of
+// about 0.1 s; one small all-reduce after each round agrees on the stop
+// flag, non-finite energies and the next round's length, and the last one
 // also gives the production mean, by which the final moments are shifted.
 //
 // Burn-in: BurnIn Sweep calls per walker before the first iteration and
@@ -53,8 +54,8 @@
 // a flag that travels in the iteration's reduce buffer, so all ranks stop
 // at the same iteration boundary and return ErrStopped; Snapshot then
 // captures everything a checkpoint needs and Restore continues bit for
-// bit. The sampling loops (burn-in, iterations, production chunks) see a
+// bit. The sampling loops (burn-in, iterations, production rounds) see a
 // cancelled context within a few sweeps: the ranks then discard the
-// unfinished iteration or chunk and rewind their walkers to its start, so
+// unfinished iteration or round and rewind their walkers to its start, so
 // a stop never waits for a long iteration to end.
 package vmc

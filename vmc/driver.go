@@ -106,7 +106,7 @@ type Driver struct {
 	bound boundary
 
 	it   iterationSums // one reduction per optimisation iteration
-	ctl  controlSums   // one per production chunk
+	ctl  controlSums   // one per production round of chunks
 	prod productionSums
 	step stepScratch
 	mf   *matrixFree // matrix-free SR, or nil

@@ -68,7 +68,11 @@ type Options struct {
 	// Production samples per walker with frozen parameters; 0 skips it.
 	Production int
 	// Chunk is the number of production samples per walker between two
-	// stop-flag checks; 0 means max(Samples, 1000).
+	// points where a production may stop and resume (each walker refreshes
+	// its cached quantities there); 0 means max(Samples, 1000). Production
+	// runs in rounds of whole chunks, as many as fill about 0.1 s (the
+	// first of one chunk, each at most twice the one before), with one
+	// collective per round.
 	Chunk int
 	// Seed of all random streams.
 	Seed uint64
@@ -122,15 +126,16 @@ type Options struct {
 	// exceeds Diverge × (σ²₀ + E₀²) of the first iteration (which bounds
 	// ⟨E_L²⟩ there); 0 means 1e4.
 	Diverge float64
-	// Stop is polled once per iteration (and production chunk) on every
-	// rank; true on any rank stops all ranks after the same iteration.
+	// Stop is polled once per iteration (and production round) on every
+	// rank; true on any rank stops all ranks after the same iteration
+	// (round).
 	// (A cancelled context is seen sooner, within a few sweeps.)
 	Stop func() bool
 	// OnIteration runs on every rank after each completed iteration (for
 	// progress and checkpoints).
 	OnIteration func(Record)
-	// OnChunk runs on every rank after each production chunk with the
-	// samples per walker done so far.
+	// OnChunk runs on every rank after each production round (one or
+	// more chunks, see Chunk) with the samples per walker done so far.
 	OnChunk func(done, total int)
 	// Observables are measured at every production sample, merged across
 	// walkers and ranks in production's single reduction and returned in

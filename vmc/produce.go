@@ -4,21 +4,24 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 	"github.com/vmcmpi/vmcmpi/stats"
 )
 
 // Produce runs (or continues) the production phase with frozen parameters
-// and returns the final result. Each chunk of samples ends in one
-// collective (the stop flag and non-finite energies), production in one
+// and returns the final result. Production runs in rounds of whole chunks
+// (superChunk); each round ends in one collective (the stop flag,
+// non-finite energies and the next round's length), production in one
 // more (the energy and observable sums).
 func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 	reduced := false
 	done := ctx.Done()
 	first := true
+	chunks := 1 // the round's length in chunks, the same on every rank
 	for d.prodDone < d.opt.Production {
-		// A stop seen during the chunk (or the burn-in before the first)
+		// A stop seen during the round (or the burn-in before the first)
 		// discards it (stop.go).
 		d.mark(ctx)
 		if first {
@@ -27,17 +30,25 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 			}
 			first = false
 		}
-		chunk := min(d.opt.Chunk, d.opt.Production-d.prodDone)
+		from := d.prodDone
+		end := min(from+chunks*d.opt.Chunk, d.opt.Production)
+		start := time.Now()
 		if err := d.forEach(ctx, func(w int) error {
 			if err := d.record(w); err != nil {
 				return err
 			}
-			d.sampleChunk(w, chunk, done)
+			// Chunk by chunk as in a round of one: each chunk starts
+			// with a Refresh, so the numbers do not depend on the rounds.
+			for at := from; at < end; at += d.opt.Chunk {
+				if !d.sampleChunk(w, min(d.opt.Chunk, end-at), done) {
+					break
+				}
+			}
 			return nil
 		}); err != nil {
 			return nil, err
 		}
-		cut, err := d.reduceControl(ctx)
+		cut, next, err := d.reduceControl(ctx, chunks, time.Since(start))
 		if err != nil {
 			return nil, err
 		}
@@ -45,9 +56,9 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 			if err := d.rewind(); err != nil {
 				return nil, err
 			}
-			return nil, fmt.Errorf("production during the chunk after %d of %d samples per walker, discarded: %w", d.prodDone, d.opt.Production, ErrStopped)
+			return nil, fmt.Errorf("production during the chunks after %d of %d samples per walker, discarded: %w", d.prodDone, d.opt.Production, ErrStopped)
 		}
-		d.prodDone += chunk
+		d.prodDone, chunks = end, next
 		reduced = true
 		if d.opt.OnChunk != nil {
 			d.opt.OnChunk(d.prodDone, d.opt.Production)
@@ -64,12 +75,37 @@ func (d *Driver) Produce(ctx context.Context) (*Result, error) {
 	if !reduced && d.opt.Production > 0 {
 		// Restored after the last chunk: the production mean needs the
 		// control sums once more.
-		if _, err := d.reduceControl(ctx); err != nil {
+		if _, _, err := d.reduceControl(ctx, 1, 0); err != nil {
 			return nil, err
 		}
 		reduced = true
 	}
 	return d.result(d.productionShift(reduced))
+}
+
+// superChunk is the wall time a production round aims at. A chunk of the
+// cheapest samples (1000 of 0.7 µs) is so short that waking the walkers'
+// goroutines, waiting for the slowest and the collective cost several per
+// cent of it, so production runs as many whole chunks per round as fill
+// about this time, which bounds a stop's wait (Options.Stop is polled
+// once per round; a cancelled context cuts the round short) and the work a
+// rewind discards.
+const superChunk = 100 * time.Millisecond
+
+// maxRoundChunks bounds a rank's proposal for the next round's length, so
+// that the sum over ranks stays an exact integer in a float64.
+const maxRoundChunks = 1 << 20
+
+// roundChunks is this rank's proposal for the next round's length in
+// chunks, given that this round of chunks lasted took: as many as fill
+// superChunk at the pace measured, at least 1, at most twice this round
+// (so the first rounds stay short and a stray fast round cannot jump far).
+func roundChunks(chunks int, took time.Duration) int {
+	n := chunks
+	if took > 0 {
+		n = int(min(float64(superChunk)/float64(took)*float64(chunks), maxRoundChunks))
+	}
+	return max(1, min(n, 2*chunks, maxRoundChunks))
 }
 
 // startProduction makes the production accumulators (unless restored) and
@@ -103,8 +139,9 @@ func (d *Driver) newProductionAccum() *accum {
 }
 
 // sampleChunk draws chunk production samples of walker w: energy sums and
-// observables. It ends early when done is closed. It allocates nothing.
-func (d *Driver) sampleChunk(w, chunk int, done <-chan struct{}) {
+// observables. It ends early, reporting false, when done is closed or at a
+// non-finite energy. It allocates nothing.
+func (d *Driver) sampleChunk(w, chunk int, done <-chan struct{}) bool {
 	wk, a, ms := d.walkers[w], d.prodAccs[w], d.measures[w]
 	// A chunk boundary is where a run may stop and resume from positions
 	// alone; recomputing the cached quantities here in every run keeps a
@@ -112,7 +149,7 @@ func (d *Driver) sampleChunk(w, chunk int, done <-chan struct{}) {
 	wk.Refresh()
 	for i := range chunk {
 		if d.halted(i, done) {
-			return
+			return false
 		}
 		ac, pr := wk.Sweep()
 		a.acc += float64(ac)
@@ -120,7 +157,7 @@ func (d *Driver) sampleChunk(w, chunk int, done <-chan struct{}) {
 		e := wk.Measure(nil)
 		if !finite(e) {
 			a.bad++
-			return
+			return false
 		}
 		a.add(e)
 		if len(a.trace) < cap(a.trace) {
@@ -130,12 +167,16 @@ func (d *Driver) sampleChunk(w, chunk int, done <-chan struct{}) {
 			a.extra[i].measure(ms[i])
 		}
 	}
+	return true
 }
 
-// reduceControl is a chunk's collective: the stop flag, non-finite
-// energies, and Σ n, Σ n·mean for the production mean. It reports whether
-// a rank cut the chunk short, which leaves the other numbers meaningless.
-func (d *Driver) reduceControl(ctx context.Context) (cut bool, err error) {
+// reduceControl is a round's collective: the stop flag, non-finite
+// energies, Σ n, Σ n·mean for the production mean, and every rank's
+// proposal for the next round's length after this round of chunks, which
+// lasted took (next is their mean, rounded down: the same on every rank,
+// as the sum of integers is exact). It reports whether a rank cut the round
+// short, which leaves the other numbers meaningless.
+func (d *Driver) reduceControl(ctx context.Context, chunks int, took time.Duration) (cut bool, next int, err error) {
 	ctl := &d.ctl
 	ctl.buf.Reset()
 	bad := 0
@@ -145,17 +186,18 @@ func (d *Driver) reduceControl(ctx context.Context) (cut bool, err error) {
 		ctl.nMean.Add(a.n * a.mean)
 	}
 	ctl.nonfinite.Data()[d.c.Rank()] = float64(bad)
+	ctl.chunks.Set(float64(roundChunks(chunks, took)))
 	d.setStop(ctx, ctl.stop)
 	if err := ctl.buf.AllReduce(d.c); err != nil {
-		return false, fmt.Errorf("vmc: production: %w", err)
+		return false, 0, fmt.Errorf("vmc: production: %w", err)
 	}
 	if d.cutShort(ctl.stop) {
-		return true, nil
+		return true, 0, nil
 	}
 	if ranks := nonfiniteRanks(ctl.nonfinite); ranks != nil {
-		return false, &LocalEnergyError{Iteration: -1, Ranks: ranks, Rank: d.c.Rank()}
+		return false, 0, &LocalEnergyError{Iteration: -1, Ranks: ranks, Rank: d.c.Rank()}
 	}
-	return false, nil
+	return false, max(1, int(ctl.chunks.Value())/d.c.Size()), nil
 }
 
 // productionShift is the K of the final energy moments: the production

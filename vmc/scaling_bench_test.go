@@ -93,7 +93,8 @@ func BenchmarkScaling(b *testing.B) {
 // BenchmarkChunkOverhead measures what a production chunk costs beyond
 // its samples, on the cheapest workload (the default two-electron dot,
 // about 0.7 µs a sample): the same production in chunks of 1000 samples
-// (the default) and in one chunk, under a cancellable context as
+// (the default, gathered into rounds of about 0.1 s between collectives)
+// and in one chunk, under a cancellable context as
 // vmcmpi run uses (a stop can then cut a chunk short and rewind it) and
 // under one that cannot be cancelled, on 1 and 2 threads of one walker
 // each. overhead-ns/chunk is the wall time per chunk above the one-chunk

@@ -10,22 +10,22 @@ import (
 	"github.com/vmcmpi/vmcmpi/reduce"
 )
 
-// A stop signal must not wait for a whole iteration or production chunk,
+// A stop signal must not wait for a whole iteration or production round,
 // which may take minutes: the sampling loops poll the context every
 // pollEvery sweeps and end early. The rank then says so in the stop flag
 // of the next collective, every rank discards the unfinished iteration or
-// chunk and rewinds its walkers to where it began, and the run stops at
+// round and rewinds its walkers to where it began, and the run stops at
 // that boundary, so a resume repeats exactly the discarded work and stays
 // bit-identical. Stop (Options) is still polled at the boundaries only,
 // as it need not be safe for concurrent use.
 const pollEvery = 4
 
 // boundary is what a rank needs to rewind an unfinished iteration or
-// chunk: the burn-in flag and whether production had begun as they were
+// round: the burn-in flag and whether production had begun as they were
 // when it began, and each walker's record. Each walker's goroutine takes
 // its own record (record) before it first moves the walker, so the
-// records cost no serial time between chunks, and they reuse their memory
-// from chunk to chunk. Nothing is kept when the context cannot be
+// records cost no serial time between rounds, and they reuse their memory
+// from round to round. Nothing is kept when the context cannot be
 // cancelled.
 type boundary struct {
 	active  bool // records are kept
@@ -43,7 +43,7 @@ type walkerMark struct {
 	traceLen int
 }
 
-// mark opens the boundary at the start of an iteration or chunk; the
+// mark opens the boundary at the start of an iteration or round; the
 // walkers' goroutines then record their state (record).
 func (d *Driver) mark(ctx context.Context) {
 	d.cut.Store(false)
@@ -66,7 +66,7 @@ func (d *Driver) mark(ctx context.Context) {
 
 // record keeps walker w's state at the boundary, once per boundary; the
 // walker's goroutine calls it before it first moves the walker. After the
-// first chunk it allocates only what the walker's MarshalBinary does
+// first round it allocates only what the walker's MarshalBinary does
 // (nothing for an encoding.BinaryAppender).
 func (d *Driver) record(w int) error {
 	b := &d.bound
@@ -126,7 +126,7 @@ func (d *Driver) rewind() error {
 }
 
 // halted reports, every pollEvery sweeps i, whether done is closed, and
-// then marks the iteration or chunk as cut short. It allocates nothing.
+// then marks the iteration or round as cut short. It allocates nothing.
 func (d *Driver) halted(i int, done <-chan struct{}) bool {
 	if i%pollEvery != 0 {
 		return false
@@ -141,7 +141,7 @@ func (d *Driver) halted(i int, done <-chan struct{}) bool {
 }
 
 // setStop fills a collective's stop flag: 1 on a rank that asks to stop
-// after this iteration or chunk, size+1 on one that cut it short, so that
+// after this iteration or round, size+1 on one that cut it short, so that
 // the sum over ranks tells both (cutShort).
 func (d *Driver) setStop(ctx context.Context, stop reduce.Scalar) {
 	switch {
@@ -153,5 +153,5 @@ func (d *Driver) setStop(ctx context.Context, stop reduce.Scalar) {
 }
 
 // cutShort reports whether the reduced stop flag says some rank cut the
-// iteration or chunk short.
+// iteration or round short.
 func (d *Driver) cutShort(stop reduce.Scalar) bool { return stop.Value() > float64(d.c.Size()) }

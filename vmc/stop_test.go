@@ -109,6 +109,9 @@ func TestStopMidSamplingResumesBitIdentical(t *testing.T) {
 		{"iteration 3", burn + 2*perIter + perIter/2, 2},
 		{"production burn-in", burn + 4*perIter + burn/3, 4},
 		{"production chunk 2", 2*burn + 4*perIter + 2*2*400 + 300, 4},
+		// Chunk 3 ends the second round (chunks 2 and 3): the whole round
+		// is discarded, chunk 2 included.
+		{"production chunk 3", 2*burn + 4*perIter + 2*2*800 + 300, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())

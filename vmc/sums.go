@@ -14,9 +14,10 @@ import (
 //     Σ (E_L−K) O_k, Σ O_k O_l (dense SR) or Σ O_k² (matrix-free), and a
 //     hash of the parameters;
 //   - the S·v products of matrix-free SR (matrixFree.buf), once per product;
-//   - controlSums, once per production chunk: the stop flag, non-finite
-//     energies and Σ n, Σ n·mean, which give the last chunk's production
-//     mean for the shift of the final moments;
+//   - controlSums, once per production round of chunks: the stop flag,
+//     non-finite energies, Σ n, Σ n·mean, which give the last round's
+//     production mean for the shift of the final moments, and the ranks'
+//     proposals for the next round's length;
 //   - productionSums, once at the end of production: energy, blocking,
 //     acceptance and the observables.
 
@@ -69,12 +70,13 @@ type iterationSums struct {
 	params             reduce.Consensus
 }
 
-// controlSums is a production chunk's buffer.
+// controlSums is a production round's buffer.
 type controlSums struct {
 	buf       *reduce.Buffer
 	stop      reduce.Scalar
 	nonfinite reduce.Vector
 	n, nMean  reduce.Scalar // Σ n and Σ n·mean of the walkers' energies
+	chunks    reduce.Scalar // Σ over ranks of the next round's proposed length
 }
 
 // productionSums is the buffer of production's final reduction.
@@ -117,7 +119,7 @@ func (d *Driver) layout() {
 
 	c := reduce.New()
 	d.ctl = controlSums{buf: c, stop: c.Scalar("stop"), nonfinite: c.Vector("nonfinite", size),
-		n: c.Scalar("n"), nMean: c.Scalar("n_mean")}
+		n: c.Scalar("n"), nMean: c.Scalar("n_mean"), chunks: c.Scalar("round_chunks")}
 
 	p := reduce.New()
 	d.prod = productionSums{buf: p, energy: declareEnergy(p, d.opt.Production)}
