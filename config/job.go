@@ -66,7 +66,7 @@ func Build(c comm.Comm, cfg *Config) (*Job, error) {
 // NewJob makes the job of cfg around sys (built by cfg.BuildSystem,
 // perhaps wrapped by the caller): it adds the radial density when there is
 // a production, checkpoints every output.checkpoint_every iterations and
-// production chunks, and makes the driver.
+// production rounds, and makes the driver.
 func NewJob(c comm.Comm, cfg *Config, sys vmc.System) (*Job, error) {
 	flat, err := cfg.Flatten()
 	if err != nil {

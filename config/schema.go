@@ -145,7 +145,7 @@ func schema() []keyDoc {
 		k("observables.errors", "", "true or false", "a blocking error bar on every histogram bin (costs time per bin and sample)", nil),
 
 		k("output.dir", "", "a directory", "where rank 0 writes result.json, history.csv, density.csv, checkpoints", nil),
-		k("output.checkpoint_every", "iterations", "≥ 0", "a checkpoint every N iterations and production chunks (0: only on signals)", nil),
+		k("output.checkpoint_every", "iterations", "≥ 0", "a checkpoint every N iterations and production rounds (≈ 0.1 s of sampling, at least one chunk; 0: only on signals)", nil),
 		k("output.progress", "", `"auto", "bar", "lines" or "none"`, "progress on stderr: a bar on a terminal, timestamped lines into a log file", nil),
 		k("output.progress_every", "s", "> 0", "seconds between two progress lines in a log", nil),
 		k("output.plots", "", "true or false", "draw the run's figures at the end (else `vmcmpi plot DIR`)", nil),

@@ -36,7 +36,7 @@ to output.dir, "out"), and DIR/density.csv (radial density) for
 particles in a trap; output.plots draws PNGs.
 
 SIGTERM, SIGUSR1 (SLURM's warning before a time limit) or Ctrl-C stop all
-ranks within seconds, at the last completed iteration or production chunk
+ranks within seconds, at the last completed iteration or production round
 (the unfinished one is discarded and redone on resume; before the first
 iteration ends they end the process at once). Rank 0 writes
 DIR/checkpoint.bin (also every output.checkpoint_every iterations) and
