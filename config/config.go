@@ -82,6 +82,7 @@ type WavefunctionConfig struct {
 	Features    int     `toml:"features"`
 	Backflow    string  `toml:"backflow"`
 	Symmetry    string  `toml:"symmetry"`
+	Project     string  `toml:"project"`
 }
 
 // SamplerConfig is the [sampler] table.
@@ -177,7 +178,7 @@ func Defaults() Config {
 			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 0, InitScale: 0.01,
 			Layers: []int{8}, Activation: "tanh", Envelope: FollowTrap,
 			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4, Backflow: "none",
-			Symmetry: "translations",
+			Symmetry: "translations", Project: "none",
 		},
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
@@ -518,6 +519,7 @@ var addedKeys = map[string]bool{
 	"optimizer.shift_decay": true, "optimizer.shift_decay_rate": true, "optimizer.shift_min_factor": true,
 	"optimizer.variance_iterations": true, "optimizer.stop_when_converged": true, "optimizer.convergence_window": true,
 	"optimizer.linear_shift_select": true, "system.j2": true, "wavefunction.symmetry": true,
+	"wavefunction.project":        true,
 	"optimizer.clip_local_energy": true,
 	"optimizer.sampling_power":    true, "optimizer.sampling_min_ess": true,
 }

@@ -150,6 +150,10 @@ func modelShapes(m any) ([]string, []output.ParamShape) {
 			return []string{"rbm-spin-sym"}, block("rbm", "a", []int{1}, "b", []int{f}, "w", []int{f, n})
 		}
 		return []string{"rbm-spin"}, block("rbm", "a", []int{n}, "b", []int{w.Hidden()}, "W", []int{n, w.Hidden()})
+	case *wavefunc.ProjectedSpin:
+		// The inner model's parameters and names: a projection adds none,
+		// so -init moves parameters between projected and plain runs.
+		return modelShapes(w.Inner())
 	case *wavefunc.ComplexSpinRBM:
 		// Real parts of the complex a, b, W (or a, b_f, w_f), then their
 		// imaginary parts.

@@ -82,6 +82,7 @@ func schema() []keyDoc {
 		k("wavefunction.kind", "", cont+" (particles); "+spin+" (lattices)", "the trial wave function", nil),
 		k("wavefunction.alpha", "", "> 0", "gaussian: α of exp(−α Σ r²) (1/bohr²); slater: orbital scale (ω without interaction); rbm-spin: hidden units per site; rbm-spin-sym, rbm-spin-complex: features", wfIs("gaussian", "slater", "rbm-spin", "rbm-spin-sym", "rbm-spin-complex")),
 		k("wavefunction.symmetry", "", `"translations" or "space-group"`, "rbm-spin-sym: the group whose elements share the weights: the lattice translations, or the translations times the point group (C4v on the square lattice, the reflection on the chain); periodic lattices only (rbm-spin-complex always uses the space group)", wfIs("rbm-spin-sym")),
+		k("wavefunction.project", "", orList(spinProjections), "rbm-spin, rbm-spin-sym: Ψ(s) summed over the images of s under the point group about site 0 (C4v on the square lattice, the reflection on the chain; periodic lattices only), under the spin flip s → −s, or both: the trivial sector, at |images|× the cost of a move and a gradient", wfIs("rbm-spin", "rbm-spin-sym")),
 		k("wavefunction.beta", "", "> 0", "gaussian: weight β of z² in d = 3 (fixed)", wfIs("gaussian")),
 		k("wavefunction.hidden", "", "≥ 1 for rbm, ≥ 0 for the read-out", "hidden units of the RBM, or of the deep-set read-out", either(wfIs("rbm"), deepSet)),
 		k("wavefunction.sigma2", "bohr²", "> 0, or 0: follow the trap", "σ², the RBM's fixed visible variance (0: 1/ω, the free ground state at a = W = 0; 1/(2ω) with Gibbs sampling)", wfIs("rbm")),

@@ -9,7 +9,8 @@ package config
 // shared over wavefunction.symmetry, periodic lattices only) or
 // "rbm-spin-complex" (complex, α features shared over the space group, for
 // sign structures); sampler.kind = "flip" or
-// "exchange".
+// "exchange". The real RBMs can be projected onto the trivial sector of the
+// point group and/or the spin flip (wavefunction.project).
 
 import (
 	"fmt"
@@ -88,6 +89,12 @@ func buildSpin(c *Config) (vmc.System, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The real RBMs only (as the schema says wavefunction.project applies).
+	if oneOf(w.Kind, "rbm-spin", "rbm-spin-sym") {
+		if m, err = projectSpin(c, h, m); err != nil {
+			return nil, err
+		}
+	}
 	if w.InitScale < 0 {
 		return nil, c.KeyError("wavefunction.init_scale", w.InitScale, "must be ≥ 0")
 	}
@@ -146,6 +153,59 @@ func buildSymmetricSpinRBM(c *Config, h *hamiltonian.Spin) (spinModel, error) {
 			fmt.Sprintf("α·|G|·N² = %.3g expanded weights over the %d symmetries of %d sites, more than %g", float64(h.N)*float64(h.N)*alpha*float64(len(g)), len(g), h.N, float64(maxWeights)))
 	}
 	return wavefunc.NewSymmetricSpinRBM(h.N, int(alpha), g), nil
+}
+
+// spinProjections are the values of wavefunction.project.
+var spinProjections = []string{"none", "point-group", "flip", "point-group+flip"}
+
+// projectSpin wraps m in the projection wavefunction.project names: a sum
+// over the images under the point group about site 0 (the elements of the
+// lattice's space group that fix it) and/or the spin flip.
+func projectSpin(c *Config, h *hamiltonian.Spin, m spinModel) (spinModel, error) {
+	w := c.Wavefunction
+	var point, flip bool
+	switch w.Project {
+	case "none":
+		return m, nil
+	case "point-group":
+		point = true
+	case "flip":
+		flip = true
+	case "point-group+flip":
+		point, flip = true, true
+	default:
+		return nil, c.KeyError("wavefunction.project", quote(w.Project), "want "+orList(spinProjections))
+	}
+	id := make([]int, h.N)
+	for k := range id {
+		id[k] = k
+	}
+	perms := [][]int{id}
+	if point {
+		if w.Kind == "rbm-spin-sym" && w.Symmetry == "space-group" {
+			return nil, c.KeyError("wavefunction.project", quote(w.Project),
+				`the space-group RBM is already invariant under the point group: project it with "flip" or "none", or use wavefunction.symmetry = "translations"`)
+		}
+		if !h.Lattice.Periodic {
+			return nil, c.KeyError("wavefunction.project", quote(w.Project),
+				fmt.Sprintf("the point group about site 0 is a symmetry of periodic lattices only, which the %v lattice is not: set system.pbc = true, or project = \"flip\" or \"none\"", h.Lattice))
+		}
+		g, err := h.Lattice.SymmetryGroup("space-group")
+		if err != nil {
+			return nil, c.KeyError("wavefunction.project", quote(w.Project), err.Error())
+		}
+		perms = perms[:0]
+		for _, p := range g {
+			if p[0] == 0 {
+				perms = append(perms, p)
+			}
+		}
+	}
+	p, err := wavefunc.NewProjectedSpin(m, perms, flip)
+	if err != nil {
+		return nil, c.KeyError("wavefunction.project", quote(w.Project), err.Error())
+	}
+	return p, nil
 }
 
 // buildComplexSpinRBM is the complex spin RBM with α features shared

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/vmcmpi/vmcmpi/hamiltonian"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
@@ -98,6 +99,57 @@ func BenchmarkSlater(b *testing.B) {
 				b.Fatal(err)
 			}
 			benchMetropolis(b, m, 1.5)
+		})
+	}
+}
+
+// Per-move costs at 10×10 with α = 4 of the translation RBM projected onto
+// C4v (8 images of 400 hidden units), and with the spin flip too (16): the
+// same hidden-unit work per ratio as the space-group RBM of
+// BenchmarkSpinRBM10x10 (3200 units), plus |images| exponentials. A move
+// is LogRatio then Flip of the same pair, as the sampler does.
+func BenchmarkProjectedSpin10x10(b *testing.B) {
+	g := spaceGroup(b, hamiltonian.Square, 10)
+	for _, flip := range []bool{false, true} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		in := wavefunc.NewSymmetricSpinRBM(100, 4, g[:100])
+		in.Randomize(0.01, rng)
+		m, err := wavefunc.NewProjectedSpin(in, pointGroup(g), flip)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := make([]int8, 100)
+		for i := range s {
+			s[i] = int8(1 - 2*(i%2))
+		}
+		st := m.NewState(s)
+		o := make([]float64, m.NumParams())
+		name := "point-group"
+		if flip {
+			name += "+flip"
+		}
+		b.Run(name+"/ratio2", func(b *testing.B) {
+			b.ReportAllocs()
+			x := 0.0
+			for k := 0; b.Loop(); k++ {
+				x += st.Ratio(k%100, (k+1)%100)
+			}
+			_ = x
+		})
+		b.Run(name+"/move2", func(b *testing.B) {
+			b.ReportAllocs()
+			x := 0.0
+			for k := 0; b.Loop(); k++ {
+				x += st.LogRatio(k%100, (k+1)%100)
+				st.Flip(k%100, (k+1)%100)
+			}
+			_ = x
+		})
+		b.Run(name+"/paramgrad", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				st.ParamGrad(o)
+			}
 		})
 	}
 }
