@@ -150,6 +150,19 @@ func modelShapes(m any) ([]string, []output.ParamShape) {
 			return []string{"rbm-spin-sym"}, block("rbm", "a", []int{1}, "b", []int{f}, "w", []int{f, n})
 		}
 		return []string{"rbm-spin"}, block("rbm", "a", []int{n}, "b", []int{w.Hidden()}, "W", []int{n, w.Hidden()})
+	case *wavefunc.SpinProduct:
+		var names []string
+		var blocks []output.ParamShape
+		for _, f := range w.Factors() {
+			n, b := modelShapes(f)
+			if n == nil {
+				return nil, nil
+			}
+			names, blocks = append(names, n...), append(blocks, b...)
+		}
+		return names, blocks
+	case *wavefunc.SpinJastrow:
+		return []string{"jastrow-pair"}, block("jastrow", "v", []int{w.NumParams()})
 	case *wavefunc.ComplexSpinRBM:
 		// Real parts of the complex a, b, W (or a, b_f, w_f), then their
 		// imaginary parts.
