@@ -107,6 +107,22 @@ func ParamShapes(sys vmc.System) (model string, blocks []output.ParamShape) {
 	return model, blocks
 }
 
+// productShapes are the names and blocks of a product's factors in order,
+// or nothing when one factor is unknown.
+func productShapes(factors []any) ([]string, []output.ParamShape) {
+	var names []string
+	var blocks []output.ParamShape
+	for _, f := range factors {
+		n, b := modelShapes(f)
+		if n == nil {
+			return nil, nil
+		}
+		names = append(names, n...)
+		blocks = append(blocks, b...)
+	}
+	return names, blocks
+}
+
 // modelShapes are the factor names and parameter blocks of model m, or
 // nothing for a model it does not know.
 func modelShapes(m any) ([]string, []output.ParamShape) {
@@ -119,17 +135,11 @@ func modelShapes(m any) ([]string, []output.ParamShape) {
 	}
 	switch w := m.(type) {
 	case *wavefunc.Product:
-		var names []string
-		var blocks []output.ParamShape
-		for _, f := range w.Factors() {
-			n, b := modelShapes(f)
-			if n == nil {
-				return nil, nil
-			}
-			names = append(names, n...)
-			blocks = append(blocks, b...)
+		fs := make([]any, len(w.Factors()))
+		for k, f := range w.Factors() {
+			fs[k] = f
 		}
-		return names, blocks
+		return productShapes(fs)
 	case *wavefunc.Gaussian:
 		return []string{"gaussian"}, block("gaussian", "alpha", []int{1})
 	case *wavefunc.Pade:
@@ -154,6 +164,14 @@ func modelShapes(m any) ([]string, []output.ParamShape) {
 		// The inner model's parameters and names: a projection adds none,
 		// so -init moves parameters between projected and plain runs.
 		return modelShapes(w.Inner())
+	case *wavefunc.SpinProduct:
+		fs := make([]any, len(w.Factors()))
+		for k, f := range w.Factors() {
+			fs[k] = f
+		}
+		return productShapes(fs)
+	case *wavefunc.SpinJastrow:
+		return []string{"jastrow-pair"}, block("jastrow", "v", []int{w.NumParams()})
 	case *wavefunc.ComplexSpinRBM:
 		// Real parts of the complex a, b, W (or a, b_f, w_f), then their
 		// imaginary parts.

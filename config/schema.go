@@ -90,7 +90,7 @@ func schema() []keyDoc {
 		k("wavefunction.layers", "", "widths [N·d, …, 1]", "ffnn: every layer width from the input N·d to the output 1", wfIs("ffnn")),
 		k("wavefunction.activation", "", "a name of wavefunc.Activations", "ffnn and deep-set: the activation function", either(wfIs("ffnn"), deepSet)),
 		k("wavefunction.envelope", "1/bohr²", "≥ 0, or -1: follow the trap", "ffnn: ln Ψ = NN(x) − envelope·|x|²/2 (0: none; -1: ω)", wfIs("ffnn")),
-		k("wavefunction.jastrow", "", `"none" or "pade"`, "times a Padé–Jastrow factor exp(Σ a r/(1 + βr)) with the cusp a", wfIs("gaussian", "rbm", "ffnn", "slater")),
+		k("wavefunction.jastrow", "", `"none" or "pade" (particles); "none" or "pair" (lattices)`, "times a Padé–Jastrow factor exp(Σ a r/(1 + βr)) with the cusp a; on a periodic lattice, times the spin Jastrow factor exp(Σ_{i<j} v_c s_i s_j) with one v_c per class of pairs the space group relates", wfIs("gaussian", "rbm", "ffnn", "slater", "rbm-spin", "rbm-spin-sym")),
 		k("wavefunction.jastrow_beta", "1/bohr", "≥ 0", "the Padé β's initial value (variational)", func(c *Config) bool {
 			return wfIs("gaussian", "rbm", "ffnn", "slater")(c) && c.Wavefunction.Jastrow == "pade"
 		}),

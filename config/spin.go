@@ -95,6 +95,11 @@ func buildSpin(c *Config) (vmc.System, error) {
 			return nil, err
 		}
 	}
+	// After the projection: the Jastrow factor is invariant, so projecting
+	// it too would only repeat it in every image.
+	if m, err = c.withSpinJastrow(h, m); err != nil {
+		return nil, err
+	}
 	if w.InitScale < 0 {
 		return nil, c.KeyError("wavefunction.init_scale", w.InitScale, "must be ≥ 0")
 	}
@@ -118,6 +123,33 @@ func buildSpin(c *Config) (vmc.System, error) {
 	}
 	sys.Reference, sys.HasReference = spinReference(h)
 	return sys, nil
+}
+
+// withSpinJastrow multiplies m by the pair Jastrow factor over the
+// lattice's space group when wavefunction.jastrow = "pair".
+func (c *Config) withSpinJastrow(h *hamiltonian.Spin, m spinModel) (spinModel, error) {
+	switch j := c.Wavefunction.Jastrow; j {
+	case "none":
+		return m, nil
+	case "pair":
+		if c.Wavefunction.Kind == "rbm-spin-complex" {
+			return nil, c.KeyError("wavefunction.jastrow", quote(j), `the pair Jastrow factor is real: use it with wavefunction.kind = "rbm-spin" or "rbm-spin-sym"`)
+		}
+		g, err := h.Lattice.SpaceGroup()
+		if err != nil {
+			return nil, c.KeyError("wavefunction.jastrow", quote(j), fmt.Sprintf("the pair Jastrow factor has one parameter per class of pairs related by the lattice's symmetries, which the %v lattice lacks: set system.pbc = true (%v)", h.Lattice, err))
+		}
+		jas, err := wavefunc.NewSpinJastrow(h.N, g)
+		if err != nil {
+			return nil, c.KeyError("wavefunction.jastrow", quote(j), err.Error())
+		}
+		p, err := wavefunc.NewSpinProduct(m, jas)
+		if err != nil {
+			return nil, c.KeyError("wavefunction.jastrow", quote(j), err.Error())
+		}
+		return p, nil
+	}
+	return nil, c.KeyError("wavefunction.jastrow", quote(c.Wavefunction.Jastrow), `spin lattices want "none" or "pair"`)
 }
 
 // buildSpinRBM is the spin RBM with α·N hidden units.

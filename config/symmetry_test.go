@@ -17,6 +17,9 @@ func TestSymmetryBadInput(t *testing.T) {
 		{"heisenberg-4x4.toml", []string{"wavefunction.symmetry=c4v"}, `wavefunction.symmetry = "c4v": want "translations" or "space-group"`},
 		{"heisenberg-chain10.toml", []string{"optimizer.sr_solver=minsr", "optimizer.shift=0"}, "optimizer.shift"},
 		{"heisenberg-chain10.toml", []string{"optimizer.sr_solver=min"}, `"minsr"`},
+		{"heisenberg-10x10.toml", []string{"system.pbc=false", "wavefunction.kind=rbm-spin", "wavefunction.jastrow=pair"}, "wavefunction.jastrow"},
+		{"heisenberg-4x4.toml", []string{"wavefunction.jastrow=pade"}, `wavefunction.jastrow = "pade": spin lattices want "none" or "pair"`},
+		{"j1j2-4x4.toml", []string{"wavefunction.jastrow=pair"}, `wavefunction.jastrow = "pair": the pair Jastrow factor is real`},
 	}
 	for _, c := range cases {
 		cfg, err := Load("../configs/"+c.config, c.sets)
