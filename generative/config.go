@@ -53,8 +53,11 @@ type MCConfig struct {
 
 // RBMConfig configures training (TrainOptions); hidden = 0 skips it.
 type RBMConfig struct {
-	Hidden     int  `toml:"hidden"`
-	K          int  `toml:"k"`
+	Hidden int `toml:"hidden"`
+	K      int `toml:"k"`
+	// KAverage > 0: Gibbs steps per update of the PCD chains from
+	// average_from on (TrainOptions.KAverage).
+	KAverage   int  `toml:"k_average,omitempty"`
 	Persistent bool `toml:"persistent"`
 	Chains     int  `toml:"chains"`
 	Batch      int  `toml:"batch"`
@@ -319,7 +322,7 @@ func (c *Config) Validate() error {
 		min int
 	}{
 		{"mc.thermalize", c.MC.Thermalize, 0}, {"mc.samples", c.MC.Samples, 2}, {"mc.every", c.MC.Every, 1},
-		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.chains", c.RBM.Chains, 1},
+		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.k_average", c.RBM.KAverage, 0}, {"rbm.chains", c.RBM.Chains, 1},
 		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0}, {"rbm.average_from", c.RBM.AverageFrom, 0},
 		{"rbm.first_epochs", c.RBM.FirstEpochs, 0},
 		{"eval.chains", c.Eval.Chains, 1}, {"eval.burn_in", c.Eval.BurnIn, 0}, {"eval.samples", c.Eval.Samples, 2},

@@ -36,6 +36,7 @@ func TestConfigErrors(t *testing.T) {
 		{"[model]\nkind = \"potts\"\nq = 3\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n[rbm]\nfirst_epochs = -5\n", "rbm.first_epochs: -5"},
 		{"[model]\nkind = \"potts\"\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n[rbm]\nq = 3\n", "unknown key rbm.q"},
 		{"[model]\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n[rbm]\noptimizer = \"lbfgs\"\n", "rbm.optimizer"},
+		{"[model]\nn_t = 2\nt_min = 1.0\nt_max = 2.0\n[rbm]\nk_average = -3\n", "rbm.k_average: -3"},
 		{"[model]\nn_t = 2\nt_min = 0.0\nt_max = 2.0\n", "temperature 1 is 0"},
 	} {
 		_, err := ParseConfig("x.toml", c.text)

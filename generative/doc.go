@@ -27,6 +27,9 @@
 // gradient (TrainOptions.Centered), a geometrically annealed SGD rate and
 // the mean of the parameters over the last epochs (AverageFrom) get there in
 // tens of thousands of updates; weight decay biases the couplings low.
+// Near T_c one Gibbs step per update leaves the persistent chains behind
+// the moving machine, and the fit comes out too ordered; a few steps while
+// averaging (KAverage) remove that.
 // Block Gibbs cannot carry a chain from one magnetisation sector of an
 // ordered machine to the other, so the PCD chains and the evaluation chains
 // add a global spin flip v → 1 − v accepted by its free-energy change

@@ -355,3 +355,32 @@ func TestSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestKAverage: KAverage Gibbs steps take over from K exactly at
+// AverageFrom: one epoch is bit-identical to K-step training, the next one
+// is that of KAverage steps from the same state.
+func TestKAverage(t *testing.T) {
+	data := isingData(t, 4, 2.5, 100, 15)
+	train := func(k, kAvg, epochs int) []float64 {
+		tr, err := NewTrainer(comm.NewSerial(), data, 16, TrainOptions{Hidden: 4, K: k, KAverage: kAvg, Persistent: true, Chains: 10,
+			BatchSize: 25, Optimizer: "sgd", LearningRate: 0.1, AverageFrom: 1, Flip: true, Seed: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range epochs {
+			if err := tr.Epoch(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return tr.RBM.Params
+	}
+	if !slices.Equal(train(1, 3, 1), train(1, 0, 1)) {
+		t.Error("KAverage changed the epochs before AverageFrom")
+	}
+	if slices.Equal(train(1, 3, 2), train(1, 0, 2)) {
+		t.Error("KAverage did not change the epochs from AverageFrom on")
+	}
+	if _, err := NewTrainer(comm.NewSerial(), data, 16, TrainOptions{Hidden: 4, KAverage: -1}); err == nil {
+		t.Error("negative KAverage accepted")
+	}
+}

@@ -226,7 +226,7 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, ti int, p *
 	rc := cfg.RBM
 	epochs, averageFrom := cfg.epochsAt(ti)
 	tr, err := NewTrainer(c, data, n, TrainOptions{
-		Hidden: rc.Hidden, Q: cfg.visibleQ(), K: rc.K, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
+		Hidden: rc.Hidden, Q: cfg.visibleQ(), K: rc.K, KAverage: rc.KAverage, Persistent: rc.Persistent, Chains: rc.Chains, BatchSize: rc.Batch,
 		Optimizer: rc.Optimizer, LearningRate: rc.LearningRate, WeightDecay: rc.WeightDecay, InitScale: rc.InitScale, InitCouplings: rc.InitCouplings,
 		LearningRateEnd: rc.LearningRateEnd, DecayEpochs: epochs, AverageFrom: averageFrom, ChainsFromData: rc.ChainsFromData, Centered: rc.Centered, Flip: rc.Flip,
 		Init: init, Seed: rc.Seed ^ uint64(math.Float64bits(p.T)),

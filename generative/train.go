@@ -19,6 +19,11 @@ type TrainOptions struct {
 	Q int
 	// K is the number of Gibbs steps of the negative phase (0 means 1).
 	K int
+	// KAverage, when positive, is the number of Gibbs steps from epoch
+	// AverageFrom on: the averaged parameters are what gets evaluated, and
+	// with one step per update the persistent chains lag behind the moving
+	// machine near T_c, which biases the fit (too ordered).
+	KAverage int
 	// Persistent selects persistent CD: Chains chains carried over from one
 	// minibatch to the next; otherwise CD-k from each data point.
 	Persistent bool
@@ -141,6 +146,9 @@ func NewTrainer(c comm.Comm, data []uint8, nv int, o TrainOptions) (*Trainer, er
 	}
 	if o.AverageFrom < 0 {
 		return nil, fmt.Errorf("generative: averaging from epoch %d: want ≥ 0", o.AverageFrom)
+	}
+	if o.KAverage < 0 {
+		return nil, fmt.Errorf("generative: %d Gibbs steps while averaging: want ≥ 0", o.KAverage)
 	}
 	if o.K < 1 || o.BatchSize < 1 || o.Chains < 1 || o.LearningRate < 0 || o.WeightDecay < 0 || o.InitScale < 0 {
 		return nil, fmt.Errorf("generative: k %d, batch %d, chains %d, learning rate %g, weight decay %g, init scale %g: want positive (decay ≥ 0)",
@@ -331,8 +339,12 @@ func (t *Trainer) minibatch(batch []int) error {
 	if t.Opt.Flip && len(t.chains) > 0 && r.Q == 0 { // the one-hot move needs no column sums
 		columnSums(r, t.colsum)
 	}
+	steps := t.Opt.K
+	if t.Opt.KAverage > 0 && t.Opt.AverageFrom > 0 && t.epoch >= t.Opt.AverageFrom {
+		steps = t.Opt.KAverage
+	}
 	for k, g := range t.chains {
-		g.Step(r, t.Opt.K, 1, t.chainRng[k])
+		g.Step(r, steps, 1, t.chainRng[k])
 		if t.Opt.Flip {
 			flip(r, g, t.colsum, t.flipH, t.chainRng[k])
 		}
