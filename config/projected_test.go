@@ -64,31 +64,6 @@ func TestProjectBuild(t *testing.T) {
 	}
 }
 
-// Bad projections are refused, naming the key and what was expected.
-func TestProjectBadInput(t *testing.T) {
-	cases := []struct {
-		config string
-		sets   []string
-		want   string
-	}{
-		{"heisenberg-4x4.toml", []string{"wavefunction.project=c4v"},
-			`wavefunction.project = "c4v": want "none", "point-group", "flip" or "point-group+flip"`},
-		{"heisenberg-4x4.toml", []string{"wavefunction.project=point-group", "wavefunction.symmetry=space-group"},
-			`wavefunction.project = "point-group": the space-group RBM is already invariant under the point group`},
-		{"heisenberg-4x4.toml", []string{"wavefunction.project=point-group+flip", "wavefunction.kind=rbm-spin", "wavefunction.alpha=1", "system.pbc=false"},
-			`wavefunction.project = "point-group+flip": the point group about site 0 is a symmetry of periodic lattices only`},
-	}
-	for _, c := range cases {
-		cfg, err := Load("../configs/"+c.config, c.sets)
-		if err == nil {
-			_, err = cfg.BuildSystem()
-		}
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s with %v: error %v, want one mentioning %q", c.config, c.sets, err, c.want)
-		}
-	}
-}
-
 // A translation RBM of α = 2 projected onto C4v reaches the exact 4×4
 // ground state within its error bar in 600 short iterations: measured
 // −11.22641 ± 0.00147 against −11.228483 in 8 s of CPU (the same RBM

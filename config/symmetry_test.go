@@ -5,7 +5,8 @@ import (
 	"testing"
 )
 
-// Bad symmetry and minSR input is refused before any work, naming the key.
+// Bad symmetry, projection, Jastrow and minSR input is refused before any
+// work, naming the key and what was expected.
 func TestSymmetryBadInput(t *testing.T) {
 	cases := []struct {
 		config string
@@ -20,6 +21,12 @@ func TestSymmetryBadInput(t *testing.T) {
 		{"heisenberg-10x10.toml", []string{"system.pbc=false", "wavefunction.kind=rbm-spin", "wavefunction.jastrow=pair"}, "wavefunction.jastrow"},
 		{"heisenberg-4x4.toml", []string{"wavefunction.jastrow=pade"}, `wavefunction.jastrow = "pade": spin lattices want "none" or "pair"`},
 		{"j1j2-4x4.toml", []string{"wavefunction.jastrow=pair"}, `wavefunction.jastrow = "pair": the pair Jastrow factor is real`},
+		{"heisenberg-4x4.toml", []string{"wavefunction.project=c4v"},
+			`wavefunction.project = "c4v": want "none", "point-group", "flip" or "point-group+flip"`},
+		{"heisenberg-4x4.toml", []string{"wavefunction.project=point-group", "wavefunction.symmetry=space-group"},
+			`wavefunction.project = "point-group": the space-group RBM is already invariant under the point group`},
+		{"heisenberg-4x4.toml", []string{"wavefunction.project=point-group+flip", "wavefunction.kind=rbm-spin", "wavefunction.alpha=1", "system.pbc=false"},
+			`wavefunction.project = "point-group+flip": the point group about site 0 is a symmetry of periodic lattices only`},
 	}
 	for _, c := range cases {
 		cfg, err := Load("../configs/"+c.config, c.sets)
