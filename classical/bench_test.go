@@ -35,7 +35,7 @@ func BenchmarkSweep(b *testing.B) {
 // BenchmarkTransfer reports the cost of the exact transfer-matrix
 // observables per temperature.
 func BenchmarkTransfer(b *testing.B) {
-	for _, L := range []int{8, 10} {
+	for _, L := range []int{8, 10, 12} {
 		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
 			tm := newTransfer(L)
 			b.ReportAllocs()

@@ -21,7 +21,7 @@ Generates Monte Carlo configurations of the 2D Ising (or q = 3 Potts) model
 at each temperature of the configuration, trains a restricted Boltzmann
 machine on them (rbm.hidden > 0), samples the trained machine and prints
 ⟨E⟩/N, ⟨|M|⟩/N, C_v and χ with error bars for both; for the Ising model up
-to L = 10 also the exact values of the finite lattice (row transfer matrix)
+to L = 12 also the exact values of the finite lattice (row transfer matrix)
 and the Monte Carlo's deviation from them in standard errors. Writes into DIR
 (default output.dir): results.json, results.csv, data/T<T>.txt (one
 configuration per line), checkpoint.bin and ising.png (the four observables
