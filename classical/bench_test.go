@@ -31,3 +31,18 @@ func BenchmarkSweep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTransfer reports the cost of the exact transfer-matrix
+// observables per temperature.
+func BenchmarkTransfer(b *testing.B) {
+	for _, L := range []int{8, 10, 12} {
+		b.Run(fmt.Sprintf("L=%d", L), func(b *testing.B) {
+			tm := newTransfer(L)
+			b.ReportAllocs()
+			for b.Loop() {
+				tm.observables(2.3)
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/temperature")
+		})
+	}
+}

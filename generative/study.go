@@ -34,6 +34,9 @@ type Point struct {
 	Onsager  *float64 `json:"onsager_e,omitempty"`
 	OnsagerM *float64 `json:"onsager_m,omitempty"`
 	DataFile string   `json:"data_file"`
+	// Exact holds the exact values of this finite lattice (Ising with
+	// L ≤ classical.MaxTransferLength), the reference for MC and RBM alike.
+	Exact *classical.Observables `json:"exact,omitempty"`
 }
 
 // Report is the outcome of a study.
@@ -134,6 +137,11 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 		}
 		say("T = %.4g: MC (%s) e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
 			T, p.Algorithm, p.MC.E, p.MC.EErr, p.MC.M, p.MC.MErr, p.MC.Cv, p.MC.CvErr, p.MC.Chi, p.MC.ChiErr)
+		if x := p.Exact; x != nil {
+			say("T = %.4g: exact e = %.5f, |m| = %.4f, C_v = %.3f, χ = %.3f (MC off by %+.1fσ, %+.1fσ, %+.1fσ, %+.1fσ)",
+				T, x.E, x.M, x.Cv, x.Chi, sigmas(p.MC.E, p.MC.EErr, x.E), sigmas(p.MC.M, p.MC.MErr, x.M),
+				sigmas(p.MC.Cv, p.MC.CvErr, x.Cv), sigmas(p.MC.Chi, p.MC.ChiErr, x.Chi))
+		}
 		if cfg.RBM.Hidden > 0 {
 			var st *checkpoint.State
 			if ck != nil && ck.Params != nil {
@@ -171,6 +179,13 @@ func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, er
 	if model.Ising {
 		u, m := classical.OnsagerEnergy(T), classical.OnsagerMagnetization(T)
 		p.Onsager, p.OnsagerM = &u, &m
+		if L <= classical.MaxTransferLength {
+			ex, err := classical.ExactTransferMatrix(L, []float64{T})
+			if err != nil {
+				return p, nil, fmt.Errorf("%s: T = %v: %w", cfg.Source, T, err)
+			}
+			p.Exact = &ex[0]
+		}
 	}
 	if cfg.MC.DataDir != "" {
 		path := filepath.Join(cfg.MC.DataDir, DataName(T))
@@ -216,6 +231,10 @@ func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, er
 	}
 	return p, r.Configs, nil
 }
+
+// sigmas is the deviation of an estimate from the exact value in standard
+// errors.
+func sigmas(est, se, exact float64) float64 { return (est - exact) / se }
 
 // trainAndEvaluate trains the RBM of temperature index ti (from st when
 // resuming), checkpointing every output.checkpoint_every epochs, then
@@ -322,7 +341,8 @@ func decodeRBM(b []byte, sites, q, nh int) (*RBM, error) {
 
 // CSVHeader names the columns of results.csv.
 var CSVHeader = []string{"T", "mc_e", "mc_e_err", "mc_m", "mc_m_err", "mc_cv", "mc_cv_err", "mc_chi", "mc_chi_err",
-	"rbm_e", "rbm_e_err", "rbm_m", "rbm_m_err", "rbm_cv", "rbm_cv_err", "rbm_chi", "rbm_chi_err", "log_likelihood", "onsager_e"}
+	"rbm_e", "rbm_e_err", "rbm_m", "rbm_m_err", "rbm_cv", "rbm_cv_err", "rbm_chi", "rbm_chi_err", "log_likelihood", "onsager_e",
+	"exact_e", "exact_m", "exact_cv", "exact_chi"}
 
 // write stores results.json and results.csv (rank 0).
 func (r *Report) write(c comm.Comm, dir string) error {
@@ -355,6 +375,11 @@ func (r *Report) write(c comm.Comm, dir string) error {
 			row = append(row, f(o.E), f(o.EErr), f(o.M), f(o.MErr), f(o.Cv), f(o.CvErr), f(o.Chi), f(o.ChiErr))
 		}
 		row = append(row, opt(p.LogLikelihood), opt(p.Onsager))
+		if x := p.Exact; x != nil {
+			row = append(row, f(x.E), f(x.M), f(x.Cv), f(x.Chi))
+		} else {
+			row = append(row, "nan", "nan", "nan", "nan")
+		}
 		sb.WriteString(strings.Join(row, ",") + "\n")
 	}
 	if err := checkpoint.WriteAtomic(filepath.Join(dir, ResultsCSV), []byte(sb.String())); err != nil {
