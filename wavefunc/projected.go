@@ -24,10 +24,12 @@ var _ SpinModel = (*ProjectedSpin)(nil)
 // Marshall-rotated Heisenberg ground state lies (hamiltonian/symmetry.go).
 // Because amplitudes are positive, no image can cancel another.
 //
-// A sum over images is strictly more expressive than making Ψ invariant
-// by sharing weights over the group (NewSymmetricSpinRBM, a product over
-// images): Nomura (J. Phys. Condens. Matter 33, 174003 (2021)) and Choo et
-// al. (PRL 121, 167204 (2018)) restore symmetries this way.
+// A sum over images is another way to make Ψ invariant than sharing
+// weights over the group (NewSymmetricSpinRBM, a product over images);
+// Nomura (J. Phys. Condens. Matter 33, 174003 (2021)) and Choo et al.
+// (PRL 121, 167204 (2018)) restore symmetries this way. On the 6×6
+// Heisenberg lattice it is not more accurate than the product at equal
+// cost (BENCHMARKS.md, 10×10 Heisenberg).
 //
 // The parameters are the inner model's. A walker holds one inner state per
 // image, so every ratio, move and gradient costs |P| times (2|P| with the
