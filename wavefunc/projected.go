@@ -57,17 +57,10 @@ func NewProjectedSpin(inner SpinModel, perms [][]int, flip bool) (*ProjectedSpin
 		return nil, fmt.Errorf("wavefunc: NewProjectedSpin: no permutations")
 	}
 	m := &ProjectedSpin{inner: inner, n: n}
-	for g, p := range perms {
-		if len(p) != n {
-			return nil, fmt.Errorf("wavefunc: NewProjectedSpin: element %d has %d sites, want %d", g, len(p), n)
-		}
-		seen := make([]bool, n)
-		for _, k := range p {
-			if k < 0 || k >= n || seen[k] {
-				return nil, fmt.Errorf("wavefunc: NewProjectedSpin: element %d is not a permutation of %d sites", g, n)
-			}
-			seen[k] = true
-		}
+	if err := checkPermutations(n, perms); err != nil {
+		return nil, fmt.Errorf("wavefunc: NewProjectedSpin: %w", err)
+	}
+	for _, p := range perms {
 		m.perm = append(m.perm, append([]int(nil), p...))
 		m.sign = append(m.sign, 1)
 	}

@@ -41,17 +41,8 @@ func NewSpinJastrow(n int, perms [][]int) (*SpinJastrow, error) {
 	if n < 2 {
 		return nil, fmt.Errorf("wavefunc: spin Jastrow needs at least 2 sites, got %d", n)
 	}
-	for g, p := range perms {
-		seen := make([]bool, n)
-		if len(p) != n {
-			return nil, fmt.Errorf("wavefunc: spin Jastrow: element %d has %d sites, want %d", g, len(p), n)
-		}
-		for _, k := range p {
-			if k < 0 || k >= n || seen[k] {
-				return nil, fmt.Errorf("wavefunc: spin Jastrow: element %d is not a permutation of %d sites", g, n)
-			}
-			seen[k] = true
-		}
+	if err := checkPermutations(n, perms); err != nil {
+		return nil, fmt.Errorf("wavefunc: spin Jastrow: %w", err)
 	}
 	// Union–find over pair indices i·n + j (i < j): each group element
 	// joins a pair with its image.

@@ -118,14 +118,8 @@ func NewSymmetricSpinRBM(n, features int, perms [][]int) *SpinRBM {
 	if features <= 0 || len(perms) == 0 {
 		panic(fmt.Sprintf("wavefunc: NewSymmetricSpinRBM(features=%d, %d permutations): need at least one of each", features, len(perms)))
 	}
-	for g, p := range perms {
-		seen := make([]bool, n)
-		for _, k := range p {
-			if k < 0 || k >= n || seen[k] || len(p) != n {
-				panic(fmt.Sprintf("wavefunc: NewSymmetricSpinRBM: element %d is not a permutation of %d sites", g, n))
-			}
-			seen[k] = true
-		}
+	if err := checkPermutations(n, perms); err != nil {
+		panic(fmt.Sprintf("wavefunc: NewSymmetricSpinRBM: %v", err))
 	}
 	m := NewSpinRBM(n, features*len(perms))
 	m.perm = perms
