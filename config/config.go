@@ -83,6 +83,7 @@ type WavefunctionConfig struct {
 	Backflow    string  `toml:"backflow"`
 	Symmetry    string  `toml:"symmetry"`
 	Project     string  `toml:"project"`
+	PairProduct string  `toml:"pair_product"`
 }
 
 // SamplerConfig is the [sampler] table.
@@ -129,6 +130,9 @@ type OptimizerConfig struct {
 // ProductionConfig is the [production] table.
 type ProductionConfig struct {
 	Samples int `toml:"samples"`
+	// LanczosSamples > 0 adds one Lanczos step after production, sampled
+	// with that many samples per walker (spin lattices, real states).
+	LanczosSamples int `toml:"lanczos_samples"`
 }
 
 // ObservablesConfig is the [observables] table: what production measures
@@ -178,7 +182,7 @@ func Defaults() Config {
 			Kind: "gaussian", Alpha: 0.5, Beta: 1, Hidden: 4, Sigma2: 0, InitScale: 0.01,
 			Layers: []int{8}, Activation: "tanh", Envelope: FollowTrap,
 			Jastrow: "none", JastrowBeta: 1, Network: "none", Features: 4, Backflow: "none",
-			Symmetry: "translations", Project: "none",
+			Symmetry: "translations", Project: "none", PairProduct: "none",
 		},
 		Sampler: SamplerConfig{Kind: "importance", Walkers: 4, Step: 0, BurnIn: 1000, Samples: 5000, Thin: 1},
 		Optimizer: OptimizerConfig{
@@ -492,11 +496,14 @@ func (c *Config) Flatten() (map[string]string, error) {
 }
 
 // ResumeMayDiffer reports whether a resumed run may change key: output
-// settings do not alter the numbers, and optimizer.iterations and
+// settings do not alter the numbers, optimizer.iterations and
 // production.samples extend a run (the driver refuses fewer than those
-// already done; see Job.Resume).
+// already done; see Job.Resume), and production.lanczos_samples adds or
+// redoes the Lanczos step, which runs after production and is not
+// checkpointed.
 func ResumeMayDiffer(key string) bool {
-	return strings.HasPrefix(key, "output.") || key == "optimizer.iterations" || key == "production.samples"
+	return strings.HasPrefix(key, "output.") || key == "optimizer.iterations" || key == "production.samples" ||
+		key == "production.lanczos_samples"
 }
 
 // defaultFlat is Defaults() flattened, for AtDefault.

@@ -39,6 +39,12 @@ type Job struct {
 	// (the energy split of particles and those of [observables]).
 	Reported []vmc.Observable
 
+	// Lanczos is the Lanczos step after production when
+	// production.lanczos_samples > 0 (nil before Run, or when it was
+	// interrupted: LanczosErr says why).
+	Lanczos    *vmc.LanczosResult
+	LanczosErr error
+
 	// OnIteration and OnChunk, when set, run on every rank after each
 	// optimisation iteration and each production chunk (for progress
 	// reports), before a periodic checkpoint.
@@ -228,10 +234,22 @@ func (e *StoppedError) Unwrap() error { return vmc.ErrStopped }
 // Run drives the optimisation and the production to their end, or until
 // ctx is cancelled: then all ranks stop at the same iteration boundary, a
 // checkpoint is written and the error is a *StoppedError.
+//
+// With production.lanczos_samples a Lanczos step follows production
+// (Job.Lanczos); a stop during it keeps the finished production's result
+// and leaves the reason in LanczosErr, any other failure is the run's.
 func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 	res, err := j.Driver.Run(ctx)
 	if j.saveErr != nil {
 		return nil, fmt.Errorf("checkpoint failed, run stopped: %w", j.saveErr)
+	}
+	if err == nil && j.Config.Production.LanczosSamples > 0 {
+		if err := j.lanczos(ctx); err != nil {
+			if ctx.Err() == nil {
+				return nil, err
+			}
+			j.LanczosErr = err
+		}
 	}
 	if !errors.Is(err, vmc.ErrStopped) {
 		return res, err
@@ -302,6 +320,9 @@ func (j *Job) result(res *vmc.Result) output.Result {
 	}
 	r := j.withMetadata(output.NewResult(res, j.Config.Seed, j.Config.Source, sites))
 	r.Reference = j.Config.Output.Reference
+	if j.Lanczos != nil {
+		r.Lanczos = output.NewLanczos(j.Lanczos)
+	}
 	return r
 }
 
@@ -374,4 +395,25 @@ func flatToTOML(v string) string {
 		}
 	}
 	return "[" + strings.Join(items, ", ") + "]"
+}
+
+// lanczos runs the Lanczos step on the lattice's final parameters, with
+// the sampler's walkers and burn-in and streams of its own.
+func (j *Job) lanczos(ctx context.Context) error {
+	lat, ok := j.System.(*vmc.Lattice)
+	if !ok {
+		return fmt.Errorf("%s: production.lanczos_samples: the Lanczos step is for spin lattices", j.Config.Source)
+	}
+	r, err := lat.LanczosStep(ctx, j.Comm, vmc.LanczosOptions{
+		Walkers: j.Options.Walkers,
+		BurnIn:  j.Options.BurnIn,
+		Samples: j.Config.Production.LanczosSamples,
+		Seed:    j.Options.Seed,
+		Workers: j.Options.Workers,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: production.lanczos_samples: %w", j.Config.Source, err)
+	}
+	j.Lanczos = r
+	return nil
 }

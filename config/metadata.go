@@ -172,6 +172,8 @@ func modelShapes(m any) ([]string, []output.ParamShape) {
 		return productShapes(fs)
 	case *wavefunc.SpinJastrow:
 		return []string{"jastrow-pair"}, block("jastrow", "v", []int{w.NumParams()})
+	case *wavefunc.SpinPairProduct:
+		return []string{"pair-product"}, block("pairs", "f", []int{w.NumParams()})
 	case *wavefunc.ComplexSpinRBM:
 		// Real parts of the complex a, b, W (or a, b_f, w_f), then their
 		// imaginary parts.

@@ -91,6 +91,7 @@ func schema() []keyDoc {
 		k("wavefunction.activation", "", "a name of wavefunc.Activations", "ffnn and deep-set: the activation function", either(wfIs("ffnn"), deepSet)),
 		k("wavefunction.envelope", "1/bohr²", "≥ 0, or -1: follow the trap", "ffnn: ln Ψ = NN(x) − envelope·|x|²/2 (0: none; -1: ω)", wfIs("ffnn")),
 		k("wavefunction.jastrow", "", `"none" or "pade" (particles); "none" or "pair" (lattices)`, "times a Padé–Jastrow factor exp(Σ a r/(1 + βr)) with the cusp a; on a periodic lattice, times the spin Jastrow factor exp(Σ_{i<j} v_c s_i s_j) with one v_c per class of pairs the space group relates", wfIs("gaussian", "rbm", "ffnn", "slater", "rbm-spin", "rbm-spin-sym")),
+		k("wavefunction.pair_product", "", orList(spinPairProducts), "rbm-spin, rbm-spin-sym with sampler.kind = \"exchange\" on a Heisenberg lattice: times the pair product (singlet geminal) ε(s) det[f(u_a, d_b)] over the up sites u and down sites d, f shared over the lattice translations, starting from the d-wave (square) or its one-dimensional (chain) mean-field pairing; it carries signs of its own (non-Marshall states, J1–J2). A ratio costs O(N²/4), an accepted exchange O(N²/2)", wfIs("rbm-spin", "rbm-spin-sym")),
 		k("wavefunction.jastrow_beta", "1/bohr", "≥ 0", "the Padé β's initial value (variational)", func(c *Config) bool {
 			return wfIs("gaussian", "rbm", "ffnn", "slater")(c) && c.Wavefunction.Jastrow == "pade"
 		}),
@@ -137,6 +138,7 @@ func schema() []keyDoc {
 		k("optimizer.convergence_window", "iterations", "≥ 2", "window W of the convergence test", func(c *Config) bool { return c.Optimizer.StopWhenConverged }),
 
 		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),
+		k("production.lanczos_samples", "", "≥ 0 (0: none)", "spin lattices, real states: after production, one Lanczos step ψ₁ = (1 + β(H − E))ψ at the best β, sampled with this many samples per walker (each costs a local energy at every connected configuration): a variational E₁ below E, and the zero-variance extrapolation through (σ², E) and (σ₁², E₁); may be added to a finished run with -resume", spinLattice),
 
 		k("observables.measure", "", "particles: "+orList(particleObservables)+"; spins: "+orList(latticeObservables),
 			"extra observables measured in production, written to observables.json (the energy split is always on for particles)", nil),

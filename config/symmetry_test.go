@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// Bad symmetry, projection, Jastrow and minSR input is refused before any
-// work, naming the key and what was expected.
+// Bad symmetry, projection, Jastrow, pair-product, Lanczos and minSR
+// input is refused before any work, naming the key and what was expected.
 func TestSymmetryBadInput(t *testing.T) {
 	cases := []struct {
 		config string
@@ -27,6 +27,15 @@ func TestSymmetryBadInput(t *testing.T) {
 			`wavefunction.project = "point-group": the space-group RBM is already invariant under the point group`},
 		{"heisenberg-4x4.toml", []string{"wavefunction.project=point-group+flip", "wavefunction.kind=rbm-spin", "wavefunction.alpha=1", "system.pbc=false"},
 			`wavefunction.project = "point-group+flip": the point group about site 0 is a symmetry of periodic lattices only`},
+		{"heisenberg-4x4.toml", []string{"wavefunction.pair_product=full"}, `wavefunction.pair_product = "full": want "none" or "translations"`},
+		{"j1j2-4x4.toml", []string{"wavefunction.pair_product=translations"}, `wavefunction.pair_product = "translations": the pair product multiplies a real RBM`},
+		{"tfim-chain10.toml", []string{"wavefunction.pair_product=translations"}, "which system.model = \"tfim\" does not conserve"},
+		{"heisenberg-4x4.toml", []string{"wavefunction.pair_product=translations", "sampler.kind=flip"}, `set sampler.kind = "exchange"`},
+		{"heisenberg-4x4.toml", []string{"wavefunction.pair_product=translations", "wavefunction.kind=rbm-spin", "wavefunction.alpha=1", "system.pbc=false"},
+			"wavefunction.pair_product = \"translations\": f is shared over the translations of a periodic lattice"},
+		{"heisenberg-4x4.toml", []string{"production.lanczos_samples=-1"}, "production.lanczos_samples"},
+		{"j1j2-4x4.toml", []string{"production.lanczos_samples=100"}, "production.lanczos_samples = 100: the Lanczos step takes real trial states"},
+		{"dot2-rbm.toml", []string{"production.lanczos_samples=100"}, "the Lanczos step is for spin lattices"},
 	}
 	for _, c := range cases {
 		cfg, err := Load("../configs/"+c.config, c.sets)

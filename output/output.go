@@ -80,6 +80,37 @@ type Result struct {
 	Shapes []ParamShape `json:"parameter_shapes,omitempty"`
 	Units  *Units       `json:"units,omitempty"`
 	Run    *RunInfo     `json:"run,omitempty"`
+
+	// Lanczos is the Lanczos step after production
+	// (production.lanczos_samples), omitted without one.
+	Lanczos *Lanczos `json:"lanczos,omitempty"`
+}
+
+// Lanczos is result.json's record of one Lanczos step (vmc.LanczosStep):
+// the energy and variance of ψ and of ψ₁ = (1 + β(H − E))ψ from their
+// own samples, with jackknife error bars, and the zero-variance
+// extrapolation through the two (not variational).
+type Lanczos struct {
+	Samples           int      `json:"samples"`
+	Energy            *float64 `json:"energy"`
+	Error             *float64 `json:"error"`
+	Variance          *float64 `json:"variance"`
+	Energy1           *float64 `json:"energy1"`
+	Error1            *float64 `json:"error1"`
+	Variance1         *float64 `json:"variance1"`
+	Beta              *float64 `json:"beta"`
+	Lowering          *float64 `json:"lowering"`
+	LoweringError     *float64 `json:"lowering_error"`
+	Extrapolated      *float64 `json:"extrapolated"`
+	ExtrapolatedError *float64 `json:"extrapolated_error"`
+}
+
+// NewLanczos is the record of r.
+func NewLanczos(r *vmc.LanczosResult) *Lanczos {
+	return &Lanczos{Samples: r.Samples, Energy: num(r.Energy), Error: num(r.EnergyError), Variance: num(r.Variance),
+		Energy1: num(r.Energy1), Error1: num(r.Energy1Error), Variance1: num(r.Variance1), Beta: num(r.Beta),
+		Lowering: num(r.Lowering), LoweringError: num(r.LoweringError),
+		Extrapolated: num(r.Extrapolated), ExtrapolatedError: num(r.ExtrapErr)}
 }
 
 // NewResult is the result.json of a run's result; seed and config (the

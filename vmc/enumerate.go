@@ -163,6 +163,7 @@ func (e *Enumeration) Evaluate(withS bool) Moments {
 	np := sys.NumParams()
 	st := sys.Model.NewState(e.setSpins(e.configs[0]))
 	cst, isComplex := st.(wavefunc.ComplexSpinState)
+	signed, isSigned := st.(interface{ Sign() float64 })
 	// Pass 1: ln Ψ and O of every configuration, and the weights.
 	top := math.Inf(-1)
 	for c, x := range e.configs {
@@ -173,6 +174,10 @@ func (e *Enumeration) Evaluate(withS bool) Moments {
 			cst.ComplexParamGrad(re, im)
 		} else {
 			e.logPsi[c] = complex(st.LogPsi(), 0)
+			if isSigned && signed.Sign() < 0 {
+				// A real amplitude's sign as the phase π.
+				e.logPsi[c] = complex(st.LogPsi(), math.Pi)
+			}
 			st.ParamGrad(re)
 		}
 		top = math.Max(top, real(e.logPsi[c]))

@@ -436,13 +436,20 @@ func (st *slaterState) Refresh() {
 // invert writes the inverse of the m×m matrix a (destroyed) into inv and
 // returns ln|det a| (−Inf, with inv filled with NaN, when a is singular).
 func invert(a, inv []float64, m int) float64 {
+	l, _ := invertSigned(a, inv, m)
+	return l
+}
+
+// invertSigned is invert that also returns the sign of det a (0 when a is
+// singular).
+func invertSigned(a, inv []float64, m int) (logDet, sign float64) {
 	for i := range inv {
 		inv[i] = 0
 	}
 	for i := range m {
 		inv[i*m+i] = 1
 	}
-	logDet := 0.0
+	sign = 1
 	for c := range m {
 		p, best := c, math.Abs(a[c*m+c])
 		for r := c + 1; r < m; r++ {
@@ -454,15 +461,19 @@ func invert(a, inv []float64, m int) float64 {
 			for i := range inv {
 				inv[i] = math.NaN()
 			}
-			return math.Inf(-1)
+			return math.Inf(-1), 0
 		}
 		if p != c {
+			sign = -sign
 			for j := range m {
 				a[c*m+j], a[p*m+j] = a[p*m+j], a[c*m+j]
 				inv[c*m+j], inv[p*m+j] = inv[p*m+j], inv[c*m+j]
 			}
 		}
 		piv := a[c*m+c]
+		if piv < 0 {
+			sign = -sign
+		}
 		logDet += math.Log(math.Abs(piv))
 		ip := 1 / piv
 		for j := range m {
@@ -483,5 +494,5 @@ func invert(a, inv []float64, m int) float64 {
 			}
 		}
 	}
-	return logDet
+	return logDet, sign
 }

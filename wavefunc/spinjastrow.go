@@ -326,6 +326,18 @@ func (st *spinProductState) LogPsi() float64 {
 	return l
 }
 
+// Sign is the product of the factors' signs (a factor without a Sign
+// method is positive).
+func (st *spinProductState) Sign() float64 {
+	sg := 1.0
+	for _, f := range st.st {
+		if s, ok := f.(interface{ Sign() float64 }); ok {
+			sg *= s.Sign()
+		}
+	}
+	return sg
+}
+
 func (st *spinProductState) LogRatio(i, j int) float64 {
 	l := 0.0
 	for _, f := range st.st {

@@ -172,6 +172,7 @@ func runRanks(c comm.Comm, cf *configFlags, resume, initFile string, force bool,
 	err = job.WriteOutputs(res, err)
 	if c.Rank() == 0 && res != nil && (err == nil || isFallback(err)) {
 		output.WriteSummary(stdout, res, cfg.Output.Dir, err == nil)
+		writeLanczos(stdout, job, res)
 		var fb *output.FallbackError
 		if errors.As(err, &fb) && fb.Path == "" {
 			stdout.Write(fb.Data)
@@ -181,6 +182,18 @@ func runRanks(c comm.Comm, cf *configFlags, resume, initFile string, force bool,
 		err = writeExtras(c, job, res, stdout)
 	}
 	return comm.Agree(c, err)
+}
+
+// writeLanczos prints the Lanczos step, or why it is missing.
+func writeLanczos(w io.Writer, job *config.Job, res *vmc.Result) {
+	if l := job.Lanczos; l != nil {
+		fmt.Fprintf(w, "one Lanczos step: E1 = %.6f ± %.6f, variance %.4g (β = %.4g; ψ itself %.6f ± %.6f, variance %.4g; %d samples)\n",
+			l.Energy1, l.Energy1Error, l.Variance1, l.Beta, l.Energy, l.EnergyError, l.Variance, l.Samples)
+		fmt.Fprintf(w, "E1 − E = %.6f ± %.6f: production energy + it = %.6f\n", l.Lowering, l.LoweringError, res.Energy+l.Lowering)
+		fmt.Fprintf(w, "zero-variance extrapolation (not variational): E = %.6f ± %.6f\n", l.Extrapolated, l.ExtrapErr)
+	} else if job.LanczosErr != nil {
+		fmt.Fprintf(w, "Lanczos step not done: %v (add it with -resume %s)\n", job.LanczosErr, job.Config.Output.Dir)
+	}
 }
 
 // afterRunHook lets tests break the output directory after the probe.
