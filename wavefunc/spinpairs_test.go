@@ -313,3 +313,46 @@ func TestSpinPairProductBadInput(t *testing.T) {
 		}
 	}
 }
+
+// The pair product on the 10×10 lattice (m = 50): a two-spin ratio
+// (O(m²)), an accepted exchange (O(m²) update, a fresh O(m³) inversion
+// every 64) and O_k, at the d-wave start; exchanges of neighbours in the
+// Néel state, alternating between two configurations.
+func BenchmarkSpinPairProduct10x10(b *testing.B) {
+	lat, err := hamiltonian.NewLattice("square", 10, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := lat.Translations()
+	if err != nil {
+		b.Fatal(err)
+	}
+	signs, start := wavefunc.PairingSquare(10, 0.3)
+	m, err := wavefunc.NewSpinPairProduct(100, wavefunc.PairOptions{Group: g, Signs: signs, Start: start})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := make([]int8, 100)
+	for i := range s {
+		s[i] = int8(1 - 2*((i%10+i/10)%2))
+	}
+	st := m.NewState(s)
+	o := make([]float64, m.NumParams())
+	b.Run("ratio2", func(b *testing.B) {
+		x := 0.0
+		for k := 0; b.Loop(); k++ {
+			x += st.Ratio(k%100, (k+1)%100)
+		}
+		_ = x
+	})
+	b.Run("flip2", func(b *testing.B) {
+		for b.Loop() {
+			st.Flip(0, 1)
+		}
+	})
+	b.Run("paramgrad", func(b *testing.B) {
+		for b.Loop() {
+			st.ParamGrad(o)
+		}
+	})
+}

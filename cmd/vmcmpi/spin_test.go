@@ -58,3 +58,69 @@ func TestExactBadInput(t *testing.T) {
 		}
 	}
 }
+
+// production.lanczos_samples: the command prints the Lanczos step and
+// writes it to result.json, E₁ below E and, on the 4×4 lattice, within 5
+// error bars of its exact energy; a finished run without it gets it by
+// -resume with the key, its production numbers unchanged.
+func TestRunLanczosStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4×4 optimisation and a Lanczos step: ~5 s")
+	}
+	root := t.TempDir()
+	base := []string{"-config", "../../configs/heisenberg-4x4.toml", "-set", "optimizer.iterations=60",
+		"-set", "production.samples=1000", "-set", "output.progress=none"}
+	var out bytes.Buffer
+	with, without := filepath.Join(root, "with"), filepath.Join(root, "without")
+	if err := runRun(append(base, "-out", with, "-set", "production.lanczos_samples=300"), &out, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "one Lanczos step: E1 = ") || !strings.Contains(out.String(), "zero-variance extrapolation") {
+		t.Errorf("output lacks the Lanczos step:\n%s", out.String())
+	}
+	var r struct {
+		Energy  float64 `json:"energy"`
+		Lanczos *struct {
+			Samples       int     `json:"samples"`
+			Energy        float64 `json:"energy"`
+			Energy1       float64 `json:"energy1"`
+			Error1        float64 `json:"error1"`
+			Lowering      float64 `json:"lowering"`
+			LoweringError float64 `json:"lowering_error"`
+		} `json:"lanczos"`
+	}
+	if err := json.Unmarshal(readFile(t, filepath.Join(with, "result.json")), &r); err != nil {
+		t.Fatal(err)
+	}
+	const exact = -11.228483
+	l := r.Lanczos
+	if l == nil || l.Samples != 1200 {
+		t.Fatalf("result.json lanczos: %+v, want 4 walkers × 300 samples", l)
+	}
+	if !(l.Lowering < -3*l.LoweringError) || l.Energy1 < exact-5*l.Error1 || math.Abs(l.Lowering-(l.Energy1-l.Energy)) > 1e-12 {
+		t.Errorf("E = %v, E₁ = %v ± %v, E₁ − E = %v ± %v: want a significant lowering above the exact %v", l.Energy, l.Energy1, l.Error1, l.Lowering, l.LoweringError, exact)
+	}
+	out.Reset()
+	if err := runRun(append(base, "-out", without), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(readFile(t, filepath.Join(without, "result.json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc["lanczos"]; ok || strings.Contains(out.String(), "Lanczos step") {
+		t.Errorf("a run without production.lanczos_samples reports a Lanczos step:\n%s", out.String())
+	}
+	before := resultNumbers(t, filepath.Join(without, "result.json"), "config")
+	out.Reset()
+	if err := runRun([]string{"-resume", without, "-set", "production.lanczos_samples=300"}, &out, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "one Lanczos step") {
+		t.Errorf("-resume with production.lanczos_samples: no Lanczos step\n%s", out.String())
+	}
+	after := resultNumbers(t, filepath.Join(without, "result.json"), "config", "lanczos")
+	if before != after {
+		t.Errorf("the resumed run changed the production result:\n%s\nwas\n%s", after, before)
+	}
+}
