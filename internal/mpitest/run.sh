@@ -149,6 +149,22 @@ if [ "$fail" = 0 ]; then
 	fi
 fi
 
+# The Lanczos step after production gathers every rank's blocks: on 2 ranks
+# of 4 walkers × 200 samples result.json must count 1600 of them.
+echo "== vmcmpi run with a Lanczos step under $MPIRUN -np 2"
+if timeout 120 "$MPIRUN" -np 2 "$tmp/vmcmpi-mpi" run -config configs/heisenberg-4x4.toml \
+	-set optimizer.iterations=20 -set production.samples=500 -set production.lanczos_samples=200 \
+	-out "$tmp/lz2" >"$tmp/lz2.log" 2>&1 &&
+	grep -q '^one Lanczos step: E1 = ' "$tmp/lz2.log" &&
+	grep -A1 '"lanczos": {' "$tmp/lz2/result.json" | grep -q '"samples": 1600'; then
+	grep '^one Lanczos step' "$tmp/lz2.log"
+	echo "== Lanczos step on 2 ranks: ok"
+else
+	echo "FAIL: Lanczos step on 2 ranks:"
+	cat "$tmp/lz2.log"
+	fail=1
+fi
+
 # ---------------------------------------------------------------------------
 # vmcmpi regress / bma under mpirun: 3 ranks against 1 rank. Rows are
 # spread over ranks by lane, so cross-validation scores, chosen λ,
