@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -49,18 +50,30 @@ func TestSymmetryBadInput(t *testing.T) {
 }
 
 // A shortened configs/heisenberg-10x10.toml (one feature instead of four,
-// 40 iterations of 200 samples): measured E = −66.763 ± 0.020 (E/N =
-// −0.6676, 0.6 % above quantum Monte Carlo's −0.671549) in 5 s of CPU. It
-// must be below −66 (1.7 %; a random state is near −45) and not below
-// the QMC energy −67.1549 by more than 5σ (variational).
+// 40 iterations of 200 samples, a Lanczos step of 100 samples): measured E
+// = −66.253 ± 0.032 (E/N = −0.6625, 1.3 % above quantum Monte Carlo's
+// −0.671549), lowered by −0.374 ± 0.052 to −66.627, in 7 s. E must be
+// below −66 (1.7 %; a random state is near −45) and not below the QMC
+// energy −67.1549 by more than 5σ (variational), and so must E₁.
 func TestHeisenberg10x10Short(t *testing.T) {
 	if testing.Short() {
 		t.Skip("5 s of sampling")
 	}
-	res := runJob(t, "../configs/heisenberg-10x10.toml", "wavefunction.alpha=1", "optimizer.iterations=40",
-		"sampler.samples=50", "sampler.burnin=20", "production.samples=500")
+	res, job := runJobIn(t, t.TempDir(), "../configs/heisenberg-10x10.toml", "wavefunction.alpha=1", "optimizer.iterations=40",
+		"sampler.samples=50", "sampler.burnin=20", "production.samples=500", "production.lanczos_samples=25")
 	if res.Energy > -66 || res.Energy < -67.1549-5*res.Error {
 		t.Errorf("E = %.4f ± %.4f, want in [−67.155 − 5σ, −66]", res.Energy, res.Error)
+	}
+	// The Lanczos step of the shipped config: a clear lowering that stays
+	// variational.
+	l := job.Lanczos
+	if l == nil {
+		t.Fatal("no Lanczos step")
+	}
+	e1, err1 := res.Energy+l.Lowering, math.Hypot(res.Error, l.LoweringError)
+	t.Logf("E = %.4f ± %.4f; Lanczos step: E₁ − E = %.4f ± %.4f, E + it = %.4f ± %.4f", res.Energy, res.Error, l.Lowering, l.LoweringError, e1, err1)
+	if !(l.Lowering < -3*l.LoweringError) || e1 < -67.1549-5*err1 {
+		t.Errorf("Lanczos step: E₁ − E = %.4f ± %.4f, E₁ = %.4f ± %.4f: want a lowering of 3σ, not below the QMC −67.1549 by 5σ", l.Lowering, l.LoweringError, e1, err1)
 	}
 }
 
