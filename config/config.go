@@ -131,7 +131,7 @@ type OptimizerConfig struct {
 type ProductionConfig struct {
 	Samples int `toml:"samples"`
 	// LanczosSamples > 0 adds one Lanczos step after production, sampled
-	// with that many samples per walker (spin lattices, real states).
+	// with that many samples per walker (spin lattices).
 	LanczosSamples int `toml:"lanczos_samples"`
 }
 

@@ -35,7 +35,6 @@ func TestSymmetryBadInput(t *testing.T) {
 		{"heisenberg-4x4.toml", []string{"wavefunction.pair_product=translations", "wavefunction.kind=rbm-spin", "wavefunction.alpha=1", "system.pbc=false"},
 			"wavefunction.pair_product = \"translations\": f is shared over the translations of a periodic lattice"},
 		{"heisenberg-4x4.toml", []string{"production.lanczos_samples=-1"}, "production.lanczos_samples"},
-		{"j1j2-4x4.toml", []string{"production.lanczos_samples=100"}, "production.lanczos_samples = 100: the Lanczos step takes real trial states"},
 		{"dot2-rbm.toml", []string{"production.lanczos_samples=100"}, "the Lanczos step is for spin lattices"},
 	}
 	for _, c := range cases {

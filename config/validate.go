@@ -88,8 +88,6 @@ func (c *Config) Validate() error {
 		{c.Production.LanczosSamples < 0, "production.lanczos_samples", c.Production.LanczosSamples, "must be ≥ 0"},
 		{c.Production.LanczosSamples > 0 && c.System.Model == "continuous", "production.lanczos_samples", c.Production.LanczosSamples,
 			"the Lanczos step is for spin lattices (it applies H to the trial state through its connected configurations)"},
-		{c.Production.LanczosSamples > 0 && c.Wavefunction.Kind == "rbm-spin-complex", "production.lanczos_samples", c.Production.LanczosSamples,
-			"the Lanczos step takes real trial states, not wavefunction.kind = \"rbm-spin-complex\""},
 		{c.Production.Samples == 0 && o.Iterations == 0, "production.samples", 0, "with optimizer.iterations = 0 as well there is nothing to compute"},
 		{c.Output.Dir == "", "output.dir", quote(c.Output.Dir), "must name a directory"},
 		{c.Output.CheckpointEvery < 0, "output.checkpoint_every", c.Output.CheckpointEvery, "must be ≥ 0 (0: only on signals)"},

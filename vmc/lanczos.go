@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/hamiltonian"
+	"github.com/vmcmpi/vmcmpi/sampler"
 	"github.com/vmcmpi/vmcmpi/wavefunc"
 )
 
@@ -23,8 +24,9 @@ import (
 // is variational, and for a good ψ lowers the energy error by a factor of
 // a few at the cost of local energies of every connected configuration.
 // Sampled from |ψ|², with q₁ = E_L − c and q₂ = ((H − c)²ψ)(s)/ψ(s),
-// the moments μ_k = ⟨(H − c)^k⟩ are μ₁ = ⟨q₁⟩, μ₂ = ⟨q₁²⟩, μ₃ = ⟨q₁q₂⟩,
-// μ₄ = ⟨q₂²⟩, and E₁ − c is the lower root of the 2×2 generalised
+// the moments μ_k = ⟨(H − c)^k⟩ are μ₁ = Re⟨q₁⟩, μ₂ = ⟨|q₁|²⟩, μ₃ =
+// Re⟨q₁* q₂⟩, μ₄ = ⟨|q₂|²⟩ (complex amplitudes allowed: the imaginary
+// parts average to zero), and E₁ − c is the lower root of the 2×2 generalised
 // eigenproblem of H − c in {ψ, (H − c)ψ}. The variances of ψ and ψ₁ give
 // the zero-variance extrapolation E(σ²) → σ² = 0 through the two points,
 // which is not variational.
@@ -60,20 +62,19 @@ type LanczosResult struct {
 // same seed.
 const lanczosStreams = 1 << 20
 
-// lanczosMoments is Σ 1, Σ q₁, Σ q₁², Σ q₁q₂, Σ q₂² over a block.
+// lanczosMoments is Σ 1, Σ Re q₁, Σ |q₁|², Σ Re q₁* q₂, Σ |q₂|² over a
+// block.
 type lanczosMoments [5]float64
 
 // LanczosStep samples the model at its current parameters and evaluates
 // one Lanczos step. Every rank takes part and gets the same result. The
-// trial state must be real (signs allowed); the cost per sample is that
-// of a local energy at each of its connected configurations.
+// trial state may be real (signs allowed) or complex; the cost per sample
+// is that of a local energy at each of its connected configurations.
 func (s *Lattice) LanczosStep(ctx context.Context, c comm.Comm, o LanczosOptions) (*LanczosResult, error) {
 	if o.Blocks == 0 {
 		o.Blocks = 10
 	}
 	switch {
-	case s.Complex():
-		return nil, errors.New("vmc: the Lanczos step takes real trial states, not complex ones")
 	case o.Walkers < 1 || o.Samples < 1 || o.BurnIn < 0:
 		return nil, fmt.Errorf("vmc: Lanczos step: %d walkers, %d samples, burn-in %d: want ≥ 1, ≥ 1, ≥ 0", o.Walkers, o.Samples, o.BurnIn)
 	case o.Blocks < 2 || o.Blocks > o.Samples:
@@ -84,7 +85,7 @@ func (s *Lattice) LanczosStep(ctx context.Context, c comm.Comm, o LanczosOptions
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, o.Walkers)
-	el := make([][2][]float64, o.Walkers) // per walker: E_L and (H²ψ)/ψ
+	el := make([][2][]complex128, o.Walkers) // per walker: E_L and (H²ψ)/ψ
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	for w := range o.Walkers {
@@ -93,26 +94,39 @@ func (s *Lattice) LanczosStep(ctx context.Context, c comm.Comm, o LanczosOptions
 			if err != nil {
 				return err
 			}
-			lw, ok := wk.(*LatticeWalker)
-			if !ok {
-				return fmt.Errorf("vmc: Lanczos step: walker %T is not a real lattice walker", wk)
+			var sw *sampler.SpinWalker
+			var measure func(conn []hamiltonian.Connection) (complex128, complex128, []hamiltonian.Connection)
+			switch lw := wk.(type) {
+			case *LatticeWalker:
+				sw = lw.W
+				measure = func(conn []hamiltonian.Connection) (complex128, complex128, []hamiltonian.Connection) {
+					a, b, conn := localEnergy2(s.H, lw.st, conn)
+					return complex(a, 0), complex(b, 0), conn
+				}
+			case *ComplexLatticeWalker:
+				sw = lw.W
+				measure = func(conn []hamiltonian.Connection) (complex128, complex128, []hamiltonian.Connection) {
+					return localEnergy2Complex(s.H, lw.st, conn)
+				}
+			default:
+				return fmt.Errorf("vmc: Lanczos step: walker %T is not a lattice walker", wk)
 			}
-			e1, e2 := make([]float64, o.Samples), make([]float64, o.Samples)
+			e1, e2 := make([]complex128, o.Samples), make([]complex128, o.Samples)
 			var conn []hamiltonian.Connection
 			for k := range o.BurnIn {
 				if k%64 == 0 && gctx.Err() != nil {
 					return gctx.Err()
 				}
-				sampleInterval(lw.W)
+				sampleInterval(sw)
 			}
 			for k := range o.Samples {
 				if k%16 == 0 && gctx.Err() != nil {
 					return gctx.Err()
 				}
-				sampleInterval(lw.W)
-				e1[k], e2[k], conn = localEnergy2(s.H, lw.st, conn)
+				sampleInterval(sw)
+				e1[k], e2[k], conn = measure(conn)
 			}
-			el[w] = [2][]float64{e1, e2}
+			el[w] = [2][]complex128{e1, e2}
 			return nil
 		})
 	}
@@ -136,7 +150,7 @@ func (s *Lattice) LanczosStep(ctx context.Context, c comm.Comm, o LanczosOptions
 	sum := []float64{0, 0}
 	for _, x := range el {
 		for _, v := range x[0] {
-			sum[0] += v
+			sum[0] += real(v)
 		}
 		sum[1] += float64(len(x[0]))
 	}
@@ -151,13 +165,14 @@ func (s *Lattice) LanczosStep(ctx context.Context, c comm.Comm, o LanczosOptions
 	for w, x := range el {
 		for k, e := range x[0] {
 			b := (w*o.Blocks + k*o.Blocks/o.Samples) * len(lanczosMoments{})
-			q1 := e - shift
-			q2 := x[1][k] - 2*shift*e + shift*shift
+			c := complex(shift, 0)
+			q1 := e - c
+			q2 := x[1][k] - 2*c*e + c*c
 			mine[b]++
-			mine[b+1] += q1
-			mine[b+2] += q1 * q1
-			mine[b+3] += q1 * q2
-			mine[b+4] += q2 * q2
+			mine[b+1] += real(q1)
+			mine[b+2] += real(q1)*real(q1) + imag(q1)*imag(q1)
+			mine[b+3] += real(q1)*real(q2) + imag(q1)*imag(q2)
+			mine[b+4] += real(q2)*real(q2) + imag(q2)*imag(q2)
 		}
 	}
 	if err := c.AllReduce(all, comm.Sum); err != nil {
@@ -240,6 +255,25 @@ func localEnergy2(h *hamiltonian.Spin, st wavefunc.SpinState, conn []hamiltonian
 		}
 		st.Flip(t.I, t.J)
 		el2 += t.C * r * h.LocalEnergy(st.Spins(), st)
+		st.Flip(t.I, t.J)
+	}
+	st.Refresh()
+	return el, el2, conn
+}
+
+// localEnergy2Complex is localEnergy2 for a complex trial state.
+func localEnergy2Complex(h *hamiltonian.Spin, st wavefunc.ComplexSpinState, conn []hamiltonian.Connection) (el, el2 complex128, _ []hamiltonian.Connection) {
+	s := st.Spins()
+	el = h.LocalEnergyComplex(s, st)
+	el2 = complex(h.Diagonal(s), 0) * el
+	conn = h.Connected(s, conn[:0])
+	for _, t := range conn {
+		r := st.ComplexRatio(t.I, t.J)
+		if r == 0 {
+			continue
+		}
+		st.Flip(t.I, t.J)
+		el2 += complex(t.C, 0) * r * h.LocalEnergyComplex(st.Spins(), st)
 		st.Flip(t.I, t.J)
 	}
 	st.Refresh()

@@ -3,6 +3,7 @@ package vmc
 import (
 	"context"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"testing"
 
@@ -38,44 +39,46 @@ func exactLanczos(t *testing.T, sys *Lattice) (e, v, e1, v1 float64) {
 		}
 		return s
 	}
-	psi := make([]float64, len(configs))
+	psi := make([]complex128, len(configs))
 	for c, x := range configs {
 		st := sys.Model.NewState(spins(x))
-		psi[c] = math.Exp(st.LogPsi())
+		psi[c] = complex(math.Exp(st.LogPsi()), 0)
 		if sg, ok := st.(interface{ Sign() float64 }); ok {
-			psi[c] *= sg.Sign()
+			psi[c] *= complex(sg.Sign(), 0)
+		}
+		if cs, ok := st.(wavefunc.ComplexSpinState); ok {
+			psi[c] = cmplx.Exp(cs.ComplexLogPsi())
 		}
 	}
-	apply := func(in []float64) []float64 {
-		out := make([]float64, len(in))
+	apply := func(in []complex128) []complex128 {
+		out := make([]complex128, len(in))
 		var conn []hamiltonian.Connection
 		for c, x := range configs {
 			s := spins(x)
-			out[c] += h.Diagonal(s) * in[c]
+			out[c] += complex(h.Diagonal(s), 0) * in[c]
 			conn = h.Connected(s, conn[:0])
 			for _, t := range conn {
 				y := x ^ 1<<t.I
 				if t.J >= 0 {
 					y ^= 1 << t.J
 				}
-				out[c] += t.C * in[index[y]]
+				out[c] += complex(t.C, 0) * in[index[y]]
 			}
 		}
 		return out
 	}
-	dot := func(a, b []float64) float64 {
-		s := 0.0
+	// ⟨a|b⟩, real for the Hermitian products taken here.
+	dot := func(a, b []complex128) float64 {
+		var s complex128
 		for k := range a {
-			s += a[k] * b[k]
+			s += cmplx.Conj(a[k]) * b[k]
 		}
-		return s
+		return real(s)
 	}
 	h1 := apply(psi)
 	h2 := apply(h1)
-	h3 := apply(h2)
 	nn := dot(psi, psi)
 	m1, m2, m3, m4 := dot(psi, h1)/nn, dot(h1, h1)/nn, dot(h1, h2)/nn, dot(h2, h2)/nn
-	_ = h3
 	e, v = m1, m2-m1*m1
 	// Lowest λ of [[m1, m2], [m2, m3]] x = λ [[1, m1], [m1, m2]] x.
 	a, b, c := m2-m1*m1, m1*m2-m3, m1*m3-m2*m2
@@ -95,9 +98,10 @@ func popcount(x uint64) int {
 }
 
 // One Lanczos step sampled against exact linear algebra, for RBMs on the
-// 12-site Heisenberg ring and the 4×4 lattice: E, E₁ and E₁ − E within 4
+// 12-site Heisenberg ring and the 4×4 lattice and a complex RBM on the
+// frustrated 4×4 J1–J2 model: E, E₁ and E₁ − E within 4
 // jackknife error bars (that of E₁ − E below E's), the
-// variances within 10 %, E₁ a clear step below E and
+// variances within 10 and 20 %, E₁ a clear step below E and
 // above the ground state. (A state with nodes, such as the pair product,
 // has heavy tails of E_L that short runs underestimate.)
 func TestLanczosStep(t *testing.T) {
@@ -125,6 +129,12 @@ func TestLanczosStep(t *testing.T) {
 	}
 	sym := wavefunc.NewSymmetricSpinRBM(16, 1, g)
 	sym.Randomize(0.01, rand.New(rand.NewPCG(7, 8)))
+	hj, err := hamiltonian.NewJ1J2(sq, 1, 0.5, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cx := wavefunc.NewSymmetricComplexSpinRBM(16, 1, g)
+	cx.Randomize(0.01, rand.New(rand.NewPCG(9, 10)))
 	for _, c := range []struct {
 		name    string
 		h       *hamiltonian.Spin
@@ -136,7 +146,11 @@ func TestLanczosStep(t *testing.T) {
 	}{
 		{"RBM, 12-site ring", hr, rbm, -5.387391, 4000, ringTranslations(12), 15},
 		{"space-group RBM, 4×4", hs, sym, -11.228483, 2000, g, 15},
+		{"complex RBM, 4×4 J1–J2 at J2 = ½", hj, cx, -8.457923, 2000, g, 15},
 	} {
+		if testing.Short() && c.h != hr {
+			continue // the 4×4 cases: ~10 s, more under -race
+		}
 		sys, err := NewLattice(c.h, c.m, sampler.SpinSettings{Move: sampler.Exchange})
 		if err != nil {
 			t.Fatal(err)
@@ -163,7 +177,8 @@ func TestLanczosStep(t *testing.T) {
 		if math.Abs(r.Lowering-(e1-e)) > 4*r.LoweringError || r.LoweringError >= r.EnergyError {
 			t.Errorf("%s: E₁ − E = %v ± %v, exact %v (the error should be well below E's %v)", c.name, r.Lowering, r.LoweringError, e1-e, r.EnergyError)
 		}
-		if math.Abs(r.Variance/v-1) > 0.1 || math.Abs(r.Variance1/v1-1) > 0.1 {
+		// σ₁² needs ⟨|q₂|²⟩, a fourth moment of H: 20 %.
+		if math.Abs(r.Variance/v-1) > 0.1 || math.Abs(r.Variance1/v1-1) > 0.2 {
 			t.Errorf("%s: sampled σ² %v, σ₁² %v; exact %v, %v", c.name, r.Variance, r.Variance1, v, v1)
 		}
 		if !(e1 < e-0.1*(e-c.e0)) || !(e1 > c.e0) {
@@ -179,13 +194,11 @@ func TestLanczosStepBadInput(t *testing.T) {
 	ring, _ := hamiltonian.NewLattice(hamiltonian.Chain, 6, true)
 	h, _ := hamiltonian.NewHeisenberg(ring, 1, true)
 	real, _ := NewLattice(h, wavefunc.NewSpinRBM(6, 6), sampler.SpinSettings{Move: sampler.Exchange})
-	cx, _ := NewLattice(h, wavefunc.NewSymmetricComplexSpinRBM(6, 1, [][]int{{0, 1, 2, 3, 4, 5}}), sampler.SpinSettings{Move: sampler.Exchange})
 	for _, c := range []struct {
 		name string
 		sys  *Lattice
 		o    LanczosOptions
 	}{
-		{"complex state", cx, LanczosOptions{Walkers: 1, Samples: 10}},
 		{"no walkers", real, LanczosOptions{Samples: 10}},
 		{"no samples", real, LanczosOptions{Walkers: 1}},
 		{"negative burn-in", real, LanczosOptions{Walkers: 1, Samples: 10, BurnIn: -1}},
