@@ -113,7 +113,11 @@ func TestLanczosStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rbm := wavefunc.NewSymmetricSpinRBM(12, 1, ringTranslations(12))
+	tr, err := ring.Translations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rbm := wavefunc.NewSymmetricSpinRBM(12, 1, tr)
 	rbm.Randomize(0.01, rand.New(rand.NewPCG(5, 6)))
 	sq, err := hamiltonian.NewLattice(hamiltonian.Square, 4, true)
 	if err != nil {
@@ -144,7 +148,7 @@ func TestLanczosStep(t *testing.T) {
 		g       [][]int // the model's symmetry, for the enumeration
 		iters   int
 	}{
-		{"RBM, 12-site ring", hr, rbm, -5.387391, 4000, ringTranslations(12), 15},
+		{"RBM, 12-site ring", hr, rbm, -5.387391, 4000, tr, 15},
 		{"space-group RBM, 4×4", hs, sym, -11.228483, 2000, g, 15},
 		{"complex RBM, 4×4 J1–J2 at J2 = ½", hj, cx, -8.457923, 2000, g, 15},
 	} {
@@ -212,15 +216,4 @@ func TestLanczosStepBadInput(t *testing.T) {
 			t.Errorf("%s: accepted", c.name)
 		}
 	}
-}
-
-func ringTranslations(n int) [][]int {
-	g := make([][]int, n)
-	for t := range g {
-		g[t] = make([]int, n)
-		for k := range n {
-			g[t][k] = (k + t) % n
-		}
-	}
-	return g
 }
