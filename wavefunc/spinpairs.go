@@ -33,7 +33,8 @@ var _ SpinModel = (*SpinPairProduct)(nil)
 // the rotated basis: times −1 for each down spin on a rotated site.
 //
 // A state keeps F and its inverse: a ratio for an exchange costs O(m²)
-// (m = N/2), an accepted exchange two rank-1 updates O(m²), O_k O(m²).
+// (m = N/2), an accepted exchange a rank-2 (Woodbury) update O(m²), O_k
+// O(m²).
 type SpinPairProduct struct {
 	n, m  int
 	class []int32   // class[u·N+d]: the parameter of f(u, d)
@@ -185,7 +186,7 @@ func (m *SpinPairProduct) LogPsi(s []int8) float64 {
 }
 
 // refreshEvery bounds the accepted exchanges between two fresh inversions
-// of F, so that rounding in the rank-1 updates cannot accumulate.
+// of F, so that rounding in the rank-2 updates cannot accumulate.
 const refreshEvery = 64
 
 // smallRatio is the |det F'/det F| below which (and whose inverse above

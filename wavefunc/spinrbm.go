@@ -29,9 +29,11 @@ type SpinModel interface {
 }
 
 // SpinState is one walker's spin configuration with the cached quantities
-// of Ψ at it. Amplitudes are positive; a sign structure belongs in the
-// Hamiltonian's basis (hamiltonian.Spin.RotateMarshall). A SpinState is
-// used by one goroutine; its moves allocate nothing.
+// of Ψ at it. Ψ is real: the RBMs are positive and leave a sign structure
+// to the Hamiltonian's basis (hamiltonian.Spin.RotateMarshall); a signed
+// state (SpinPairProduct) has negative Ratios, and LogPsi, LogRatio are
+// then those of |Ψ|. A SpinState is used by one goroutine; its moves
+// allocate nothing.
 type SpinState interface {
 	// Spins is the current configuration (read-only view; change it with
 	// Flip or SetSpins).
