@@ -138,7 +138,7 @@ func schema() []keyDoc {
 		k("optimizer.convergence_window", "iterations", "≥ 2", "window W of the convergence test", func(c *Config) bool { return c.Optimizer.StopWhenConverged }),
 
 		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),
-		k("production.lanczos_samples", "", "≥ 0 (0: none)", "spin lattices: after production, one Lanczos step ψ₁ = (1 + β(H − E))ψ at the best β, sampled with this many samples per walker (each costs a local energy at every connected configuration): a variational E₁ below E, and the zero-variance extrapolation through (σ², E) and (σ₁², E₁); may be added to a finished run with -resume", spinLattice),
+		k("production.lanczos_samples", "", "0 (none) or ≥ 2", "spin lattices: after production, one Lanczos step ψ₁ = (1 + β(H − E))ψ at the best β, sampled with this many samples per walker (each costs a local energy at every connected configuration): a variational E₁ below E, and the zero-variance extrapolation through (σ², E) and (σ₁², E₁); may be added to a finished run with -resume", spinLattice),
 
 		k("observables.measure", "", "particles: "+orList(particleObservables)+"; spins: "+orList(latticeObservables),
 			"extra observables measured in production, written to observables.json (the energy split is always on for particles)", nil),

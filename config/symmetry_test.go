@@ -35,6 +35,7 @@ func TestSymmetryBadInput(t *testing.T) {
 		{"heisenberg-4x4.toml", []string{"wavefunction.pair_product=translations", "wavefunction.kind=rbm-spin", "wavefunction.alpha=1", "system.pbc=false"},
 			"wavefunction.pair_product = \"translations\": f is shared over the translations of a periodic lattice"},
 		{"heisenberg-4x4.toml", []string{"production.lanczos_samples=-1"}, "production.lanczos_samples"},
+		{"heisenberg-4x4.toml", []string{"production.lanczos_samples=1"}, "production.lanczos_samples = 1: must be 0 (no Lanczos step) or ≥ 2"},
 		{"dot2-rbm.toml", []string{"production.lanczos_samples=100"}, "the Lanczos step is for spin lattices"},
 	}
 	for _, c := range cases {

@@ -38,7 +38,7 @@ type LanczosOptions struct {
 	Walkers int    // chains per rank
 	BurnIn  int    // sample intervals discarded first, per walker
 	Samples int    // samples per walker
-	Blocks  int    // jackknife blocks per walker (0: 10)
+	Blocks  int    // jackknife blocks per walker (0: 10, or Samples when fewer)
 	Seed    uint64 // the walkers' streams (rank and index are mixed in)
 	Workers int    // goroutines; 0: GOMAXPROCS
 }
@@ -74,7 +74,7 @@ type lanczosMoments [5]float64
 // is that of a local energy at each of its connected configurations.
 func (s *Lattice) LanczosStep(ctx context.Context, c comm.Comm, o LanczosOptions) (*LanczosResult, error) {
 	if o.Blocks == 0 {
-		o.Blocks = 10
+		o.Blocks = min(10, o.Samples)
 	}
 	switch {
 	case o.Walkers < 1 || o.Samples < 1 || o.BurnIn < 0:

@@ -205,6 +205,7 @@ func TestLanczosStepBadInput(t *testing.T) {
 	}{
 		{"no walkers", real, LanczosOptions{Samples: 10}},
 		{"no samples", real, LanczosOptions{Walkers: 1}},
+		{"one sample: one block", real, LanczosOptions{Walkers: 1, Samples: 1}},
 		{"negative burn-in", real, LanczosOptions{Walkers: 1, Samples: 10, BurnIn: -1}},
 		{"more blocks than samples", real, LanczosOptions{Walkers: 1, Samples: 10, Blocks: 11}},
 		{"one block", real, LanczosOptions{Walkers: 1, Samples: 10, Blocks: 1}},
