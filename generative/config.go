@@ -49,6 +49,14 @@ type MCConfig struct {
 	// DataDir, when set, reads the configurations of temperature T from
 	// DataDir/T<T>.txt (as the study writes them) instead of generating them.
 	DataDir string `toml:"data_dir"`
+	// MeasureEvery > 0 measures the Monte Carlo reference (E, |M|, C_v, χ)
+	// every this many sweeps instead of on the stored configurations only,
+	// and MeasureSweeps > 0 continues the chain that many sweeps after the
+	// last stored configuration, measured too (classical.Options). Neither
+	// changes the training data; the stored configurations' own observables
+	// are then reported as well (Point.Data).
+	MeasureEvery  int `toml:"measure_every,omitempty"`
+	MeasureSweeps int `toml:"measure_sweeps,omitempty"`
 }
 
 // RBMConfig configures training (TrainOptions); hidden = 0 skips it.
@@ -248,6 +256,24 @@ func (c *Config) epochsAt(ti int) (epochs, averageFrom int) {
 	return r.FirstEpochs, r.AverageFrom * r.FirstEpochs / r.Epochs
 }
 
+// separateReference reports whether the Monte Carlo reference is measured on
+// more than the stored configurations.
+func (c *Config) separateReference() bool {
+	return c.MC.MeasureEvery > 0 || c.MC.MeasureSweeps > 0
+}
+
+// measurements is the length of the Monte Carlo reference series.
+func (c *Config) measurements() int64 {
+	every := c.MC.MeasureEvery
+	if every == 0 {
+		every = c.MC.Every
+	}
+	if every < 1 {
+		return 0
+	}
+	return (int64(c.MC.Samples)*int64(c.MC.Every) + int64(c.MC.MeasureSweeps)) / int64(every)
+}
+
 // Temps is the list of temperatures.
 func (c *Config) Temps() []float64 {
 	if len(c.Model.Temperatures) > 0 {
@@ -271,6 +297,9 @@ func (c *Config) MemoryBytes() int64 {
 	n := int64(c.Model.Length) * int64(c.Model.Length)
 	s := int64(c.MC.Samples)
 	b := s*n*9 + 16*s + classical.MemoryBytes(c.Model.Length)
+	if c.separateReference() {
+		b += 16 * c.measurements()
+	}
 	if c.RBM.Hidden > 0 {
 		nv := n * int64(max(1, c.visibleQ()))
 		b += MemoryBytes(int(nv), c.RBM.Hidden, c.RBM.Chains) + 16*int64(c.Eval.Chains)*int64(c.Eval.Samples)
@@ -322,6 +351,7 @@ func (c *Config) Validate() error {
 		min int
 	}{
 		{"mc.thermalize", c.MC.Thermalize, 0}, {"mc.samples", c.MC.Samples, 2}, {"mc.every", c.MC.Every, 1},
+		{"mc.measure_every", c.MC.MeasureEvery, 0}, {"mc.measure_sweeps", c.MC.MeasureSweeps, 0},
 		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.k_average", c.RBM.KAverage, 0}, {"rbm.chains", c.RBM.Chains, 1},
 		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0}, {"rbm.average_from", c.RBM.AverageFrom, 0},
 		{"rbm.first_epochs", c.RBM.FirstEpochs, 0},
@@ -333,6 +363,12 @@ func (c *Config) Validate() error {
 		if kv.v < kv.min {
 			return c.keyError(kv.key, "%d: want at least %d", kv.v, kv.min)
 		}
+	}
+	if c.separateReference() && c.MC.DataDir != "" {
+		return c.keyError("mc.measure_every", "mc.measure_every and mc.measure_sweeps measure the generating chain: not with mc.data_dir = %q", c.MC.DataDir)
+	}
+	if c.separateReference() && c.measurements() < 2 {
+		return c.keyError("mc.measure_every", "%d: fewer than two measurements in %d sweeps", c.MC.MeasureEvery, int64(c.MC.Samples)*int64(c.MC.Every)+int64(c.MC.MeasureSweeps))
 	}
 	if c.Eval.AISRuns == 1 {
 		return c.keyError("eval.ais_runs", "1: want 0 (no AIS) or at least 2 runs")

@@ -76,3 +76,22 @@ func TestConfigSet(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigMeasure: the separate Monte Carlo reference is refused with read
+// data and with negative or too few measurements.
+func TestConfigMeasure(t *testing.T) {
+	for _, c := range []struct{ set, want string }{
+		{"mc.measure_every=-1", "mc.measure_every: -1: want at least 0"},
+		{"mc.measure_sweeps=-5", "mc.measure_sweeps: -5: want at least 0"},
+		{"mc.measure_every=200000", "fewer than two measurements"},
+	} {
+		_, err := LoadConfig("../configs/ising/ising-8.toml", c.set)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("-set %s: %v, want … %s", c.set, err, c.want)
+		}
+	}
+	_, err := LoadConfig("../configs/ising/ising-8.toml", "mc.measure_every=1", "mc.data_dir=out/x/data")
+	if err == nil || !strings.Contains(err.Error(), "not with mc.data_dir") {
+		t.Errorf("measure_every with data_dir: %v", err)
+	}
+}

@@ -77,3 +77,47 @@ func TestStudyExact(t *testing.T) {
 		}
 	}
 }
+
+// TestStudyReference: mc.measure_every and mc.measure_sweeps leave the
+// training data bit-identical, report the stored configurations' own
+// observables as Point.Data (equal to the default study's MC), and measure a
+// reference with smaller error bars that agrees with the exact values.
+func TestStudyReference(t *testing.T) {
+	run := func(sets ...string) (*Report, string) {
+		cfg, err := LoadConfig("../configs/ising/ising-4-small.toml", append([]string{"rbm.hidden=0", "mc.samples=2000"}, sets...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Output.Dir = t.TempDir()
+		rep, err := Study(context.Background(), comm.NewSerial(), cfg, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep, cfg.Output.Dir
+	}
+	plain, pdir := run()
+	ref, rdir := run("mc.measure_every=1", "mc.measure_sweeps=40000")
+	for i, p := range ref.Points {
+		q := plain.Points[i]
+		a, _ := os.ReadFile(filepath.Join(pdir, q.DataFile))
+		b, _ := os.ReadFile(filepath.Join(rdir, p.DataFile))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Fatalf("T = %v: the training data depend on the measurement", p.T)
+		}
+		if q.Data != nil || p.Data == nil || *p.Data != q.MC {
+			t.Fatalf("T = %v: data observables %+v, default study's MC %+v", p.T, p.Data, q.MC)
+		}
+		if p.MC.Samples != 2000*5+40000 || !(p.MC.CvErr < q.MC.CvErr/2) {
+			t.Errorf("T = %v: reference of %d samples, C_v ± %.4f (stored only ± %.4f)", p.T, p.MC.Samples, p.MC.CvErr, q.MC.CvErr)
+		}
+		x := *p.Exact
+		for _, d := range []struct {
+			name           string
+			est, se, exact float64
+		}{{"e", p.MC.E, p.MC.EErr, x.E}, {"|m|", p.MC.M, p.MC.MErr, x.M}, {"C_v", p.MC.Cv, p.MC.CvErr, x.Cv}, {"χ", p.MC.Chi, p.MC.ChiErr, x.Chi}} {
+			if math.Abs(sigmas(d.est, d.se, d.exact)) > 4 {
+				t.Errorf("T = %v: reference %s = %.5f ± %.5f, exact %.5f", p.T, d.name, d.est, d.se, d.exact)
+			}
+		}
+	}
+}
