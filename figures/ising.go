@@ -99,6 +99,24 @@ func Ising(path string, rep *generative.Report) error {
 			p.Add(l)
 			p.Legend.Add("Onsager (L = ∞)", l)
 		}
+		// The exact values of this finite lattice (Ising, L ≤ 12), joined
+		// in the order of the temperatures: the reference for both series.
+		var exact plotter.XYs
+		for i := range rep.Points {
+			if x := rep.Points[i].Exact; x != nil {
+				y, _ := pn.get(x)
+				exact = append(exact, plotter.XY{X: x.T, Y: y})
+			}
+		}
+		if len(exact) > 0 {
+			l, err := plotter.NewLine(exact)
+			if err != nil {
+				return fmt.Errorf("plot: %w", err)
+			}
+			l.Color = color.RGBA{G: 140, A: 255}
+			p.Add(l)
+			p.Legend.Add(fmt.Sprintf("exact (L = %d)", rep.L), l)
+		}
 		p.Legend.Top = k == 1 || k == 3
 		p.Legend.Left = k == 1
 		plots[k/2] = append(plots[k/2], p)

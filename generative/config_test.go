@@ -95,3 +95,30 @@ func TestConfigMeasure(t *testing.T) {
 		t.Errorf("measure_every with data_dir: %v", err)
 	}
 }
+
+// TestConfigLowT: the low-temperature settings apply at and below model.low_t
+// only, and are refused without it.
+func TestConfigLowT(t *testing.T) {
+	c, err := LoadConfig("../configs/ising/ising-8.toml", "model.low_t=1.2", "mc.low_t_samples=40000", "rbm.low_t_epochs=125")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ti, T := range c.Temps() {
+		samples, epochs, avg := c.MC.Samples, c.RBM.Epochs, c.RBM.AverageFrom
+		if T <= 1.2 {
+			samples, epochs, avg = 40000, 125, c.RBM.AverageFrom*125/c.RBM.Epochs
+		}
+		if e, a := c.epochsAt(ti); c.samplesAt(ti) != samples || e != epochs || a != avg {
+			t.Errorf("T = %v: %d samples, %d epochs averaged from %d; want %d, %d, %d", T, c.samplesAt(ti), e, a, samples, epochs, avg)
+		}
+	}
+	if c.maxSamples() != 40000 {
+		t.Errorf("maxSamples %d", c.maxSamples())
+	}
+	for _, sets := range [][]string{{"mc.low_t_samples=40000"}, {"rbm.low_t_epochs=10"}, {"model.low_t=-1"}, {"model.low_t=1.2", "mc.low_t_samples=1"},
+		{"model.low_t=1.2", "mc.low_t_samples=-2"}, {"model.low_t=1.2", "mc.low_t_samples=20", "mc.data_dir=x"}} {
+		if _, err := LoadConfig("../configs/ising/ising-8.toml", sets...); err == nil || !strings.Contains(err.Error(), "low_t") {
+			t.Errorf("%v: %v", sets, err)
+		}
+	}
+}

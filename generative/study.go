@@ -215,7 +215,7 @@ func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, er
 	}
 	r, err := classical.Run(classical.Options{
 		Model: model, L: L, T: T, Algorithm: classical.Algorithm(cfg.MC.Algorithm),
-		Thermalize: cfg.MC.Thermalize, Samples: cfg.MC.Samples, Every: cfg.MC.Every, Keep: true,
+		Thermalize: cfg.MC.Thermalize, Samples: cfg.samplesAt(ti), Every: cfg.MC.Every, Keep: true,
 		MeasureEvery: cfg.MC.MeasureEvery, MeasureSweeps: cfg.MC.MeasureSweeps,
 		Seed1: cfg.MC.Seed, Seed2: uint64(ti),
 	})
