@@ -23,6 +23,9 @@ type Point struct {
 	Algorithm classical.Algorithm    `json:"mc_algorithm"`
 	MC        classical.Observables  `json:"mc"`
 	RBM       *classical.Observables `json:"rbm,omitempty"`
+	// RBMChains is set when the evaluation chains disagree (ChainSpread.Chi2
+	// above SpreadWarning): the machine may have a second mode.
+	RBMChains *ChainSpread `json:"rbm_chains,omitempty"`
 	// LogLikelihood is the exact mean log-likelihood of the training data
 	// (when the smaller layer is small enough), LogZ and LogZAIS the exact
 	// and AIS partition functions.
@@ -256,6 +259,12 @@ func measureRows(model classical.Model, L int, T float64, data []uint8) (classic
 	return classical.Measure(T, n, [][]float64{e}, [][]float64{m}, nil)
 }
 
+// SpreadWarning is the ChainSpread.Chi2 above which a study flags a
+// temperature. Agreeing chains give 1–2 (blocking errors of 10⁴ correlated
+// samples run somewhat low); a chain that held a second mode for a few
+// hundred of its steps gives far more.
+const SpreadWarning = 10
+
 // sigmas is the deviation of an estimate from the exact value in standard
 // errors.
 func sigmas(est, se, exact float64) float64 { return (est - exact) / se }
@@ -312,7 +321,7 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, ti int, p *
 	if rbm.Q > 0 {
 		observe = PottsObserver(cfg.Model.Length, rbm.Q)
 	}
-	obs, err := Evaluate(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip},
+	obs, spread, err := EvaluateChains(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip},
 		p.T, n, observe)
 	if err != nil {
 		return nil, err
@@ -333,8 +342,13 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, ti int, p *
 		}
 		p.LogZAIS, p.LogZAISErr = &lz, &se
 	}
-	say("T = %.4g: RBM e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
-		p.T, obs.E, obs.EErr, obs.M, obs.MErr, obs.Cv, obs.CvErr, obs.Chi, obs.ChiErr)
+	say("T = %.4g: RBM e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f (chains' |m|: χ²/dof = %.2g)",
+		p.T, obs.E, obs.EErr, obs.M, obs.MErr, obs.Cv, obs.CvErr, obs.Chi, obs.ChiErr, spread.Chi2)
+	if spread.Chi2 > SpreadWarning {
+		p.RBMChains = &spread
+		say("T = %.4g: WARNING: the RBM's evaluation chains disagree (χ²/dof = %.3g; chain %d has |m| = %.4f, %+.1fσ from the others): the machine may have a second mode",
+			p.T, spread.Chi2, spread.Worst, spread.M, spread.Z)
+	}
 	return rbm, nil
 }
 

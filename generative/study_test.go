@@ -3,6 +3,7 @@ package generative
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,27 @@ func TestStudyReference(t *testing.T) {
 				t.Errorf("T = %v: reference %s = %.5f ± %.5f, exact %.5f", p.T, d.name, d.est, d.se, d.exact)
 			}
 		}
+	}
+}
+
+// TestChainSpread: chains whose means scatter by their errors give χ²/dof
+// near 1; one chain 40 errors off is flagged and named; a chain without
+// fluctuations borrows the smallest error of the others.
+func TestChainSpread(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	per := make([]float64, 2*16)
+	for g := range 16 {
+		per[2*g], per[2*g+1] = 0.99+0.001*rng.NormFloat64(), 1e-6
+	}
+	if sp := chainSpread(per); sp.Chi2 < 0.3 || sp.Chi2 > 2.5 || sp.Chi2 > SpreadWarning {
+		t.Errorf("agreeing chains: %+v", sp)
+	}
+	per[2*5] = 0.95
+	if sp := chainSpread(per); sp.Chi2 < SpreadWarning || sp.Worst != 5 || sp.M != 0.95 || sp.Z > -30 {
+		t.Errorf("one chain in a second mode: %+v", sp)
+	}
+	per[2*5], per[2*5+1] = 0.99, 0
+	if sp := chainSpread(per); math.IsInf(sp.Chi2, 0) || math.IsNaN(sp.Chi2) || sp.Chi2 > SpreadWarning {
+		t.Errorf("a chain without fluctuations: %+v", sp)
 	}
 }
