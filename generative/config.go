@@ -116,6 +116,8 @@ type EvalConfig struct {
 	Every   int    `toml:"every"`
 	Seed    uint64 `toml:"seed"`
 	Flip    bool   `toml:"flip"` // global spin-flip moves (SampleOptions.Flip)
+	// OrderedStarts starts half the chains ordered (SampleOptions.OrderedStarts).
+	OrderedStarts bool `toml:"ordered_starts,omitempty"`
 	// ExactMaxUnits: the exact log-likelihood is computed when the smaller
 	// layer has at most this many units (0: never).
 	ExactMaxUnits int `toml:"exact_max_units"`

@@ -25,7 +25,12 @@ type SampleOptions struct {
 	// than the machine's; the flip restores them (it is its own inverse, so
 	// detailed balance holds).
 	Flip bool
-	Seed uint64
+	// OrderedStarts starts every odd-numbered chain fully ordered (all
+	// visible units on; Potts: every site in state 0) instead of at random,
+	// so that a second, disordered mode of the machine that random starts
+	// fall into shows as chains that disagree (ChainSpread).
+	OrderedStarts bool
+	Seed          uint64
 }
 
 // squareNeighbours returns each site's right and upper neighbour on the
@@ -124,6 +129,9 @@ func EvaluateChains(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, 
 	for ch := c.Rank(); ch < o.Chains; ch += c.Size() {
 		src.Seed(seedWords(o.Seed, 5, uint64(ch)))
 		r.randomVisible(g.V, rng)
+		if o.OrderedStarts && ch%2 == 1 {
+			r.orderedVisible(g.V)
+		}
 		if o.Flip {
 			for range o.BurnIn {
 				g.Step(r, 1, 1, rng)

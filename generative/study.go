@@ -321,8 +321,8 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, ti int, p *
 	if rbm.Q > 0 {
 		observe = PottsObserver(cfg.Model.Length, rbm.Q)
 	}
-	obs, spread, err := EvaluateChains(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip},
-		p.T, n, observe)
+	obs, spread, err := EvaluateChains(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip,
+		OrderedStarts: ec.OrderedStarts}, p.T, n, observe)
 	if err != nil {
 		return nil, err
 	}

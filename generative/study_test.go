@@ -144,3 +144,35 @@ func TestChainSpread(t *testing.T) {
 		t.Errorf("a chain without fluctuations: %+v", sp)
 	}
 }
+
+// TestOrderedStarts: a machine with two modes that block Gibbs cannot leave
+// (one hidden unit that, when on, holds every spin up; off for a disordered
+// start) gives agreeing chains from random starts, and chains flagged as
+// disagreeing when half of them start ordered.
+func TestOrderedStarts(t *testing.T) {
+	r := NewRBM(64, 1)
+	const w = 6.0
+	for i := range 64 {
+		r.W[i] = w
+	}
+	r.B[0] = -48 * w // on only with more than 48 of the 64 spins up
+	o := SampleOptions{Chains: 8, BurnIn: 10, Samples: 500, Every: 1, Seed: 1}
+	obs, sp, err := EvaluateChains(comm.NewSerial(), r, o, 2, 64, IsingObserver(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obs.M > 0.3 || sp.Chi2 > SpreadWarning {
+		t.Errorf("random starts: |m| = %.3f, spread %+v", obs.M, sp)
+	}
+	if plain, _ := Evaluate(comm.NewSerial(), r, o, 2, 64, IsingObserver(8)); plain != obs {
+		t.Errorf("Evaluate %+v, EvaluateChains %+v", plain, obs)
+	}
+	o.OrderedStarts = true
+	obs, sp, err = EvaluateChains(comm.NewSerial(), r, o, 2, 64, IsingObserver(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obs.M < 0.4 || sp.Chi2 < SpreadWarning || sp.Worst%2 != 1 || sp.M < 0.9 {
+		t.Errorf("ordered starts: |m| = %.3f, spread %+v", obs.M, sp)
+	}
+}
