@@ -85,12 +85,12 @@ func TestConfigMeasure(t *testing.T) {
 		{"mc.measure_sweeps=-5", "mc.measure_sweeps: -5: want at least 0"},
 		{"mc.measure_every=200000", "fewer than two measurements"},
 	} {
-		_, err := LoadConfig("../configs/ising/ising-8.toml", c.set)
+		_, err := LoadConfig("../configs/ising/ising-4-small.toml", c.set)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("-set %s: %v, want … %s", c.set, err, c.want)
 		}
 	}
-	_, err := LoadConfig("../configs/ising/ising-8.toml", "mc.measure_every=1", "mc.data_dir=out/x/data")
+	_, err := LoadConfig("../configs/ising/ising-4-small.toml", "mc.measure_every=1", "mc.data_dir=out/x/data")
 	if err == nil || !strings.Contains(err.Error(), "not with mc.data_dir") {
 		t.Errorf("measure_every with data_dir: %v", err)
 	}
@@ -117,7 +117,7 @@ func TestConfigLowT(t *testing.T) {
 	}
 	for _, sets := range [][]string{{"mc.low_t_samples=40000"}, {"rbm.low_t_epochs=10"}, {"model.low_t=-1"}, {"model.low_t=1.2", "mc.low_t_samples=1"},
 		{"model.low_t=1.2", "mc.low_t_samples=-2"}, {"model.low_t=1.2", "mc.low_t_samples=20", "mc.data_dir=x"}} {
-		if _, err := LoadConfig("../configs/ising/ising-8.toml", sets...); err == nil || !strings.Contains(err.Error(), "low_t") {
+		if _, err := LoadConfig("../configs/ising/ising-4-small.toml", sets...); err == nil || !strings.Contains(err.Error(), "low_t") {
 			t.Errorf("%v: %v", sets, err)
 		}
 	}
