@@ -42,6 +42,25 @@ func Ising(path string, rep *generative.Report) error {
 		p.X.Label.Text = "T"
 		p.Y.Label.Text = pn.name
 		p.Add(plotter.NewGrid())
+		// The exact values of this finite lattice (Ising, L ≤ 12), joined
+		// in the order of the temperatures: the reference for both series,
+		// drawn first so that the points stay visible.
+		var exact plotter.XYs
+		for i := range rep.Points {
+			if x := rep.Points[i].Exact; x != nil {
+				y, _ := pn.get(x)
+				exact = append(exact, plotter.XY{X: x.T, Y: y})
+			}
+		}
+		if len(exact) > 0 {
+			l, err := plotter.NewLine(exact)
+			if err != nil {
+				return fmt.Errorf("plot: %w", err)
+			}
+			l.Color = color.RGBA{G: 140, A: 255}
+			p.Add(l)
+			p.Legend.Add(fmt.Sprintf("exact (L = %d)", rep.L), l)
+		}
 		for s, series := range []struct {
 			label string
 			col   color.Color

@@ -37,6 +37,12 @@ type ModelConfig struct {
 	TMin         float64   `toml:"t_min"`
 	TMax         float64   `toml:"t_max"`
 	NT           int       `toml:"n_t"`
+	// LowT > 0: the temperatures at or below it store mc.low_t_samples
+	// configurations and train for rbm.low_t_epochs epochs. There the
+	// excitations are rare (at L = 8, T = 1 about 0.02 flipped spins per
+	// configuration), so the data's C_v and χ are noisy and the gradient
+	// that sets the excitation rate is weak.
+	LowT float64 `toml:"low_t,omitempty"`
 }
 
 // MCConfig configures the training-data generator (classical.Options).
@@ -49,6 +55,16 @@ type MCConfig struct {
 	// DataDir, when set, reads the configurations of temperature T from
 	// DataDir/T<T>.txt (as the study writes them) instead of generating them.
 	DataDir string `toml:"data_dir"`
+	// MeasureEvery > 0 measures the Monte Carlo reference (E, |M|, C_v, χ)
+	// every this many sweeps instead of on the stored configurations only,
+	// and MeasureSweeps > 0 continues the chain that many sweeps after the
+	// last stored configuration, measured too (classical.Options). Neither
+	// changes the training data; the stored configurations' own observables
+	// are then reported as well (Point.Data).
+	MeasureEvery  int `toml:"measure_every,omitempty"`
+	MeasureSweeps int `toml:"measure_sweeps,omitempty"`
+	// LowTSamples > 0 replaces Samples at the temperatures ≤ model.low_t.
+	LowTSamples int `toml:"low_t_samples,omitempty"`
 }
 
 // RBMConfig configures training (TrainOptions); hidden = 0 skips it.
@@ -65,7 +81,11 @@ type RBMConfig struct {
 	// FirstEpochs > 0 trains the first temperature for this many epochs
 	// instead of Epochs, averaging from AverageFrom·FirstEpochs/Epochs: in a
 	// warm-started sequence it is the one machine trained from scratch.
-	FirstEpochs  int     `toml:"first_epochs,omitempty"`
+	FirstEpochs int `toml:"first_epochs,omitempty"`
+	// LowTEpochs > 0 trains the temperatures ≤ model.low_t (but a first
+	// temperature with FirstEpochs) for this many epochs, averaging from
+	// AverageFrom·LowTEpochs/Epochs.
+	LowTEpochs   int     `toml:"low_t_epochs,omitempty"`
 	Optimizer    string  `toml:"optimizer"`
 	LearningRate float64 `toml:"learning_rate"`
 	// LearningRateEnd > 0 anneals the rate geometrically to this value over
@@ -96,6 +116,8 @@ type EvalConfig struct {
 	Every   int    `toml:"every"`
 	Seed    uint64 `toml:"seed"`
 	Flip    bool   `toml:"flip"` // global spin-flip moves (SampleOptions.Flip)
+	// OrderedStarts starts half the chains ordered (SampleOptions.OrderedStarts).
+	OrderedStarts bool `toml:"ordered_starts,omitempty"`
 	// ExactMaxUnits: the exact log-likelihood is computed when the smaller
 	// layer has at most this many units (0: never).
 	ExactMaxUnits int `toml:"exact_max_units"`
@@ -239,13 +261,61 @@ func (c *Config) visibleQ() int {
 // temperature index ti.
 func (c *Config) epochsAt(ti int) (epochs, averageFrom int) {
 	r := c.RBM
-	if ti > 0 || r.FirstEpochs == 0 {
-		return r.Epochs, r.AverageFrom
+	scaled := func(e int) (int, int) {
+		if r.Epochs == 0 {
+			return e, 0
+		}
+		return e, r.AverageFrom * e / r.Epochs
 	}
-	if r.Epochs == 0 {
-		return r.FirstEpochs, 0
+	switch {
+	case ti == 0 && r.FirstEpochs > 0:
+		return scaled(r.FirstEpochs)
+	case c.lowT(ti) && r.LowTEpochs > 0:
+		return scaled(r.LowTEpochs)
 	}
-	return r.FirstEpochs, r.AverageFrom * r.FirstEpochs / r.Epochs
+	return r.Epochs, r.AverageFrom
+}
+
+// lowT reports whether temperature index ti is at or below model.low_t.
+func (c *Config) lowT(ti int) bool {
+	return c.Model.LowT > 0 && c.Temps()[ti] <= c.Model.LowT
+}
+
+// samplesAt is the number of stored configurations at temperature index ti.
+func (c *Config) samplesAt(ti int) int {
+	if c.lowT(ti) && c.MC.LowTSamples > 0 {
+		return c.MC.LowTSamples
+	}
+	return c.MC.Samples
+}
+
+// maxSamples is the largest number of stored configurations of any
+// temperature.
+func (c *Config) maxSamples() int {
+	s := c.MC.Samples
+	for ti := range c.Temps() {
+		s = max(s, c.samplesAt(ti))
+	}
+	return s
+}
+
+// separateReference reports whether the Monte Carlo reference is measured on
+// more than the stored configurations.
+func (c *Config) separateReference() bool {
+	return c.MC.MeasureEvery > 0 || c.MC.MeasureSweeps > 0
+}
+
+// measurements is the length of the Monte Carlo reference series of a
+// temperature that stores samples configurations.
+func (c *Config) measurements(samples int) int64 {
+	every := c.MC.MeasureEvery
+	if every == 0 {
+		every = c.MC.Every
+	}
+	if every < 1 {
+		return 0
+	}
+	return (int64(samples)*int64(c.MC.Every) + int64(c.MC.MeasureSweeps)) / int64(every)
 }
 
 // Temps is the list of temperatures.
@@ -269,8 +339,11 @@ func (c *Config) Temps() []float64 {
 // the Monte Carlo chain and the RBM training state.
 func (c *Config) MemoryBytes() int64 {
 	n := int64(c.Model.Length) * int64(c.Model.Length)
-	s := int64(c.MC.Samples)
+	s := int64(c.maxSamples())
 	b := s*n*9 + 16*s + classical.MemoryBytes(c.Model.Length)
+	if c.separateReference() {
+		b += 16 * c.measurements(int(s))
+	}
 	if c.RBM.Hidden > 0 {
 		nv := n * int64(max(1, c.visibleQ()))
 		b += MemoryBytes(int(nv), c.RBM.Hidden, c.RBM.Chains) + 16*int64(c.Eval.Chains)*int64(c.Eval.Samples)
@@ -322,9 +395,10 @@ func (c *Config) Validate() error {
 		min int
 	}{
 		{"mc.thermalize", c.MC.Thermalize, 0}, {"mc.samples", c.MC.Samples, 2}, {"mc.every", c.MC.Every, 1},
+		{"mc.measure_every", c.MC.MeasureEvery, 0}, {"mc.measure_sweeps", c.MC.MeasureSweeps, 0}, {"mc.low_t_samples", c.MC.LowTSamples, 0},
 		{"rbm.hidden", c.RBM.Hidden, 0}, {"rbm.k", c.RBM.K, 1}, {"rbm.k_average", c.RBM.KAverage, 0}, {"rbm.chains", c.RBM.Chains, 1},
 		{"rbm.batch", c.RBM.Batch, 1}, {"rbm.epochs", c.RBM.Epochs, 0}, {"rbm.average_from", c.RBM.AverageFrom, 0},
-		{"rbm.first_epochs", c.RBM.FirstEpochs, 0},
+		{"rbm.first_epochs", c.RBM.FirstEpochs, 0}, {"rbm.low_t_epochs", c.RBM.LowTEpochs, 0},
 		{"eval.chains", c.Eval.Chains, 1}, {"eval.burn_in", c.Eval.BurnIn, 0}, {"eval.samples", c.Eval.Samples, 2},
 		{"eval.every", c.Eval.Every, 1}, {"eval.exact_max_units", c.Eval.ExactMaxUnits, 0},
 		{"eval.ais_steps", c.Eval.AISSteps, 1}, {"eval.ais_runs", c.Eval.AISRuns, 0},
@@ -333,6 +407,24 @@ func (c *Config) Validate() error {
 		if kv.v < kv.min {
 			return c.keyError(kv.key, "%d: want at least %d", kv.v, kv.min)
 		}
+	}
+	if c.separateReference() && c.MC.DataDir != "" {
+		return c.keyError("mc.measure_every", "mc.measure_every and mc.measure_sweeps measure the generating chain: not with mc.data_dir = %q", c.MC.DataDir)
+	}
+	if c.separateReference() && c.measurements(c.MC.Samples) < 2 {
+		return c.keyError("mc.measure_every", "%d: fewer than two measurements in %d sweeps", c.MC.MeasureEvery, int64(c.MC.Samples)*int64(c.MC.Every)+int64(c.MC.MeasureSweeps))
+	}
+	if !(m.LowT >= 0) || math.IsInf(m.LowT, 0) {
+		return c.keyError("model.low_t", "%v: want a finite temperature ≥ 0 (0: none)", m.LowT)
+	}
+	if m.LowT == 0 && (c.MC.LowTSamples != 0 || c.RBM.LowTEpochs != 0) {
+		return c.keyError("model.low_t", "0 with mc.low_t_samples = %d, rbm.low_t_epochs = %d: set the temperature they apply below", c.MC.LowTSamples, c.RBM.LowTEpochs)
+	}
+	if c.MC.LowTSamples == 1 {
+		return c.keyError("mc.low_t_samples", "1: want 0 (mc.samples) or at least 2")
+	}
+	if c.MC.LowTSamples != 0 && c.MC.DataDir != "" {
+		return c.keyError("mc.low_t_samples", "%d: the data are read from mc.data_dir = %q", c.MC.LowTSamples, c.MC.DataDir)
 	}
 	if c.Eval.AISRuns == 1 {
 		return c.keyError("eval.ais_runs", "1: want 0 (no AIS) or at least 2 runs")
@@ -365,7 +457,7 @@ func (c *Config) Validate() error {
 	}
 	if need := c.MemoryBytes(); need > c.Output.MaxMemoryMiB<<20 {
 		return fmt.Errorf("%s: L = %d with %d samples and %d hidden units needs about %d MiB, above output.max_memory_mib = %d",
-			c.Source, c.Model.Length, c.MC.Samples, c.RBM.Hidden, (need+1<<20-1)>>20, c.Output.MaxMemoryMiB)
+			c.Source, c.Model.Length, c.maxSamples(), c.RBM.Hidden, (need+1<<20-1)>>20, c.Output.MaxMemoryMiB)
 	}
 	return nil
 }

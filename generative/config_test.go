@@ -76,3 +76,49 @@ func TestConfigSet(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigMeasure: the separate Monte Carlo reference is refused with read
+// data and with negative or too few measurements.
+func TestConfigMeasure(t *testing.T) {
+	for _, c := range []struct{ set, want string }{
+		{"mc.measure_every=-1", "mc.measure_every: -1: want at least 0"},
+		{"mc.measure_sweeps=-5", "mc.measure_sweeps: -5: want at least 0"},
+		{"mc.measure_every=200000", "fewer than two measurements"},
+	} {
+		_, err := LoadConfig("../configs/ising/ising-4-small.toml", c.set)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("-set %s: %v, want … %s", c.set, err, c.want)
+		}
+	}
+	_, err := LoadConfig("../configs/ising/ising-4-small.toml", "mc.measure_every=1", "mc.data_dir=out/x/data")
+	if err == nil || !strings.Contains(err.Error(), "not with mc.data_dir") {
+		t.Errorf("measure_every with data_dir: %v", err)
+	}
+}
+
+// TestConfigLowT: the low-temperature settings apply at and below model.low_t
+// only, and are refused without it.
+func TestConfigLowT(t *testing.T) {
+	c, err := LoadConfig("../configs/ising/ising-8.toml", "model.low_t=1.2", "mc.low_t_samples=40000", "rbm.low_t_epochs=125")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ti, T := range c.Temps() {
+		samples, epochs, avg := c.MC.Samples, c.RBM.Epochs, c.RBM.AverageFrom
+		if T <= 1.2 {
+			samples, epochs, avg = 40000, 125, c.RBM.AverageFrom*125/c.RBM.Epochs
+		}
+		if e, a := c.epochsAt(ti); c.samplesAt(ti) != samples || e != epochs || a != avg {
+			t.Errorf("T = %v: %d samples, %d epochs averaged from %d; want %d, %d, %d", T, c.samplesAt(ti), e, a, samples, epochs, avg)
+		}
+	}
+	if c.maxSamples() != 40000 {
+		t.Errorf("maxSamples %d", c.maxSamples())
+	}
+	for _, sets := range [][]string{{"mc.low_t_samples=40000"}, {"rbm.low_t_epochs=10"}, {"model.low_t=-1"}, {"model.low_t=1.2", "mc.low_t_samples=1"},
+		{"model.low_t=1.2", "mc.low_t_samples=-2"}, {"model.low_t=1.2", "mc.low_t_samples=20", "mc.data_dir=x"}} {
+		if _, err := LoadConfig("../configs/ising/ising-4-small.toml", sets...); err == nil || !strings.Contains(err.Error(), "low_t") {
+			t.Errorf("%v: %v", sets, err)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/vmcmpi/vmcmpi/classical"
 	"github.com/vmcmpi/vmcmpi/comm"
 	"github.com/vmcmpi/vmcmpi/reduce"
+	"github.com/vmcmpi/vmcmpi/stats"
 )
 
 // SampleOptions configure Evaluate. Zero values mean the defaults.
@@ -24,7 +25,12 @@ type SampleOptions struct {
 	// than the machine's; the flip restores them (it is its own inverse, so
 	// detailed balance holds).
 	Flip bool
-	Seed uint64
+	// OrderedStarts starts every odd-numbered chain fully ordered (all
+	// visible units on; Potts: every site in state 0) instead of at random,
+	// so that a second, disordered mode of the machine that random starts
+	// fall into shows as chains that disagree (ChainSpread).
+	OrderedStarts bool
+	Seed          uint64
 }
 
 // squareNeighbours returns each site's right and upper neighbour on the
@@ -76,6 +82,29 @@ func IsingObserver(L int) func(v []float64) (e, m float64) {
 // for a lattice of the given sites. The result is the same on every rank and
 // does not depend on the number of ranks.
 func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observe func(v []float64) (e, m float64)) (classical.Observables, error) {
+	obs, _, err := EvaluateChains(c, r, o, T, sites, observe)
+	return obs, err
+}
+
+// ChainSpread says whether the evaluation chains agree on ⟨|m|⟩. A machine
+// with a second mode (a warm-started machine below T_c can keep a spurious
+// low-|m| one) shows it as chains that sit in it for a long stretch, whose
+// means stand many of their own error bars away from the others'.
+type ChainSpread struct {
+	// Chi2 is Σ_g (m_g − m̄)²/σ_g² / (chains − 1) over the chains' mean |m|
+	// m_g with blocking errors σ_g around their mean m̄: about 1 when the
+	// chains agree (somewhat more, as blocking errors of short chains run
+	// low), far above when one found another mode.
+	Chi2 float64 `json:"chi2_dof"`
+	// Worst is the chain farthest from m̄ in its own errors, M its mean |m|
+	// and Z its deviation in errors.
+	Worst int     `json:"worst_chain"`
+	M     float64 `json:"worst_m"`
+	Z     float64 `json:"worst_z"`
+}
+
+// EvaluateChains is Evaluate that also returns how well the chains agree.
+func EvaluateChains(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observe func(v []float64) (e, m float64)) (classical.Observables, ChainSpread, error) {
 	if o.Chains == 0 {
 		o.Chains = 16
 	}
@@ -89,7 +118,7 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 		o.Every = 1
 	}
 	if o.Chains < 1 || o.BurnIn < 0 || o.Samples < 2 || o.Every < 1 {
-		return classical.Observables{}, fmt.Errorf("generative: chains %d, burn-in %d, samples %d, every %d: want ≥ 1, ≥ 0, ≥ 2, ≥ 1", o.Chains, o.BurnIn, o.Samples, o.Every)
+		return classical.Observables{}, ChainSpread{}, fmt.Errorf("generative: chains %d, burn-in %d, samples %d, every %d: want ≥ 1, ≥ 0, ≥ 2, ≥ 1", o.Chains, o.BurnIn, o.Samples, o.Every)
 	}
 	es, ms := make([][]float64, o.Chains), make([][]float64, o.Chains)
 	g := NewGibbs(r)
@@ -100,6 +129,9 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 	for ch := c.Rank(); ch < o.Chains; ch += c.Size() {
 		src.Seed(seedWords(o.Seed, 5, uint64(ch)))
 		r.randomVisible(g.V, rng)
+		if o.OrderedStarts && ch%2 == 1 {
+			r.orderedVisible(g.V)
+		}
 		if o.Flip {
 			for range o.BurnIn {
 				g.Step(r, 1, 1, rng)
@@ -121,7 +153,7 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 	var buf *reduce.Buffer
 	var vec reduce.Vector
 	sum := func(x []float64) error {
-		if buf == nil {
+		if buf == nil || vec.Len() != len(x) {
 			buf = reduce.New()
 			vec = buf.Vector("chain summaries", len(x))
 		}
@@ -132,7 +164,52 @@ func Evaluate(c comm.Comm, r *RBM, o SampleOptions, T float64, sites int, observ
 		copy(x, vec.Data())
 		return nil
 	}
-	return classical.Measure(T, sites, es, ms, sum)
+	obs, err := classical.Measure(T, sites, es, ms, sum)
+	if err != nil {
+		return obs, ChainSpread{}, err
+	}
+	// Each chain's mean |m| and squared blocking error, added over ranks.
+	per := make([]float64, 2*o.Chains)
+	for ch := range o.Chains {
+		if ms[ch] != nil {
+			est := stats.Blocking(ms[ch])
+			per[2*ch], per[2*ch+1] = est.Mean, est.Error*est.Error
+		}
+	}
+	if err := sum(per); err != nil {
+		return obs, ChainSpread{}, err
+	}
+	return obs, chainSpread(per), nil
+}
+
+// chainSpread turns (mean, squared error) pairs into a ChainSpread. A chain
+// without fluctuations gets the smallest positive error of the others.
+func chainSpread(per []float64) ChainSpread {
+	n := len(per) / 2
+	var mean float64
+	floor := math.Inf(1)
+	for g := range n {
+		mean += per[2*g] / float64(n)
+		if v := per[2*g+1]; v > 0 && !math.IsNaN(v) {
+			floor = min(floor, v)
+		}
+	}
+	sp := ChainSpread{Worst: -1}
+	if n < 2 || math.IsInf(floor, 1) {
+		return sp
+	}
+	for g := range n {
+		v := per[2*g+1]
+		if !(v > 0) {
+			v = floor
+		}
+		z := (per[2*g] - mean) / math.Sqrt(v)
+		sp.Chi2 += z * z / float64(n-1)
+		if sp.Worst < 0 || math.Abs(z) > math.Abs(sp.Z) {
+			sp.Worst, sp.M, sp.Z = g, per[2*g], z
+		}
+	}
+	return sp
 }
 
 // columnSums sets dst_j = Σ_i W_ij, which flip needs.

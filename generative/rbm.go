@@ -90,6 +90,21 @@ func (r *RBM) randomVisible(v []float64, rng *rand.Rand) {
 	}
 }
 
+// orderedVisible sets v to the fully ordered configuration: every unit on,
+// or every one-hot group in state 0.
+func (r *RBM) orderedVisible(v []float64) {
+	if r.Q == 0 {
+		for i := range v {
+			v[i] = 1
+		}
+		return
+	}
+	clear(v)
+	for s := range r.NV / r.Q {
+		v[s*r.Q] = 1
+	}
+}
+
 // MemoryBytes estimates the memory of training an RBM: parameters, gradient,
 // optimiser moments and two reduce sections of the weights' size, plus
 // chains·(n_v + n_h) floats of Gibbs state.

@@ -23,6 +23,9 @@ type Point struct {
 	Algorithm classical.Algorithm    `json:"mc_algorithm"`
 	MC        classical.Observables  `json:"mc"`
 	RBM       *classical.Observables `json:"rbm,omitempty"`
+	// RBMChains is set when the evaluation chains disagree (ChainSpread.Chi2
+	// above SpreadWarning): the machine may have a second mode.
+	RBMChains *ChainSpread `json:"rbm_chains,omitempty"`
 	// LogLikelihood is the exact mean log-likelihood of the training data
 	// (when the smaller layer is small enough), LogZ and LogZAIS the exact
 	// and AIS partition functions.
@@ -34,6 +37,10 @@ type Point struct {
 	Onsager  *float64 `json:"onsager_e,omitempty"`
 	OnsagerM *float64 `json:"onsager_m,omitempty"`
 	DataFile string   `json:"data_file"`
+	// Data holds the observables of the stored configurations (the training
+	// data) when the Monte Carlo reference MC is measured on more sweeps
+	// (mc.measure_every, mc.measure_sweeps).
+	Data *classical.Observables `json:"mc_data,omitempty"`
 	// Exact holds the exact values of this finite lattice (Ising with
 	// L ≤ classical.MaxTransferLength), the reference for MC and RBM alike.
 	Exact *classical.Observables `json:"exact,omitempty"`
@@ -137,6 +144,10 @@ func Study(ctx context.Context, c comm.Comm, cfg *Config, resume bool, progress 
 		}
 		say("T = %.4g: MC (%s) e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
 			T, p.Algorithm, p.MC.E, p.MC.EErr, p.MC.M, p.MC.MErr, p.MC.Cv, p.MC.CvErr, p.MC.Chi, p.MC.ChiErr)
+		if d := p.Data; d != nil {
+			say("T = %.4g: training data (the stored configurations) e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
+				T, d.E, d.EErr, d.M, d.MErr, d.Cv, d.CvErr, d.Chi, d.ChiErr)
+		}
 		if x := p.Exact; x != nil {
 			say("T = %.4g: exact e = %.5f, |m| = %.4f, C_v = %.3f, χ = %.3f (MC off by %+.1fσ, %+.1fσ, %+.1fσ, %+.1fσ)",
 				T, x.E, x.M, x.Cv, x.Chi, sigmas(p.MC.E, p.MC.EErr, x.E), sigmas(p.MC.M, p.MC.MErr, x.M),
@@ -200,29 +211,28 @@ func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, er
 		if rows < 2 {
 			return p, nil, fmt.Errorf("%s: %d configuration: want at least 2", path, rows)
 		}
-		ch, err := classical.NewChain(model, L, T, rand.New(rand.NewPCG(0, 0)))
-		if err != nil {
-			return p, nil, err
-		}
-		e, m := make([]float64, rows), make([]float64, rows)
-		for r := range rows {
-			ch.SetSpins(data[r*n : (r+1)*n])
-			e[r], m[r] = ch.Energy()/float64(n), ch.Magnetization()/float64(n)
-		}
 		p.Algorithm = "file"
 		p.DataFile = path
-		p.MC, err = classical.Measure(T, n, [][]float64{e}, [][]float64{m}, nil)
+		p.MC, err = measureRows(model, L, T, data)
 		return p, data, err
 	}
 	r, err := classical.Run(classical.Options{
 		Model: model, L: L, T: T, Algorithm: classical.Algorithm(cfg.MC.Algorithm),
-		Thermalize: cfg.MC.Thermalize, Samples: cfg.MC.Samples, Every: cfg.MC.Every, Keep: true,
+		Thermalize: cfg.MC.Thermalize, Samples: cfg.samplesAt(ti), Every: cfg.MC.Every, Keep: true,
+		MeasureEvery: cfg.MC.MeasureEvery, MeasureSweeps: cfg.MC.MeasureSweeps,
 		Seed1: cfg.MC.Seed, Seed2: uint64(ti),
 	})
 	if err != nil {
 		return p, nil, fmt.Errorf("%s: T = %v: %w", cfg.Source, T, err)
 	}
 	p.MC, p.Algorithm = r.Observables, r.Algorithm
+	if cfg.separateReference() {
+		d, err := measureRows(model, L, T, r.Configs)
+		if err != nil {
+			return p, nil, err
+		}
+		p.Data = &d
+	}
 	if c.Rank() == 0 {
 		path := filepath.Join(cfg.Output.Dir, p.DataFile)
 		if err := checkpoint.WriteAtomic(path, classical.EncodeSamples(r.Configs, L*L)); err != nil {
@@ -231,6 +241,29 @@ func monteCarlo(c comm.Comm, cfg *Config, ti int, T float64) (Point, []uint8, er
 	}
 	return p, r.Configs, nil
 }
+
+// measureRows measures the configurations data (rows of L² Potts values)
+// as one series.
+func measureRows(model classical.Model, L int, T float64, data []uint8) (classical.Observables, error) {
+	n := L * L
+	rows := len(data) / n
+	ch, err := classical.NewChain(model, L, T, rand.New(rand.NewPCG(0, 0)))
+	if err != nil {
+		return classical.Observables{}, err
+	}
+	e, m := make([]float64, rows), make([]float64, rows)
+	for r := range rows {
+		ch.SetSpins(data[r*n : (r+1)*n])
+		e[r], m[r] = ch.Energy()/float64(n), ch.Magnetization()/float64(n)
+	}
+	return classical.Measure(T, n, [][]float64{e}, [][]float64{m}, nil)
+}
+
+// SpreadWarning is the ChainSpread.Chi2 above which a study flags a
+// temperature. Agreeing chains give 1–2 (blocking errors of 10⁴ correlated
+// samples run somewhat low); a chain that held a second mode for a few
+// hundred of its steps gives far more.
+const SpreadWarning = 10
 
 // sigmas is the deviation of an estimate from the exact value in standard
 // errors.
@@ -288,8 +321,8 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, ti int, p *
 	if rbm.Q > 0 {
 		observe = PottsObserver(cfg.Model.Length, rbm.Q)
 	}
-	obs, err := Evaluate(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip},
-		p.T, n, observe)
+	obs, spread, err := EvaluateChains(c, rbm, SampleOptions{Chains: ec.Chains, BurnIn: ec.BurnIn, Samples: ec.Samples, Every: ec.Every, Seed: ec.Seed, Flip: ec.Flip,
+		OrderedStarts: ec.OrderedStarts}, p.T, n, observe)
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +342,13 @@ func trainAndEvaluate(ctx context.Context, c comm.Comm, cfg *Config, ti int, p *
 		}
 		p.LogZAIS, p.LogZAISErr = &lz, &se
 	}
-	say("T = %.4g: RBM e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f",
-		p.T, obs.E, obs.EErr, obs.M, obs.MErr, obs.Cv, obs.CvErr, obs.Chi, obs.ChiErr)
+	say("T = %.4g: RBM e = %.5f ± %.5f, |m| = %.4f ± %.4f, C_v = %.3f ± %.3f, χ = %.3f ± %.3f (chains' |m|: χ²/dof = %.2g)",
+		p.T, obs.E, obs.EErr, obs.M, obs.MErr, obs.Cv, obs.CvErr, obs.Chi, obs.ChiErr, spread.Chi2)
+	if spread.Chi2 > SpreadWarning {
+		p.RBMChains = &spread
+		say("T = %.4g: WARNING: the RBM's evaluation chains disagree (χ²/dof = %.3g; chain %d has |m| = %.4f, %+.1fσ from the others): the machine may have a second mode",
+			p.T, spread.Chi2, spread.Worst, spread.M, spread.Z)
+	}
 	return rbm, nil
 }
 

@@ -220,6 +220,8 @@ func shortIsing(t *testing.T, c, dir string) string {
 	}
 	cfg.Model.NT = min(cfg.Model.NT, 2)
 	cfg.MC.Thermalize, cfg.MC.Samples, cfg.MC.Every = 50, 100, 1
+	cfg.MC.LowTSamples, cfg.MC.MeasureSweeps = min(cfg.MC.LowTSamples, 100), min(cfg.MC.MeasureSweeps, 1000)
+	cfg.RBM.LowTEpochs = min(cfg.RBM.LowTEpochs, 1)
 	cfg.RBM.Epochs = min(cfg.RBM.Epochs, 1)
 	cfg.RBM.FirstEpochs = min(cfg.RBM.FirstEpochs, 1)
 	cfg.Eval.BurnIn, cfg.Eval.Samples = 20, 50
