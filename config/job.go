@@ -41,7 +41,7 @@ type Job struct {
 
 	// Lanczos is the Lanczos step after production when
 	// production.lanczos_samples > 0 (nil before Run, or when it was
-	// interrupted: LanczosErr says why).
+	// interrupted or failed: LanczosErr says why).
 	Lanczos    *vmc.LanczosResult
 	LanczosErr error
 
@@ -236,20 +236,18 @@ func (e *StoppedError) Unwrap() error { return vmc.ErrStopped }
 // checkpoint is written and the error is a *StoppedError.
 //
 // With production.lanczos_samples a Lanczos step follows production
-// (Job.Lanczos); a stop during it keeps the finished production's result
-// and leaves the reason in LanczosErr, any other failure is the run's.
+// (Job.Lanczos); a stop or failure during it keeps the finished
+// production's result and leaves the reason in LanczosErr.
 func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 	res, err := j.Driver.Run(ctx)
 	if j.saveErr != nil {
 		return nil, fmt.Errorf("checkpoint failed, run stopped: %w", j.saveErr)
 	}
 	if err == nil && j.Config.Production.LanczosSamples > 0 {
-		if err := j.lanczos(ctx); err != nil {
-			if ctx.Err() == nil {
-				return nil, err
-			}
-			j.LanczosErr = err
-		}
+		// Production's result stands whatever befalls the step: every
+		// rank learns a failure on any rank inside LanczosStep, so all keep
+		// res and report the step missing alike.
+		j.LanczosErr = j.lanczos(ctx)
 	}
 	if !errors.Is(err, vmc.ErrStopped) {
 		return res, err

@@ -192,7 +192,7 @@ func writeLanczos(w io.Writer, job *config.Job, res *vmc.Result) {
 		fmt.Fprintf(w, "E1 − E = %.6f ± %.6f: production energy + it = %.6f\n", l.Lowering, l.LoweringError, res.Energy+l.Lowering)
 		fmt.Fprintf(w, "zero-variance extrapolation (not variational): E = %.6f ± %.6f\n", l.Extrapolated, l.ExtrapErr)
 	} else if job.LanczosErr != nil {
-		fmt.Fprintf(w, "Lanczos step not done: %v (add it with -resume %s)\n", job.LanczosErr, job.Config.Output.Dir)
+		fmt.Fprintf(w, "Lanczos step not done: %v (production's result is kept; add the step with -resume %s -set production.lanczos_samples=N)\n", job.LanczosErr, job.Config.Output.Dir)
 	}
 }
 
