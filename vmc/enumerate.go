@@ -163,7 +163,7 @@ func (e *Enumeration) Evaluate(withS bool) Moments {
 	np := sys.NumParams()
 	st := sys.Model.NewState(e.setSpins(e.configs[0]))
 	cst, isComplex := st.(wavefunc.ComplexSpinState)
-	signed, isSigned := st.(interface{ Sign() float64 })
+	signed, isSigned := st.(wavefunc.SignedSpinState)
 	// Pass 1: ln Ψ and O of every configuration, and the weights.
 	top := math.Inf(-1)
 	for c, x := range e.configs {

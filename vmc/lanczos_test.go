@@ -43,7 +43,7 @@ func exactLanczos(t *testing.T, sys *Lattice) (e, v, e1, v1 float64) {
 	for c, x := range configs {
 		st := sys.Model.NewState(spins(x))
 		psi[c] = complex(math.Exp(st.LogPsi()), 0)
-		if sg, ok := st.(interface{ Sign() float64 }); ok {
+		if sg, ok := st.(wavefunc.SignedSpinState); ok {
 			psi[c] *= complex(sg.Sign(), 0)
 		}
 		if cs, ok := st.(wavefunc.ComplexSpinState); ok {

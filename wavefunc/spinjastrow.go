@@ -331,7 +331,7 @@ func (st *spinProductState) LogPsi() float64 {
 func (st *spinProductState) Sign() float64 {
 	sg := 1.0
 	for _, f := range st.st {
-		if s, ok := f.(interface{ Sign() float64 }); ok {
+		if s, ok := f.(SignedSpinState); ok {
 			sg *= s.Sign()
 		}
 	}

@@ -8,7 +8,10 @@ import (
 	"github.com/vmcmpi/vmcmpi/internal/cacheline"
 )
 
-var _ SpinModel = (*SpinPairProduct)(nil)
+var (
+	_ SpinModel       = (*SpinPairProduct)(nil)
+	_ SignedSpinState = (*spinPairState)(nil)
+)
 
 // SpinPairProduct is the pair-product (geminal) state of N spins ½ with
 // S^z = 0: the spins are fermions on singly occupied sites, and

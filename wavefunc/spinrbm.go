@@ -56,6 +56,15 @@ type SpinState interface {
 	Refresh()
 }
 
+// SignedSpinState is a SpinState whose Ψ has signs of its own (the pair
+// product, products with it): exact sums over configurations need the
+// sign, which LogPsi leaves out.
+type SignedSpinState interface {
+	SpinState
+	// Sign is the sign of Ψ at the current configuration (0 where Ψ = 0).
+	Sign() float64
+}
+
 var _ SpinModel = (*SpinRBM)(nil)
 
 // SpinRBM is the restricted Boltzmann machine of Carleo and Troyer for N
