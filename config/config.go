@@ -37,6 +37,7 @@ type Config struct {
 	Sampler      SamplerConfig      `toml:"sampler"`
 	Optimizer    OptimizerConfig    `toml:"optimizer"`
 	Production   ProductionConfig   `toml:"production"`
+	GFMC         GFMCConfig         `toml:"gfmc"`
 	Observables  ObservablesConfig  `toml:"observables"`
 	Output       OutputConfig       `toml:"output"`
 
@@ -135,6 +136,17 @@ type ProductionConfig struct {
 	LanczosSamples int `toml:"lanczos_samples"`
 }
 
+// GFMCConfig is the [gfmc] table: a Green's-function Monte Carlo
+// projection of the optimised trial state after production (spin
+// lattices, real trial states; vmc.Lattice.GFMC). Steps = 0: none.
+type GFMCConfig struct {
+	Steps       int     `toml:"steps"`
+	Walkers     int     `toml:"walkers"`
+	Tau         float64 `toml:"tau"`
+	Project     int     `toml:"project"`
+	Equilibrate int     `toml:"equilibrate"`
+}
+
 // ObservablesConfig is the [observables] table: what production measures
 // besides the energy. The energy split (kinetic, trap, interaction and the
 // virial residual) is always on for particles in a trap; Measure adds
@@ -191,6 +203,7 @@ func Defaults() Config {
 			LinearShiftSelect: "adaptive",
 		},
 		Production:  ProductionConfig{Samples: 50000},
+		GFMC:        GFMCConfig{Walkers: 50, Tau: 0.1, Project: 20, Equilibrate: 50},
 		Observables: ObservablesConfig{Bins: 60, MapBins: 40, Errors: true},
 		Output:      OutputConfig{Dir: "out", CheckpointEvery: 0, Progress: "auto", ProgressEvery: 5, Plots: false},
 	}
@@ -498,12 +511,12 @@ func (c *Config) Flatten() (map[string]string, error) {
 // ResumeMayDiffer reports whether a resumed run may change key: output
 // settings do not alter the numbers, optimizer.iterations and
 // production.samples extend a run (the driver refuses fewer than those
-// already done; see Job.Resume), and production.lanczos_samples adds or
-// redoes the Lanczos step, which runs after production and is not
-// checkpointed.
+// already done; see Job.Resume), and production.lanczos_samples and the
+// [gfmc] keys add or redo the Lanczos step and the projection, which run
+// after production and are not checkpointed.
 func ResumeMayDiffer(key string) bool {
 	return strings.HasPrefix(key, "output.") || key == "optimizer.iterations" || key == "production.samples" ||
-		key == "production.lanczos_samples"
+		key == "production.lanczos_samples" || strings.HasPrefix(key, "gfmc.")
 }
 
 // defaultFlat is Defaults() flattened, for AtDefault.

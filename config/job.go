@@ -44,12 +44,18 @@ type Job struct {
 	// interrupted or failed: LanczosErr says why).
 	Lanczos    *vmc.LanczosResult
 	LanczosErr error
+	// GFMC is the projection after production when gfmc.steps > 0 (nil
+	// before Run, or when it was interrupted or failed: GFMCErr says why).
+	GFMC    *vmc.GFMCResult
+	GFMCErr error
 
 	// OnIteration and OnChunk, when set, run on every rank after each
 	// optimisation iteration and each production chunk (for progress
 	// reports), before a periodic checkpoint.
 	OnIteration func(vmc.Record)
 	OnChunk     func(done, total int)
+	// OnGFMC, when set, runs on every rank after each GFMC interval.
+	OnGFMC func(done, total int)
 
 	cp      *vmc.Checkpointer
 	spin    *hamiltonian.Spin // a lattice's operator, for the exact observables
@@ -236,8 +242,9 @@ func (e *StoppedError) Unwrap() error { return vmc.ErrStopped }
 // checkpoint is written and the error is a *StoppedError.
 //
 // With production.lanczos_samples a Lanczos step follows production
-// (Job.Lanczos); a stop or failure during it keeps the finished
-// production's result and leaves the reason in LanczosErr.
+// (Job.Lanczos), then with gfmc.steps a GFMC projection (Job.GFMC); a
+// stop or failure during either keeps the finished production's result
+// and leaves the reason in LanczosErr or GFMCErr.
 func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 	res, err := j.Driver.Run(ctx)
 	if j.saveErr != nil {
@@ -248,6 +255,10 @@ func (j *Job) Run(ctx context.Context) (*vmc.Result, error) {
 		// rank learns a failure on any rank inside LanczosStep, so all keep
 		// res and report the step missing alike.
 		j.LanczosErr = j.lanczos(ctx)
+	}
+	if err == nil && j.Config.GFMC.Steps > 0 {
+		// Like the Lanczos step: production's result stands.
+		j.GFMCErr = j.gfmc(ctx)
 	}
 	if !errors.Is(err, vmc.ErrStopped) {
 		return res, err
@@ -320,6 +331,9 @@ func (j *Job) result(res *vmc.Result) output.Result {
 	r.Reference = j.Config.Output.Reference
 	if j.Lanczos != nil {
 		r.Lanczos = output.NewLanczos(j.Lanczos)
+	}
+	if j.GFMC != nil {
+		r.GFMC = output.NewGFMC(j.GFMC)
 	}
 	return r
 }
@@ -413,5 +427,31 @@ func (j *Job) lanczos(ctx context.Context) error {
 		return fmt.Errorf("%s: production.lanczos_samples: %w", j.Config.Source, err)
 	}
 	j.Lanczos = r
+	return nil
+}
+
+// gfmc projects the lattice's final trial state with GFMC, its
+// population drawn by the sampler's burn-in.
+func (j *Job) gfmc(ctx context.Context) error {
+	lat, ok := j.System.(*vmc.Lattice)
+	if !ok {
+		return fmt.Errorf("%s: gfmc.steps: the GFMC projection is for spin lattices", j.Config.Source)
+	}
+	g := j.Config.GFMC
+	r, err := lat.GFMC(ctx, j.Comm, vmc.GFMCOptions{
+		Walkers:     g.Walkers,
+		BurnIn:      j.Options.BurnIn,
+		Tau:         g.Tau,
+		Steps:       g.Steps,
+		Equilibrate: g.Equilibrate,
+		Project:     g.Project,
+		Seed:        j.Options.Seed,
+		Workers:     j.Options.Workers,
+		Progress:    j.OnGFMC,
+	})
+	if err != nil {
+		return fmt.Errorf("%s: gfmc: %w", j.Config.Source, err)
+	}
+	j.GFMC = r
 	return nil
 }

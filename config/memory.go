@@ -85,6 +85,9 @@ func (c *Config) MemoryEstimate() (bytes float64, dominant string) {
 	// Parameters, the last good copy, gradient, force and the optimiser's
 	// moments; every walker's Σ O, Σ O², Σ E O.
 	floats := np*8 + 3*np*W + walker*W + extra
+	if c.GFMC.Steps > 0 && c.System.Model != "continuous" {
+		floats += walker * float64(c.GFMC.Walkers) // the projection's population
+	}
 	if c.Optimizer.Kind == "sr" {
 		cg := c.Optimizer.SRSolver == "cg" || (c.Optimizer.SRSolver == "auto" && np > 1000)
 		if c.Optimizer.SRSolver == "minsr" {

@@ -14,14 +14,14 @@ import (
 // ShowProgress reports the optimisation and the production on w (rank
 // 0's stderr in the command): a bar on a terminal, lines in a log (each
 // starting with its time, one every output.progress_every seconds), as
-// mode says. It sets OnIteration and OnChunk.
+// mode says. It sets OnIteration, OnChunk and OnGFMC.
 func (job *Job) ShowProgress(stderr io.Writer, mode progress.Mode) {
 	iters, base := job.Options.Iterations, job.Driver.Iteration()
 	every := time.Duration(job.Config.Output.ProgressEvery * float64(time.Second))
 	opts := func(start int) progress.Options {
 		return progress.Options{Mode: mode, Start: start, Interval: every, Timestamps: true}
 	}
-	var bar, prodBar *progress.Reporter
+	var bar, prodBar, gfmcBar *progress.Reporter
 	if iters > base {
 		bar = progress.New(stderr, iters, "optimise", opts(base))
 	}
@@ -43,6 +43,16 @@ func (job *Job) ShowProgress(stderr io.Writer, mode progress.Mode) {
 			prodBar.Finish(done, "")
 		} else {
 			prodBar.Update(done, "")
+		}
+	}
+	job.OnGFMC = func(done, total int) {
+		if gfmcBar == nil {
+			gfmcBar = progress.New(stderr, total, "gfmc", opts(done-1))
+		}
+		if done == total {
+			gfmcBar.Finish(done, "")
+		} else {
+			gfmcBar.Update(done, "")
 		}
 	}
 }

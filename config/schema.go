@@ -36,6 +36,7 @@ const (
 // (kinds.go, models.go, slater.go, spin.go, job.go).
 func continuous(c *Config) bool  { return c.System.Model == "continuous" }
 func spinLattice(c *Config) bool { return !continuous(c) }
+func gfmcOn(c *Config) bool      { return spinLattice(c) && c.GFMC.Steps > 0 }
 func wfIs(kinds ...string) func(*Config) bool {
 	return func(c *Config) bool { return oneOf(c.Wavefunction.Kind, kinds...) }
 }
@@ -139,6 +140,12 @@ func schema() []keyDoc {
 
 		k("production.samples", "", "≥ 0", "samples per walker with the final, frozen parameters", nil),
 		k("production.lanczos_samples", "", "0 (none) or ≥ 2", "spin lattices: after production, one Lanczos step ψ₁ = (1 + β(H − E))ψ at the best β, sampled with this many samples per walker (each costs a local energy at every connected configuration): a variational E₁ below E, and the zero-variance extrapolation through (σ², E) and (σ₁², E₁); may be added to a finished run with -resume", spinLattice),
+
+		k("gfmc.steps", "", "0 (none) or ≥ 10", "spin lattices with a real trial state: after production (and the Lanczos step), a Green's-function Monte Carlo projection of ψ onto the ground state over this many intervals τ (continuous imaginary time, a fixed population per rank, stochastic reconfiguration): exact for a sign-free model (Heisenberg in the Marshall basis with a positive ψ), the fixed-node upper bound where ψ's signs are violated; may be added to a finished run with -resume", spinLattice),
+		k("gfmc.walkers", "", "≥ 2", "the population per rank", gfmcOn),
+		k("gfmc.tau", "1/J", "> 0", "imaginary time between reconfigurations", gfmcOn),
+		k("gfmc.project", "", "≥ 0", "p: each interval's energy is weighted by the population weights of its last p intervals, which removes the bias of a finite population as pτ grows; E_p is printed for p from 0 to this value to show that it has converged", gfmcOn),
+		k("gfmc.equilibrate", "", "≥ gfmc.project", "intervals discarded before the measured ones: the projection time τ·equilibrate lets ψ relax towards the ground state", gfmcOn),
 
 		k("observables.measure", "", "particles: "+orList(particleObservables)+"; spins: "+orList(latticeObservables),
 			"extra observables measured in production, written to observables.json (the energy split is always on for particles)", nil),

@@ -84,6 +84,10 @@ type Result struct {
 	// Lanczos is the Lanczos step after production
 	// (production.lanczos_samples), omitted without one.
 	Lanczos *Lanczos `json:"lanczos,omitempty"`
+
+	// GFMC is the projection after production ([gfmc]), omitted without
+	// one.
+	GFMC *GFMC `json:"gfmc,omitempty"`
 }
 
 // Lanczos is result.json's record of one Lanczos step (vmc.LanczosStep):
@@ -111,6 +115,38 @@ func NewLanczos(r *vmc.LanczosResult) *Lanczos {
 		Energy1: num(r.Energy1), Error1: num(r.Energy1Error), Variance1: num(r.Variance1), Beta: num(r.Beta),
 		Lowering: num(r.Lowering), LoweringError: num(r.LoweringError),
 		Extrapolated: num(r.Extrapolated), ExtrapolatedError: num(r.ExtrapErr)}
+}
+
+// GFMC is result.json's record of a GFMC projection (vmc.Lattice.GFMC):
+// the mixed estimator E_p at p = project with its jackknife error, and at
+// the smaller p listed, to show its convergence; fixed_node says that
+// moves violating ψ's signs were dropped (energy then an upper bound).
+type GFMC struct {
+	Walkers       int        `json:"walkers"`
+	Steps         int        `json:"steps"`
+	Tau           float64    `json:"tau"`
+	Project       int        `json:"project"`
+	Energy        *float64   `json:"energy"`
+	Error         *float64   `json:"error"`
+	Projections   []int      `json:"projections"`
+	Energies      []*float64 `json:"energies"`
+	Errors        []*float64 `json:"errors"`
+	FixedNode     bool       `json:"fixed_node"`
+	SignViolation *float64   `json:"sign_violation"`
+	Jumps         float64    `json:"jumps"`
+	TrialEnergy   *float64   `json:"trial_energy"`
+}
+
+// NewGFMC is the record of r.
+func NewGFMC(r *vmc.GFMCResult) *GFMC {
+	g := &GFMC{Walkers: r.Walkers, Steps: r.Steps, Tau: r.Tau, Project: r.Project,
+		Energy: num(r.Energy), Error: num(r.EnergyError), Projections: r.Projections,
+		FixedNode: r.FixedNode, SignViolation: num(r.SignViolation), Jumps: r.Jumps, TrialEnergy: num(r.VMCEnergy)}
+	for k := range r.Energies {
+		g.Energies = append(g.Energies, num(r.Energies[k]))
+		g.Errors = append(g.Errors, num(r.Errors[k]))
+	}
+	return g
 }
 
 // NewResult is the result.json of a run's result; seed and config (the

@@ -162,6 +162,10 @@ func TestEveryConfigRuns(t *testing.T) {
 				// connected configuration (80 ms at 10×10).
 				args = append(args, "-set", "production.lanczos_samples=2")
 			}
+			if strings.Contains(string(text), "[gfmc]") {
+				// A GFMC interval moves every walker of the population.
+				args = append(args, "-set", "gfmc.steps=10", "-set", "gfmc.walkers=4", "-set", "gfmc.equilibrate=2", "-set", "gfmc.project=2")
+			}
 			runs++
 		case "regress", "bma":
 			if _, err := os.Stat(filepath.Join("..", "shared", "data", "ame")); err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/vmcmpi/vmcmpi/comm"
@@ -173,6 +174,7 @@ func runRanks(c comm.Comm, cf *configFlags, resume, initFile string, force bool,
 	if c.Rank() == 0 && res != nil && (err == nil || isFallback(err)) {
 		output.WriteSummary(stdout, res, cfg.Output.Dir, err == nil)
 		writeLanczos(stdout, job, res)
+		writeGFMC(stdout, job)
 		var fb *output.FallbackError
 		if errors.As(err, &fb) && fb.Path == "" {
 			stdout.Write(fb.Data)
@@ -194,6 +196,27 @@ func writeLanczos(w io.Writer, job *config.Job, res *vmc.Result) {
 	} else if job.LanczosErr != nil {
 		fmt.Fprintf(w, "Lanczos step not done: %v (production's result is kept; add the step with -resume %s -set production.lanczos_samples=N)\n", job.LanczosErr, job.Config.Output.Dir)
 	}
+}
+
+// writeGFMC prints the GFMC projection, or why it is missing.
+func writeGFMC(w io.Writer, job *config.Job) {
+	g := job.GFMC
+	if g == nil {
+		if job.GFMCErr != nil {
+			fmt.Fprintf(w, "GFMC not done: %v (production's result is kept; add it with -resume %s -set gfmc.steps=N)\n", job.GFMCErr, job.Config.Output.Dir)
+		}
+		return
+	}
+	kind := "exact for this sign-free model up to statistics"
+	if g.FixedNode {
+		kind = fmt.Sprintf("fixed node: an upper bound; %.3g of the off-diagonal weight violated ψ's signs", g.SignViolation)
+	}
+	fmt.Fprintf(w, "GFMC: E = %.6f ± %.6f (%s; %d walkers, τ = %g, %d intervals, p = %d)\n", g.Energy, g.EnergyError, kind, g.Walkers, g.Tau, g.Steps, g.Project)
+	var ps []string
+	for k, p := range g.Projections {
+		ps = append(ps, fmt.Sprintf("p = %d: %.6f ± %.6f", p, g.Energies[k], g.Errors[k]))
+	}
+	fmt.Fprintf(w, "GFMC E_p (flat when converged): %s\n", strings.Join(ps, "; "))
 }
 
 // afterRunHook lets tests break the output directory after the probe.

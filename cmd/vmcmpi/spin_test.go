@@ -124,3 +124,83 @@ func TestRunLanczosStep(t *testing.T) {
 		t.Errorf("the resumed run changed the production result:\n%s\nwas\n%s", after, before)
 	}
 }
+
+// [gfmc]: the command prints the projection and writes it to result.json:
+// on the sign-free 4×4 Heisenberg lattice the exact energy within 4 error
+// bars, below the trial state's; -resume adds it to a finished run without
+// changing its production numbers; a complex trial state is refused by
+// key.
+func TestRunGFMC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4×4 optimisation and a projection: ~5 s")
+	}
+	root := t.TempDir()
+	base := []string{"-config", "../../configs/heisenberg-4x4.toml", "-set", "optimizer.iterations=60",
+		"-set", "production.samples=1000", "-set", "output.progress=none"}
+	gfmc := []string{"-set", "gfmc.steps=400", "-set", "gfmc.walkers=40"}
+	var out bytes.Buffer
+	with, without := filepath.Join(root, "with"), filepath.Join(root, "without")
+	if err := runRun(append(append(base, "-out", with), gfmc...), &out, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "GFMC: E = ") || !strings.Contains(out.String(), "exact for this sign-free model") || !strings.Contains(out.String(), "p = 20: ") {
+		t.Errorf("output lacks the projection:\n%s", out.String())
+	}
+	var r struct {
+		Energy float64 `json:"energy"`
+		GFMC   *struct {
+			Walkers     int       `json:"walkers"`
+			Energy      float64   `json:"energy"`
+			Error       float64   `json:"error"`
+			Projections []int     `json:"projections"`
+			Energies    []float64 `json:"energies"`
+			FixedNode   bool      `json:"fixed_node"`
+		} `json:"gfmc"`
+	}
+	if err := json.Unmarshal(readFile(t, filepath.Join(with, "result.json")), &r); err != nil {
+		t.Fatal(err)
+	}
+	const exact = -11.228483
+	g := r.GFMC
+	if g == nil || g.Walkers != 40 || g.FixedNode || len(g.Energies) != len(g.Projections) {
+		t.Fatalf("result.json gfmc: %+v, want 40 walkers, not fixed-node", g)
+	}
+	if math.Abs(g.Energy-exact) > 4*g.Error || !(g.Energy < r.Energy) {
+		t.Errorf("GFMC %v ± %v, want the exact %v, below the trial state's %v", g.Energy, g.Error, exact, r.Energy)
+	}
+	out.Reset()
+	if err := runRun(append(base, "-out", without), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	before := resultNumbers(t, filepath.Join(without, "result.json"), "config")
+	out.Reset()
+	if err := runRun(append([]string{"-resume", without}, gfmc...), &out, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "GFMC: E = ") {
+		t.Errorf("-resume with gfmc.steps: no projection\n%s", out.String())
+	}
+	after := resultNumbers(t, filepath.Join(without, "result.json"), "config", "gfmc")
+	if before != after {
+		t.Errorf("the resumed run changed the production result:\n%s\nwas\n%s", after, before)
+	}
+	for _, c := range []struct {
+		set  []string
+		want string
+	}{
+		{[]string{"wavefunction.kind=rbm-spin-complex"}, "gfmc.steps"},
+		{[]string{"gfmc.equilibrate=5"}, "gfmc.equilibrate"},
+		{[]string{"gfmc.walkers=1"}, "gfmc.walkers"},
+		{[]string{"gfmc.tau=-1"}, "gfmc.tau"},
+	} {
+		args := append(append([]string{}, base...), "-out", filepath.Join(root, "bad"))
+		args = append(args, gfmc...)
+		for _, s := range c.set {
+			args = append(args, "-set", s)
+		}
+		out.Reset()
+		if err := runRun(args, &out, &out); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err %v, want one naming %s", c.set, err, c.want)
+		}
+	}
+}

@@ -150,17 +150,22 @@ if [ "$fail" = 0 ]; then
 fi
 
 # The Lanczos step after production gathers every rank's blocks: on 2 ranks
-# of 4 walkers × 200 samples result.json must count 1600 of them.
-echo "== vmcmpi run with a Lanczos step under $MPIRUN -np 2"
+# of 4 walkers × 200 samples result.json must count 1600 of them. The GFMC
+# projection after it runs a population of 10 walkers on each rank and
+# combines both ranks' blocks: 20 walkers.
+echo "== vmcmpi run with a Lanczos step and a GFMC projection under $MPIRUN -np 2"
 if timeout 120 "$MPIRUN" -np 2 "$tmp/vmcmpi-mpi" run -config configs/heisenberg-4x4.toml \
 	-set optimizer.iterations=20 -set production.samples=500 -set production.lanczos_samples=200 \
+	-set gfmc.steps=200 -set gfmc.walkers=10 \
 	-out "$tmp/lz2" >"$tmp/lz2.log" 2>&1 &&
 	grep -q '^one Lanczos step: E1 = ' "$tmp/lz2.log" &&
-	grep -A1 '"lanczos": {' "$tmp/lz2/result.json" | grep -q '"samples": 1600'; then
-	grep '^one Lanczos step' "$tmp/lz2.log"
-	echo "== Lanczos step on 2 ranks: ok"
+	grep -A1 '"lanczos": {' "$tmp/lz2/result.json" | grep -q '"samples": 1600' &&
+	grep -q '^GFMC: E = ' "$tmp/lz2.log" &&
+	grep -A1 '"gfmc": {' "$tmp/lz2/result.json" | grep -q '"walkers": 20'; then
+	grep '^one Lanczos step\|^GFMC: E = ' "$tmp/lz2.log"
+	echo "== Lanczos step and GFMC on 2 ranks: ok"
 else
-	echo "FAIL: Lanczos step on 2 ranks:"
+	echo "FAIL: Lanczos step or GFMC on 2 ranks:"
 	cat "$tmp/lz2.log"
 	fail=1
 fi
