@@ -252,7 +252,7 @@ func (s *Lattice) gfmcRun(ctx context.Context, rank int, o GFMCOptions, workers 
 	total := o.Equilibrate + o.Steps
 	steps := make([]gfmcStep, 0, total)
 	ws := make([]float64, m)
-	src := make([]int, m)
+	src, count, free := make([]int, m), make([]int, m), make([]int, 0, m)
 	spins := make([][]int8, m)
 	for k := range spins {
 		spins[k] = make([]int8, s.H.N)
@@ -289,7 +289,7 @@ func (s *Lattice) gfmcRun(ctx context.Context, rank int, o GFMCOptions, workers 
 		}
 		steps = append(steps, gfmcStep{logW: mx + math.Log(sum/float64(m)), e: se / sum})
 		systematic(ws, sum, rng.Float64(), src)
-		reconfigure(pop, src, spins)
+		reconfigure(pop, src, spins, count, free)
 		if o.Progress != nil {
 			o.Progress(n+1, total)
 		}
@@ -315,14 +315,15 @@ func systematic(ws []float64, sum, u float64, src []int) {
 
 // reconfigure gives the population the multiplicities src asks for,
 // keeping every surviving walker in its slot and copying configurations
-// into the slots of those that died (their caches rebuilt by SetSpins).
-func reconfigure(pop []*gfmcWalker, src []int, spins [][]int8) {
+// into the slots of those that died (their caches rebuilt by SetSpins);
+// count and free are scratch of len(pop) and capacity len(pop).
+func reconfigure(pop []*gfmcWalker, src []int, spins [][]int8, count, free []int) {
 	m := len(pop)
-	count := make([]int, m)
+	clear(count)
 	for _, j := range src {
 		count[j]++
 	}
-	var free []int
+	free = free[:0]
 	for k := range m {
 		if count[k] == 0 {
 			free = append(free, k)
