@@ -2,7 +2,6 @@ package vmc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -35,7 +34,11 @@ import (
 // on the ground state's, below ψ's own. For a sign-free operator (the
 // Heisenberg model in the Marshall-rotated basis with a positive ψ, the
 // TFIM with a positive ψ) nothing is moved and the energy is exact, up to
-// statistics and the population's finite size.
+// statistics and the population's finite size. Each off-diagonal piece
+// the operator lists is judged on its own: where two pieces reach the same
+// configuration (not so for the Heisenberg, J1–J2 and TFIM operators
+// built here) with opposite signs, their sum is what the fixed-node
+// operator should judge.
 //
 // Each rank runs its own population. After every interval τ the walkers'
 // weights are averaged (w̄_n) and the population is resampled in
@@ -185,18 +188,8 @@ func (s *Lattice) GFMC(ctx context.Context, c comm.Comm, o GFMCOptions) (*GFMCRe
 		steps, et, lerr = s.gfmcRun(ctx, c.Rank(), o, workers, pop)
 	}
 	// Every rank reaches the collectives: a failure anywhere fails all.
-	flag := []float64{0}
-	if lerr != nil {
-		flag[0] = 1
-	}
-	if err := c.AllReduce(flag, comm.Max); err != nil {
+	if err := comm.Agree(c, lerr); err != nil {
 		return nil, err
-	}
-	if flag[0] != 0 {
-		if lerr == nil {
-			lerr = errors.New("vmc: GFMC failed on another rank")
-		}
-		return nil, lerr
 	}
 	return gfmcEstimate(c, o, pop, steps, et)
 }

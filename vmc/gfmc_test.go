@@ -21,25 +21,7 @@ import (
 // For a sign-free operator it is the ground state's energy.
 func fixedNodeEnergy(t *testing.T, sys *Lattice) float64 {
 	h := sys.H
-	n := h.N
-	index := map[uint64]int{}
-	var configs []uint64
-	for x := range uint64(1) << n {
-		if popcount(x) == n/2 {
-			index[x] = len(configs)
-			configs = append(configs, x)
-		}
-	}
-	spins := func(x uint64) []int8 {
-		s := make([]int8, n)
-		for k := range s {
-			s[k] = 1
-			if x>>k&1 == 1 {
-				s[k] = -1
-			}
-		}
-		return s
-	}
+	configs, index, spins := zeroSector(h.N)
 	psi := make([]float64, len(configs))
 	for c, x := range configs {
 		st := sys.Model.NewState(spins(x))

@@ -2,7 +2,6 @@ package vmc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -134,18 +133,8 @@ func (s *Lattice) LanczosStep(ctx context.Context, c comm.Comm, o LanczosOptions
 	}
 	lerr := g.Wait()
 	// Every rank reaches the collectives: a failure anywhere fails all.
-	flag := []float64{0}
-	if lerr != nil {
-		flag[0] = 1
-	}
-	if err := c.AllReduce(flag, comm.Max); err != nil {
+	if err := comm.Agree(c, lerr); err != nil {
 		return nil, err
-	}
-	if flag[0] != 0 {
-		if lerr == nil {
-			lerr = errors.New("vmc: Lanczos step failed on another rank")
-		}
-		return nil, lerr
 	}
 	// The shift c: the global mean of E_L, so that the moments are small
 	// numbers about it.

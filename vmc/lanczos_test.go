@@ -20,25 +20,7 @@ import (
 // eigenproblem in {ψ, Hψ}, independent of the sampled moments.
 func exactLanczos(t *testing.T, sys *Lattice) (e, v, e1, v1 float64) {
 	h := sys.H
-	n := h.N
-	index := map[uint64]int{}
-	var configs []uint64
-	for x := range uint64(1) << n {
-		if popcount(x) == n/2 {
-			index[x] = len(configs)
-			configs = append(configs, x)
-		}
-	}
-	spins := func(x uint64) []int8 {
-		s := make([]int8, n)
-		for k := range s {
-			s[k] = 1
-			if x>>k&1 == 1 {
-				s[k] = -1
-			}
-		}
-		return s
-	}
+	configs, index, spins := zeroSector(h.N)
 	psi := make([]complex128, len(configs))
 	for c, x := range configs {
 		st := sys.Model.NewState(spins(x))
@@ -87,6 +69,31 @@ func exactLanczos(t *testing.T, sys *Lattice) (e, v, e1, v1 float64) {
 	norm := 1 + 2*beta*m1 + beta*beta*m2
 	v1 = (m2+2*beta*m3+beta*beta*m4)/norm - e1*e1
 	return e, v, e1, v1
+}
+
+// zeroSector lists the configurations of n spins with zero
+// magnetisation as bit patterns (bit k set: spin k down), their indices,
+// and the spins of a pattern.
+func zeroSector(n int) ([]uint64, map[uint64]int, func(uint64) []int8) {
+	index := map[uint64]int{}
+	var configs []uint64
+	for x := range uint64(1) << n {
+		if popcount(x) == n/2 {
+			index[x] = len(configs)
+			configs = append(configs, x)
+		}
+	}
+	spins := func(x uint64) []int8 {
+		s := make([]int8, n)
+		for k := range s {
+			s[k] = 1
+			if x>>k&1 == 1 {
+				s[k] = -1
+			}
+		}
+		return s
+	}
+	return configs, index, spins
 }
 
 func popcount(x uint64) int {
