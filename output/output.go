@@ -120,7 +120,10 @@ func NewLanczos(r *vmc.LanczosResult) *Lanczos {
 // GFMC is result.json's record of a GFMC projection (vmc.Lattice.GFMC):
 // the mixed estimator E_p at p = project with its jackknife error, and at
 // the smaller p listed, to show its convergence; fixed_node says that
-// moves violating ψ's signs were dropped (energy then an upper bound).
+// moves violating ψ's signs were dropped (energy then an upper bound),
+// sign_violation what part of Σ|ψ(s')H_{s's}/ψ(s)| they carried;
+// trial_energy is the mean local energy of the starting population (ψ's
+// energy from those walkers alone, a rough check).
 type GFMC struct {
 	Walkers       int        `json:"walkers"`
 	Steps         int        `json:"steps"`
