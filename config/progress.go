@@ -21,7 +21,7 @@ func (job *Job) ShowProgress(stderr io.Writer, mode progress.Mode) {
 	opts := func(start int) progress.Options {
 		return progress.Options{Mode: mode, Start: start, Interval: every, Timestamps: true}
 	}
-	var bar, prodBar, gfmcBar *progress.Reporter
+	var bar *progress.Reporter
 	if iters > base {
 		bar = progress.New(stderr, iters, "optimise", opts(base))
 	}
@@ -33,28 +33,23 @@ func (job *Job) ShowProgress(stderr io.Writer, mode progress.Mode) {
 			bar.Update(done, status)
 		}
 	}
-	job.OnChunk = func(done, total int) {
-		if prodBar == nil {
-			// Made at the first chunk, timed from there (the chunk may
-			// follow a resume).
-			prodBar = progress.New(stderr, total, "production", opts(done))
-		}
-		if done == total {
-			prodBar.Finish(done, "")
-		} else {
-			prodBar.Update(done, "")
-		}
-	}
-	job.OnGFMC = func(done, total int) {
-		if gfmcBar == nil {
-			gfmcBar = progress.New(stderr, total, "gfmc", opts(done-1))
-		}
-		if done == total {
-			gfmcBar.Finish(done, "")
-		} else {
-			gfmcBar.Update(done, "")
+	// A phase whose total is known at its first report, timed from there
+	// (it may follow a resume).
+	lazyBar := func(label string) func(done, total int) {
+		var r *progress.Reporter
+		return func(done, total int) {
+			if r == nil {
+				r = progress.New(stderr, total, label, opts(done))
+			}
+			if done == total {
+				r.Finish(done, "")
+			} else {
+				r.Update(done, "")
+			}
 		}
 	}
+	job.OnChunk = lazyBar("production")
+	job.OnGFMC = lazyBar("gfmc")
 }
 
 // Banner describes the run in one line, for the start of its log: the
